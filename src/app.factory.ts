@@ -1,0 +1,87 @@
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { IncomingMessage } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { sendError, toErrorResponse } from './common/all-exceptions.filter.js';
+import { UnparsableBody } from './common/validation.js';
+import type { AppConfig } from './config/app-config.js';
+import { requestIdFor } from './logging.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the fully configured application (used by main.ts and by the tests alike). */
+export async function createApp(config: AppConfig, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdFor(req);
+      (req as IncomingMessage & { requestId?: string }).requestId = id;
+      return id;
+    },
+    // On shutdown, idle keep-alive connections close at once; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 500 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    // Our own JSON parser is registered below (parse errors are decided after authorization).
+    bodyParser: false,
+  });
+  if (options.logs !== false) app.useLogger(app.get(Logger));
+  else app.useLogger(false);
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // Parse errors are parked, not thrown: authorization is decided first (see UnparsableBody).
+  const defaultJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    defaultJson(request, text, (error, value) =>
+      done(null, error ? new UnparsableBody(error.message) : value),
+    );
+  });
+  // Errors raised by Fastify itself (body too large, bad content length) get the same shape.
+  fastify.setErrorHandler((error, _request, reply) => {
+    const { body, headers } = toErrorResponse(error);
+    return sendError(reply, body, headers);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Mine Action Center of Excellence: training and certification')
+      .setDescription(
+        'Courses, sessions, trainees, instructors, enrolment and certificates. Errors always have the shape `{statusCode, error, code, message, details}`. Lists are cursor-paginated (`limit`, `cursor` → `nextCursor`).',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks([]);
+  return app;
+}

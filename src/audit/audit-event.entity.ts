@@ -1,0 +1,69 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export const AUDIT_ENTITY_TYPES = [
+  'user',
+  'organisation',
+  'course',
+  'session',
+  'trainee',
+  'instructor',
+  'qualification',
+  'enrolment',
+  'certificate',
+  'signing_key',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+/**
+ * One entry of the append-only, hash-chained audit trail. The table refuses UPDATE and
+ * DELETE by trigger (see the migration), so history cannot be rewritten by the application.
+ */
+@Entity('audit_events')
+@Index('audit_events_entity_idx', ['entityType', 'entityId', 'seq'])
+@Index('audit_events_actor_idx', ['actorId', 'seq'])
+@Index('audit_events_action_idx', ['action', 'seq'])
+@Index('audit_events_occurred_idx', ['occurredAt', 'seq'])
+export class AuditEvent {
+  /** Position in the chain: gapless, assigned under a lock, the order the hashes follow. */
+  @PrimaryColumn({ type: 'bigint' })
+  seq: string;
+
+  @Column({ type: 'uuid', unique: true })
+  id: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3 })
+  occurredAt: Date;
+
+  @Column({ name: 'actor_id', type: 'uuid', nullable: true })
+  actorId: string | null;
+
+  @Column({ name: 'actor_roles', type: 'text', array: true, default: () => "'{}'" })
+  actorRoles: string[];
+
+  @Column({ type: 'text' })
+  action: string;
+
+  @Column({ name: 'entity_type', type: 'text' })
+  entityType: string;
+
+  @Column({ name: 'entity_id', type: 'uuid', nullable: true })
+  entityId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
+
+  @Column({ name: 'request_id', type: 'text', nullable: true })
+  requestId: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  data: Record<string, unknown>;
+
+  @Column({ name: 'prev_hash', type: 'char', length: 64 })
+  prevHash: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash: string;
+}

@@ -1,0 +1,61 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { ACCESS_KEY, type AccessRule } from '../common/access.decorators.js';
+import { forbidden, unauthorized } from '../common/errors.js';
+import { User } from '../users/user.entity.js';
+import { AuthService } from './auth.service.js';
+
+/**
+ * The one global guard. A route is refused unless it is marked `@Public()` or names the roles
+ * allowed to call it; a route that says nothing is refused to everyone. It runs before any body
+ * validation, so a caller without access learns nothing from a 400.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (rule?.public) return true;
+
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
+    if (!match) throw unauthorized('Sign in and send the access token as a Bearer token');
+    const claims = await this.auth.verifyAccessToken(match[1]);
+    if (!claims) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
+
+    // The account is read on every request so that disabling it or changing its password or
+    // roles takes effect at once, not when the token expires.
+    const user = await this.dataSource.getRepository(User).findOne({
+      where: { id: claims.sub },
+      select: { id: true, email: true, roles: true, traineeId: true, instructorId: true, disabled: true, tokensValidAfter: true },
+    });
+    if (!user || user.disabled) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
+    if (claims.iat < Math.floor(user.tokensValidAfter.getTime() / 1000)) {
+      throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
+    }
+    request.user = {
+      id: user.id,
+      email: user.email,
+      roles: user.roles,
+      traineeId: user.traineeId,
+      instructorId: user.instructorId,
+    };
+    if (!rule) throw forbidden('This route is not open to anyone');
+    if (!rule.roles.some((role) => user.roles.includes(role))) {
+      throw forbidden(`Requires one of the roles: ${rule.roles.join(', ')}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { badRequest, DomainError, tooManyRequests, unauthorized } from '../common/errors.js';
+import { RateLimiter, type Budget } from '../common/rate-limiter.js';
+import { AppConfig } from '../config/app-config.js';
+import { UserDto } from '../users/dto/user.dto.js';
+import { User } from '../users/user.entity.js';
+import type { ChangePasswordDto, TokenPairDto } from './dto/auth.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import { RefreshToken } from './refresh-token.entity.js';
+
+/** The same answer for an unknown email and a wrong password: nothing tells them apart. */
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+/** api.md: at most 10 failures for one account within 15 minutes, then 429. */
+export const ACCOUNT_FAILURE_BUDGET: Budget = { points: 10, windowSeconds: 15 * 60 };
+/** One address may fail more (a shared office NAT), but not without bound. */
+export const ADDRESS_FAILURE_BUDGET: Budget = { points: 100, windowSeconds: 15 * 60 };
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface AccessTokenClaims {
+  sub: string;
+  typ: 'access';
+  iat: number;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditService,
+  ) {}
+
+  async login(actor: Actor, emailInput: string, password: string): Promise<TokenPairDto> {
+    const email = emailInput.trim().toLowerCase();
+    const accountKey = `login:account:${email}`;
+    const addressKey = `login:address:${actor.ip ?? 'unknown'}`;
+    for (const [key, budget] of [
+      [accountKey, ACCOUNT_FAILURE_BUDGET],
+      [addressKey, ADDRESS_FAILURE_BUDGET],
+    ] as const) {
+      const state = await this.limiter.peek(key, budget);
+      if (state.exceeded) {
+        throw tooManyRequests(state.retryAfterSeconds, 'Too many failed sign-in attempts, try again later');
+      }
+    }
+
+    const user = await this.dataSource.getRepository(User).findOneBy({ email });
+    const passwordOk = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !passwordOk) {
+      await this.limiter.hit(accountKey, ACCOUNT_FAILURE_BUDGET);
+      await this.limiter.hit(addressKey, ADDRESS_FAILURE_BUDGET);
+      await this.audit.recordStandalone(this.dataSource.manager, actor, {
+        action: 'user.login_failed',
+        entityType: 'user',
+        entityId: user?.id ?? null,
+        data: { email: user ? email : undefined, ip: actor.ip },
+      });
+      throw unauthorized(INVALID_CREDENTIALS, 'INVALID_CREDENTIALS');
+    }
+    if (user.disabled) throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
+    await this.limiter.reset(accountKey);
+    return this.dataSource.transaction((tx) => this.issuePair(tx, user, randomUUID()));
+  }
+
+  async refresh(actor: Actor, presented: string): Promise<TokenPairDto> {
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const token = await tx.findOne(RefreshToken, {
+        where: { tokenHash: hashToken(presented) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!token || token.revokedAt || token.expiresAt <= new Date()) return null;
+      if (token.usedAt) {
+        // A used token came back: whoever holds the family may be an attacker. End it all.
+        await tx.update(
+          RefreshToken,
+          { familyId: token.familyId, revokedAt: IsNull() },
+          { revokedAt: new Date() },
+        );
+        await this.audit.record(tx, { ...actor, userId: token.userId }, {
+          action: 'user.refresh_token_reused',
+          entityType: 'user',
+          entityId: token.userId,
+          data: { familyId: token.familyId },
+        });
+        return 'reused' as const;
+      }
+      const user = await tx.findOneBy(User, { id: token.userId });
+      if (!user || user.disabled) return null;
+      token.usedAt = new Date();
+      await tx.save(token);
+      return this.issuePair(tx, user, token.familyId);
+    });
+    if (!outcome || outcome === 'reused') {
+      throw unauthorized('The refresh token is invalid, expired or already used', 'INVALID_REFRESH_TOKEN');
+    }
+    return outcome;
+  }
+
+  /** Ends the session the refresh token belongs to, if it is the caller's. Always succeeds. */
+  async logout(userId: string, presented: string): Promise<void> {
+    const token = await this.dataSource
+      .getRepository(RefreshToken)
+      .findOneBy({ tokenHash: hashToken(presented) });
+    if (!token || token.userId !== userId) return;
+    await this.dataSource
+      .getRepository(RefreshToken)
+      .update({ familyId: token.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  async me(userId: string): Promise<UserDto> {
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    return UserDto.from(user);
+  }
+
+  async changePassword(actor: Actor, input: ChangePasswordDto): Promise<void> {
+    const userId = actor.userId!;
+    const accountKey = `password:account:${userId}`;
+    const state = await this.limiter.peek(accountKey, ACCOUNT_FAILURE_BUDGET);
+    if (state.exceeded) throw tooManyRequests(state.retryAfterSeconds);
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      await this.limiter.hit(accountKey, ACCOUNT_FAILURE_BUDGET);
+      throw new DomainError(400, 'INVALID_CURRENT_PASSWORD', 'The current password is not correct');
+    }
+    if (input.currentPassword === input.newPassword) {
+      throw badRequest('PASSWORD_UNCHANGED', 'The new password must differ from the current one');
+    }
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    await this.dataSource.transaction(async (tx) => {
+      // Every existing session ends; the caller signs in again with the new password.
+      await tx.update(User, { id: userId }, { passwordHash, tokensValidAfter: new Date() });
+      await tx.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.audit.record(tx, actor, {
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: userId,
+      });
+    });
+    await this.limiter.reset(accountKey);
+  }
+
+  async verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+      return claims.typ === 'access' && typeof claims.sub === 'string' ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async issuePair(tx: EntityManager, user: User, familyId: string): Promise<TokenPairDto> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await tx.insert(RefreshToken, {
+      tokenHash: hashToken(refreshToken),
+      userId: user.id,
+      familyId,
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
+      usedAt: null,
+      revokedAt: null,
+    });
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id, typ: 'access' },
+      { algorithm: 'HS256', expiresIn: this.config.accessTokenTtlSeconds },
+    );
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.accessTokenTtlSeconds,
+      user: UserDto.from(user),
+    };
+  }
+}

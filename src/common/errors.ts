@@ -1,0 +1,68 @@
+/**
+ * Domain errors carry an HTTP status, a stable machine-readable code and optional details.
+ * Services throw them; the one exception filter turns them into the api.md error shape.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(400, code, message, details);
+
+export const unauthorized = (message = 'Authentication required', code = 'UNAUTHENTICATED') =>
+  new DomainError(401, code, message);
+
+export const forbidden = (message = 'You are not allowed to do this', code = 'FORBIDDEN') =>
+  new DomainError(403, code, message);
+
+export const notFound = (what: string, details?: Record<string, unknown>) =>
+  new DomainError(404, 'NOT_FOUND', `${what} not found`, details);
+
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(409, code, message, details);
+
+/** A well-formed request that breaks a business rule (prerequisite, eligibility, ...). */
+export const ruleViolation = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError(422, code, message, details);
+
+export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts') =>
+  new DomainError(429, 'RATE_LIMITED', message, { retryAfterSeconds }, {
+    'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
+
+export const serviceUnavailable = (message = 'The database is unavailable, try again shortly') =>
+  new DomainError(503, 'SERVICE_UNAVAILABLE', message);
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EnvironmentVariables } from './environment.js';
+
+/**
+ * The resolved configuration the app runs with: validated environment plus what was
+ * derived at boot (the database URL of the embedded server, development secrets).
+ * Injected everywhere as `AppConfig`; nothing else reads process.env.
+ */
+export class AppConfig {
+  readonly nodeEnv: EnvironmentVariables['NODE_ENV'];
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly host: string;
+  readonly port: number;
+  readonly publicBaseUrl: string;
+  readonly jwtSecret: string;
+  readonly keyEncryptionSecret: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly adminEmail?: string;
+  readonly adminPassword?: string;
+  readonly dataDir: string;
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly timeZone: string;
+  readonly trustProxy: boolean;
+
+  constructor(init: Omit<AppConfig, never>) {
+    Object.assign(this, init);
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+export function buildAppConfig(
+  env: EnvironmentVariables,
+  databaseUrl: string,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const dataDir = resolve(env.DATA_DIR);
+  const secrets =
+    env.JWT_SECRET && env.KEY_ENCRYPTION_SECRET ? undefined : developmentSecrets(dataDir);
+  return new AppConfig({
+    nodeEnv: env.NODE_ENV,
+    databaseUrl,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    host: env.HOST,
+    port: env.PORT,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret,
+    keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET ?? secrets!.keyEncryptionSecret,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL,
+    adminEmail: env.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: env.ADMIN_PASSWORD,
+    dataDir,
+    logLevel: env.LOG_LEVEL,
+    timeZone: env.TIME_ZONE,
+    trustProxy: env.TRUST_PROXY === 'true',
+    ...overrides,
+  } as AppConfig);
+}
+
+interface DevelopmentSecrets {
+  jwtSecret: string;
+  keyEncryptionSecret: string;
+}
+
+/**
+ * Outside production a missing secret is generated once and kept beside the local data, so
+ * tokens and signing keys survive restarts without anyone having to invent a secret.
+ */
+function developmentSecrets(dataDir: string): DevelopmentSecrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevelopmentSecrets;
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const secrets: DevelopmentSecrets = {
+    jwtSecret: randomBytes(48).toString('base64url'),
+    keyEncryptionSecret: randomBytes(48).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}

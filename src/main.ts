@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAppConfig } from './config/app-config.js';
+import { ConfigurationError, validateEnvironment } from './config/environment.js';
+import { createApp } from './app.factory.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { runMigrations } from './database/migrate.js';
+import { seedDemoData, DEMO_ACCOUNTS } from './database/seed.js';
+
+const say = (msg: string) => process.stdout.write(`${msg}\n`);
+
+let embedded: EmbeddedDatabase | undefined;
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const env = validateEnvironment(process.env);
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = join(env.DATA_DIR, 'postgres');
+    say(`No DATABASE_URL: starting the embedded PostgreSQL in ${dataDir} ...`);
+    embedded = await startEmbeddedPostgres({ dataDir: join(process.cwd(), dataDir), port: env.EMBEDDED_PG_PORT, log: say });
+    databaseUrl = embedded.url;
+  }
+  const config = buildAppConfig(env, databaseUrl);
+
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal} received: finishing requests in flight and stopping ...`);
+    const watchdog = setTimeout(() => {
+      say('Shutdown took too long; exiting.');
+      process.exit(1);
+    }, 15_000);
+    watchdog.unref();
+    try {
+      await app?.close();
+      await embedded?.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await runMigrations(databaseUrl, say);
+  if (embedded) {
+    const seeded = await seedDemoData(databaseUrl, config, { onlyIfEmpty: true });
+    if (seeded) say('Loaded the demo data set.');
+  }
+
+  app = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicBaseUrl;
+  say(`\nMine Action CoE service is running at ${base}`);
+  say(`  API docs:  ${base}/docs`);
+  say(`  Health:    ${base}/health/ready`);
+  if (embedded) {
+    say(`  Database:  embedded PostgreSQL, data in ${embedded.dataDir}`);
+    say('  Demo accounts (password for all: see below):');
+    for (const account of DEMO_ACCOUNTS) say(`    ${account.role.padEnd(10)} ${account.email}`);
+    say(`  Demo password: ${DEMO_ACCOUNTS[0].password}`);
+  }
+  say('Press Ctrl-C to stop.');
+}
+
+main().catch(async (error: unknown) => {
+  await embedded?.stop().catch(() => undefined);
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

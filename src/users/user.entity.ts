@@ -1,0 +1,51 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import type { Role } from '../common/roles.js';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Stored lower-cased; unique. */
+  @Index('users_email_key', { unique: true })
+  @Column({ type: 'text' })
+  email: string;
+
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash: string;
+
+  @Column({ type: 'text', array: true })
+  roles: Role[];
+
+  @Index('users_trainee_id_key', { unique: true, where: 'trainee_id IS NOT NULL' })
+  @Column({ name: 'trainee_id', type: 'uuid', nullable: true })
+  traineeId: string | null;
+
+  @Index('users_instructor_id_key', { unique: true, where: 'instructor_id IS NOT NULL' })
+  @Column({ name: 'instructor_id', type: 'uuid', nullable: true })
+  instructorId: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  disabled: boolean;
+
+  /** Access tokens issued before this instant are refused (password change, disabling). */
+  @Column({ name: 'tokens_valid_after', type: 'timestamptz', precision: 3, default: () => 'now()' })
+  tokensValidAfter: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @VersionColumn({ default: 1 })
+  version: number;
+}

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { isUniqueViolation } from '../common/database-errors.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { keysetPage, type Page } from '../common/pagination.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto.js';
+import { User } from './user.entity.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(actor: Actor, input: CreateUserDto): Promise<UserDto> {
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.dataSource.transaction((tx) => this.createInTransaction(tx, actor, input, passwordHash));
+  }
+
+  /** Also used by the bootstrap admin and the demo seed, inside their own transactions. */
+  async createInTransaction(
+    tx: EntityManager,
+    actor: Actor,
+    input: Omit<CreateUserDto, 'password'>,
+    passwordHash: string,
+  ): Promise<UserDto> {
+    await this.checkLinks(tx, input.traineeId ?? null, input.instructorId ?? null);
+    const user = tx.create(User, {
+      email: input.email.toLowerCase(),
+      passwordHash,
+      roles: [...new Set(input.roles)],
+      traineeId: input.traineeId ?? null,
+      instructorId: input.instructorId ?? null,
+      disabled: false,
+    });
+    try {
+      await tx.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) {
+        throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
+      }
+      if (isUniqueViolation(error)) {
+        throw conflict('ACCOUNT_ALREADY_LINKED', 'That trainee or instructor already has an account');
+      }
+      throw error;
+    }
+    const dto = UserDto.from(user);
+    await this.audit.record(tx, actor, {
+      action: 'user.created',
+      entityType: 'user',
+      entityId: user.id,
+      data: { after: dto },
+    });
+    return dto;
+  }
+
+  async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {
+    const qb = this.dataSource.getRepository(User).createQueryBuilder('u');
+    if (query.role) qb.andWhere(':role = ANY(u.roles)', { role: query.role });
+    if (query.email) {
+      qb.andWhere("u.email LIKE :email ESCAPE '\\'", {
+        email: `%${query.email.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      });
+    }
+    return keysetPage(qb, {
+      alias: 'u',
+      sortColumn: 'createdAt',
+      sortValue: (u) => u.createdAt,
+      query,
+      map: UserDto.from,
+    });
+  }
+
+  async get(id: string): Promise<UserDto> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw notFound('User');
+    return UserDto.from(user);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateUserDto): Promise<UserDto> {
+    if (input.roles === undefined && input.disabled === undefined) {
+      throw badRequest('VALIDATION_FAILED', 'Nothing to change: give roles or disabled', { fields: [] });
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const user = await tx.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw notFound('User');
+      if (actor.userId === id && (input.disabled === true || (input.roles && !input.roles.includes('admin')))) {
+        throw conflict('SELF_LOCKOUT', 'You cannot disable yourself or remove your own admin role');
+      }
+      const before = UserDto.from(user);
+      if (input.roles) user.roles = [...new Set(input.roles)];
+      if (input.disabled !== undefined) user.disabled = input.disabled;
+      if (input.disabled === true && !before.disabled) {
+        // Disabling ends every session at once: access tokens by timestamp, refresh tokens by row.
+        user.tokensValidAfter = new Date();
+        await tx.update(RefreshToken, { userId: id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      }
+      await tx.save(user);
+      const after = UserDto.from(user);
+      await this.audit.record(tx, actor, {
+        action: input.disabled === true && !before.disabled ? 'user.disabled' : 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        data: { before, after },
+      });
+      return after;
+    });
+  }
+
+  private async checkLinks(tx: EntityManager, traineeId: string | null, instructorId: string | null) {
+    // Trainee and instructor records arrive with their modules; until a row exists the link is refused.
+    for (const [table, id, field] of [
+      ['trainees', traineeId, 'traineeId'],
+      ['instructors', instructorId, 'instructorId'],
+    ] as const) {
+      if (!id) continue;
+      const exists = (await tx.query(
+        `SELECT to_regclass('public.${table}') IS NOT NULL AS present`,
+      )) as { present: boolean }[];
+      const found = exists[0]?.present
+        ? ((await tx.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])) as unknown[]).length > 0
+        : false;
+      if (!found) throw ruleLinkMissing(field);
+    }
+  }
+}
+
+function ruleLinkMissing(field: string) {
+  return notFound(field === 'traineeId' ? 'Trainee' : 'Instructor', { field });
+}

@@ -1,0 +1,55 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import supertest from 'supertest';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
+import { AppConfig } from '../src/config/app-config.js';
+import { createTestDatabase } from './database.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof supertest>;
+  db: DataSource;
+  config: AppConfig;
+  close: () => Promise<void>;
+}
+
+export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  return new AppConfig({
+    nodeEnv: 'test',
+    databaseUrl,
+    databasePoolSize: 10,
+    host: '127.0.0.1',
+    port: 0,
+    publicBaseUrl: 'http://coe.test',
+    jwtSecret: 'test-jwt-secret-that-is-long-enough-0123456789',
+    keyEncryptionSecret: 'test-key-encryption-secret-long-enough-0123456789',
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlSeconds: 3600,
+    dataDir: '/tmp/coe-test-data',
+    logLevel: 'silent',
+    timeZone: 'UTC',
+    trustProxy: false,
+    ...overrides,
+  } as AppConfig);
+}
+
+/** The real application on a fresh, migrated database of its own. */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = testConfig(database.url, overrides);
+  const app = await createApp(config, { logs: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const db = app.get<DataSource>(getDataSourceToken());
+  return {
+    app,
+    http: supertest(app.getHttpServer()),
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
