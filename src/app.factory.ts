@@ -13,7 +13,10 @@ import { requestIdFor } from './logging.js';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the fully configured application (used by main.ts and by the tests alike). */
-export async function createApp(config: AppConfig, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: { logs?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
@@ -46,7 +49,7 @@ export async function createApp(config: AppConfig, options: { logs?: boolean } =
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    defaultJson(request, text, (error, value) =>
+    void defaultJson(request, text, (error, value) =>
       done(null, error ? new UnparsableBody(error.message) : value),
     );
   });

@@ -29,7 +29,8 @@ export function loggerOptions(config: AppConfig): Params {
     pinoHttp: {
       level: config.logLevel,
       // Fastify already chose the id (see main.ts); reuse it so logs and errors agree.
-      genReqId: (req) => (req as IncomingMessage & { requestId?: string }).requestId ?? requestIdFor(req),
+      genReqId: (req) =>
+        (req as IncomingMessage & { requestId?: string }).requestId ?? requestIdFor(req),
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({

@@ -20,12 +20,17 @@ async function main(): Promise<void> {
   if (!databaseUrl) {
     const dataDir = join(env.DATA_DIR, 'postgres');
     say(`No DATABASE_URL: starting the embedded PostgreSQL in ${dataDir} ...`);
-    embedded = await startEmbeddedPostgres({ dataDir: join(process.cwd(), dataDir), port: env.EMBEDDED_PG_PORT, log: say });
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(process.cwd(), dataDir),
+      port: env.EMBEDDED_PG_PORT,
+      log: say,
+    });
     databaseUrl = embedded.url;
   }
   const config = buildAppConfig(env, databaseUrl);
 
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  // Set once the app is listening; a signal before that only stops the database.
+  const running: { app?: Awaited<ReturnType<typeof createApp>> } = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -37,7 +42,7 @@ async function main(): Promise<void> {
     }, 15_000);
     watchdog.unref();
     try {
-      await app?.close();
+      await running.app?.close();
       await embedded?.stop();
     } finally {
       process.exit(0);
@@ -52,7 +57,8 @@ async function main(): Promise<void> {
     if (seeded) say('Loaded the demo data set.');
   }
 
-  app = await createApp(config);
+  const app = await createApp(config);
+  running.app = app;
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;
   say(`\nMine Action CoE service is running at ${base}`);
@@ -72,7 +78,9 @@ main().catch(async (error: unknown) => {
   if (error instanceof ConfigurationError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -25,15 +25,30 @@ describe('auth and accounts', () => {
         refreshToken: expect.any(String),
         tokenType: 'Bearer',
         expiresIn: 900,
-        user: { id: user.id, email: user.email, roles: ['trainee'], traineeId: null, instructorId: null, disabled: false },
+        user: {
+          id: user.id,
+          email: user.email,
+          roles: ['trainee'],
+          traineeId: null,
+          instructorId: null,
+          disabled: false,
+        },
       });
       expect(res.headers['x-request-id']).toBeTruthy();
     });
 
     it('gives the same 401 for an unknown email and a wrong password', async () => {
       const user = await createUser(t, ['trainee']);
-      const unknown = expectError(await login('nobody@coe.test', TEST_PASSWORD), 401, 'INVALID_CREDENTIALS');
-      const wrong = expectError(await login(user.email, 'Wrong-password-123'), 401, 'INVALID_CREDENTIALS');
+      const unknown = expectError(
+        await login('nobody@coe.test', TEST_PASSWORD),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+      const wrong = expectError(
+        await login(user.email, 'Wrong-password-123'),
+        401,
+        'INVALID_CREDENTIALS',
+      );
       expect(unknown.message).toBe(wrong.message);
     });
 
@@ -52,23 +67,38 @@ describe('auth and accounts', () => {
 
     it('refuses a disabled account, and its existing tokens stop working', async () => {
       const user = await createUser(t, ['trainee']);
-      const patch = await t.http.patch(`/api/v1/users/${user.id}`).set(admin.auth).send({ disabled: true });
+      const patch = await t.http
+        .patch(`/api/v1/users/${user.id}`)
+        .set(admin.auth)
+        .send({ disabled: true });
       expect(patch.status).toBe(200);
       expect(patch.body.disabled).toBe(true);
       expectError(await login(user.email, TEST_PASSWORD), 401);
       expectError(await t.http.get('/api/v1/auth/me').set(user.auth), 401);
-      expectError(await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }), 401);
+      expectError(
+        await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+        401,
+      );
     });
 
     it('answers 400 for a malformed body', async () => {
-      expectError(await t.http.post('/api/v1/auth/login').send({ email: 42 }), 400, 'VALIDATION_FAILED');
       expectError(
-        await t.http.post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email":'),
+        await t.http.post('/api/v1/auth/login').send({ email: 42 }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectError(
+        await t.http
+          .post('/api/v1/auth/login')
+          .set('Content-Type', 'application/json')
+          .send('{"email":'),
         400,
         'MALFORMED_BODY',
       );
       expectError(
-        await t.http.post('/api/v1/auth/login').send({ email: 'a@b.c', password: 'x', admin: true }),
+        await t.http
+          .post('/api/v1/auth/login')
+          .send({ email: 'a@b.c', password: 'x', admin: true }),
         400,
         'VALIDATION_FAILED',
       );
@@ -78,18 +108,29 @@ describe('auth and accounts', () => {
   describe('refresh tokens', () => {
     it('rotates: the old token stops working and reuse revokes the whole chain', async () => {
       const user = await createUser(t, ['trainee']);
-      const first = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+      const first = await t.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: user.refreshToken });
       expect(first.status).toBe(200);
       expect(first.body.refreshToken).not.toBe(user.refreshToken);
 
       // The used token is refused ...
-      expectError(await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }), 401);
+      expectError(
+        await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+        401,
+      );
       // ... and its reuse revoked the newer token of the same chain.
-      expectError(await t.http.post('/api/v1/auth/refresh').send({ refreshToken: first.body.refreshToken }), 401);
+      expectError(
+        await t.http.post('/api/v1/auth/refresh').send({ refreshToken: first.body.refreshToken }),
+        401,
+      );
 
       // A separate sign-in is a separate chain and still works.
       const again = await login(user.email, TEST_PASSWORD);
-      expect((await t.http.post('/api/v1/auth/refresh').send({ refreshToken: again.body.refreshToken })).status).toBe(200);
+      expect(
+        (await t.http.post('/api/v1/auth/refresh').send({ refreshToken: again.body.refreshToken }))
+          .status,
+      ).toBe(200);
     });
 
     it('refuses unknown tokens', async () => {
@@ -99,7 +140,9 @@ describe('auth and accounts', () => {
     it('gives exactly one new pair when the same token is presented twice at once', async () => {
       const user = await createUser(t, ['trainee']);
       const results = await Promise.all(
-        [1, 2].map(() => t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })),
+        [1, 2].map(() =>
+          t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+        ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
     });
@@ -116,40 +159,67 @@ describe('auth and accounts', () => {
 
     it('logout ends the refresh chain', async () => {
       const user = await createUser(t, ['trainee']);
-      const res = await t.http.post('/api/v1/auth/logout').set(user.auth).send({ refreshToken: user.refreshToken });
+      const res = await t.http
+        .post('/api/v1/auth/logout')
+        .set(user.auth)
+        .send({ refreshToken: user.refreshToken });
       expect(res.status).toBe(204);
-      expectError(await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }), 401);
+      expectError(
+        await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+        401,
+      );
     });
 
     it('changes the password only with the current one, and ends existing sessions', async () => {
       const user = await createUser(t, ['trainee']);
       const newPassword = 'Another-Long-Passphrase-9';
       expectError(
-        await t.http.post('/api/v1/auth/password').set(user.auth).send({ currentPassword: 'wrong-current-pw', newPassword }),
+        await t.http
+          .post('/api/v1/auth/password')
+          .set(user.auth)
+          .send({ currentPassword: 'wrong-current-pw', newPassword }),
         400,
         'INVALID_CURRENT_PASSWORD',
       );
       // Wait past the second so the new token's iat is after the change (JWT iat has 1 s resolution).
       await new Promise((r) => setTimeout(r, 1100));
-      const ok = await t.http.post('/api/v1/auth/password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword });
+      const ok = await t.http
+        .post('/api/v1/auth/password')
+        .set(user.auth)
+        .send({ currentPassword: TEST_PASSWORD, newPassword });
       expect(ok.status).toBe(204);
       expectError(await t.http.get('/api/v1/auth/me').set(user.auth), 401);
-      expectError(await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }), 401);
+      expectError(
+        await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+        401,
+      );
       expectError(await login(user.email, TEST_PASSWORD), 401);
       expect((await login(user.email, newPassword)).status).toBe(200);
     });
 
     it('enforces the password rules with 400', async () => {
       const user = await createUser(t, ['trainee']);
-      for (const newPassword of ['short-pw', 'x'.repeat(129), 'password1234', 'qwerty123456', 'aaaaaaaaaaaaaa']) {
+      for (const newPassword of [
+        'short-pw',
+        'x'.repeat(129),
+        'password1234',
+        'qwerty123456',
+        'aaaaaaaaaaaaaa',
+      ]) {
         expectError(
-          await t.http.post('/api/v1/auth/password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword }),
+          await t.http
+            .post('/api/v1/auth/password')
+            .set(user.auth)
+            .send({ currentPassword: TEST_PASSWORD, newPassword }),
           400,
           'VALIDATION_FAILED',
         );
       }
       // Any characters are allowed, counted as characters: 12 Azerbaijani letters are enough.
-      const ok = await t.http.post('/api/v1/auth/password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'şəğıöçüŞƏĞIÖ' });
+      const ok = await t.http
+        .post('/api/v1/auth/password')
+        .set(user.auth)
+        .send({ currentPassword: TEST_PASSWORD, newPassword: 'şəğıöçüŞƏĞIÖ' });
       expect(ok.status).toBe(204);
     });
   });
@@ -159,7 +229,10 @@ describe('auth and accounts', () => {
       expectError(await t.http.get('/api/v1/auth/me'), 401);
       expectError(await t.http.get('/api/v1/auth/me').set('Authorization', 'Bearer nonsense'), 401);
       const [h, p] = admin.token.split('.');
-      expectError(await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${h}.${p}.AAAA`), 401);
+      expectError(
+        await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${h}.${p}.AAAA`),
+        401,
+      );
       const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
       expectError(await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${none}`), 401);
     });
@@ -167,11 +240,17 @@ describe('auth and accounts', () => {
     it('decides authorization before validating the body', async () => {
       // Anonymous with garbage: 401, not 400.
       expectError(
-        await t.http.post('/api/v1/users').set('Content-Type', 'application/json').send('{not json'),
+        await t.http
+          .post('/api/v1/users')
+          .set('Content-Type', 'application/json')
+          .send('{not json'),
         401,
       );
       const trainee = await createUser(t, ['trainee']);
-      expectError(await t.http.post('/api/v1/users').set(trainee.auth).send({ nonsense: true }), 403);
+      expectError(
+        await t.http.post('/api/v1/users').set(trainee.auth).send({ nonsense: true }),
+        403,
+      );
     });
 
     it('answers 413 for a body over 1 MB', async () => {
@@ -197,7 +276,11 @@ describe('auth and accounts', () => {
       const res = await t.http
         .post('/api/v1/users')
         .set(admin.auth)
-        .send({ email: 'New.Instructor@coe.test', password: 'Long-Enough-Password-1', roles: ['instructor'] });
+        .send({
+          email: 'New.Instructor@coe.test',
+          password: 'Long-Enough-Password-1',
+          roles: ['instructor'],
+        });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         id: expect.any(String),
@@ -209,21 +292,40 @@ describe('auth and accounts', () => {
       });
       expect((await login('new.instructor@coe.test', 'Long-Enough-Password-1')).status).toBe(200);
       expectError(
-        await t.http.post('/api/v1/users').set(admin.auth).send({ email: 'new.instructor@coe.test', password: 'Long-Enough-Password-1', roles: ['trainee'] }),
+        await t.http
+          .post('/api/v1/users')
+          .set(admin.auth)
+          .send({
+            email: 'new.instructor@coe.test',
+            password: 'Long-Enough-Password-1',
+            roles: ['trainee'],
+          }),
         409,
         'EMAIL_TAKEN',
       );
       expectError(
-        await t.http.post('/api/v1/users').set(admin.auth).send({ email: 'x@coe.test', password: 'Long-Enough-Password-1', roles: ['superuser'] }),
+        await t.http
+          .post('/api/v1/users')
+          .set(admin.auth)
+          .send({ email: 'x@coe.test', password: 'Long-Enough-Password-1', roles: ['superuser'] }),
         400,
       );
       for (const role of ['trainee', 'instructor', 'auditor'] as const) {
         const other = await createUser(t, [role]);
         expectError(
-          await t.http.post('/api/v1/users').set(other.auth).send({ email: 'y@coe.test', password: 'Long-Enough-Password-1', roles: ['admin'] }),
+          await t.http
+            .post('/api/v1/users')
+            .set(other.auth)
+            .send({ email: 'y@coe.test', password: 'Long-Enough-Password-1', roles: ['admin'] }),
           403,
         );
-        expectError(await t.http.patch(`/api/v1/users/${other.id}`).set(other.auth).send({ roles: ['admin'] }), 403);
+        expectError(
+          await t.http
+            .patch(`/api/v1/users/${other.id}`)
+            .set(other.auth)
+            .send({ roles: ['admin'] }),
+          403,
+        );
       }
     });
 
@@ -233,22 +335,39 @@ describe('auth and accounts', () => {
       expect(first.status).toBe(200);
       expect(first.body.items).toHaveLength(2);
       expect(first.body.nextCursor).toEqual(expect.any(String));
-      const second = await t.http.get(`/api/v1/users?limit=2&cursor=${first.body.nextCursor}`).set(auditor.auth);
+      const second = await t.http
+        .get(`/api/v1/users?limit=2&cursor=${first.body.nextCursor}`)
+        .set(auditor.auth);
       expect(second.status).toBe(200);
-      const ids = new Set([...first.body.items, ...second.body.items].map((u: { id: string }) => u.id));
+      const ids = new Set(
+        [...first.body.items, ...second.body.items].map((u: { id: string }) => u.id),
+      );
       expect(ids.size).toBe(first.body.items.length + second.body.items.length);
       expectError(await t.http.get('/api/v1/users?limit=500').set(auditor.auth), 400);
-      expectError(await t.http.get('/api/v1/users?cursor=garbage').set(auditor.auth), 400, 'INVALID_CURSOR');
+      expectError(
+        await t.http.get('/api/v1/users?cursor=garbage').set(auditor.auth),
+        400,
+        'INVALID_CURSOR',
+      );
       expectError(await t.http.get('/api/v1/users/not-a-uuid').set(auditor.auth), 400);
-      expectError(await t.http.get('/api/v1/users/00000000-0000-4000-8000-000000000000').set(auditor.auth), 404);
+      expectError(
+        await t.http.get('/api/v1/users/00000000-0000-4000-8000-000000000000').set(auditor.auth),
+        404,
+      );
     });
 
     it('writes audit events for account changes, without secrets', async () => {
       const res = await t.http
         .post('/api/v1/users')
         .set(admin.auth)
-        .send({ email: 'audited@coe.test', password: 'Long-Enough-Password-1', roles: ['trainee'] });
-      const rows = (await t.db.query('SELECT * FROM audit_events WHERE entity_id = $1', [res.body.id])) as {
+        .send({
+          email: 'audited@coe.test',
+          password: 'Long-Enough-Password-1',
+          roles: ['trainee'],
+        });
+      const rows = (await t.db.query('SELECT * FROM audit_events WHERE entity_id = $1', [
+        res.body.id,
+      ])) as {
         action: string;
         actor_id: string;
         data: unknown;

@@ -5,7 +5,8 @@ import { runMigrations } from '../src/database/migrate.js';
 /** Where the suite's PostgreSQL is: set by the global setup for every worker. */
 export function testServerUrl(): string {
   const url = process.env.COE_TEST_SERVER_URL;
-  if (!url) throw new Error('COE_TEST_SERVER_URL is not set: run the tests through jest (global setup)');
+  if (!url)
+    throw new Error('COE_TEST_SERVER_URL is not set: run the tests through jest (global setup)');
   return url;
 }
 
@@ -35,11 +36,15 @@ async function ensureTemplate(server: string): Promise<void> {
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE_DATABASE]);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      TEMPLATE_DATABASE,
+    ]);
     if (!rowCount) {
       await client.query(`CREATE DATABASE ${TEMPLATE_DATABASE}_building`);
       await runMigrations(databaseUrl(server, `${TEMPLATE_DATABASE}_building`));
-      await client.query(`ALTER DATABASE ${TEMPLATE_DATABASE}_building RENAME TO ${TEMPLATE_DATABASE}`);
+      await client.query(
+        `ALTER DATABASE ${TEMPLATE_DATABASE}_building RENAME TO ${TEMPLATE_DATABASE}`,
+      );
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]).catch(() => undefined);

@@ -21,7 +21,10 @@ export default async function globalSetup(): Promise<void> {
   if (!serverUrl) {
     const dataDir = join(tmpdir(), 'coe-test-postgres');
     mkdirSync(dataDir, { recursive: true });
-    const embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339) });
+    const embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339),
+    });
     (globalThis as { __coeEmbedded?: typeof embedded }).__coeEmbedded = embedded;
     serverUrl = embedded.url;
   }

@@ -29,5 +29,9 @@ export interface HashedContent {
 
 /** Each event's hash covers the previous event's hash and its own canonical content. */
 export function chainHash(prevHash: string, content: HashedContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(content))
+    .digest('hex');
 }

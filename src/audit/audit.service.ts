@@ -19,7 +19,8 @@ export interface AuditInput {
 const AUDIT_CHAIN_LOCK = 740_118_001;
 
 /** Keys whose values never enter the audit trail, wherever they appear in the data. */
-const SECRET_KEYS = /^(password|passwordHash|newPassword|currentPassword|token|refreshToken|accessToken|tokenHash|privateKey|encryptedPrivateKey|secret)$/i;
+const SECRET_KEYS =
+  /^(password|passwordHash|newPassword|currentPassword|token|refreshToken|accessToken|tokenHash|privateKey|encryptedPrivateKey|secret)$/i;
 
 export function scrubSecrets(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();

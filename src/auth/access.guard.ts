@@ -39,9 +39,18 @@ export class AccessGuard implements CanActivate {
     // roles takes effect at once, not when the token expires.
     const user = await this.dataSource.getRepository(User).findOne({
       where: { id: claims.sub },
-      select: { id: true, email: true, roles: true, traineeId: true, instructorId: true, disabled: true, tokensValidAfter: true },
+      select: {
+        id: true,
+        email: true,
+        roles: true,
+        traineeId: true,
+        instructorId: true,
+        disabled: true,
+        tokensValidAfter: true,
+      },
     });
-    if (!user || user.disabled) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
+    if (!user || user.disabled)
+      throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
     if (claims.iat < Math.floor(user.tokensValidAfter.getTime() / 1000)) {
       throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
     }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentActor, CurrentUser, type Actor, type AuthenticatedUser } from '../common/actor.js';
 import { Public, SignedIn } from '../common/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
@@ -15,9 +21,16 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Sign in with email and password', description: 'Returns a short-lived access token and a single-use refresh token. Repeated failures for one account are throttled (429 with Retry-After).' })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Returns a short-lived access token and a single-use refresh token. Repeated failures for one account are throttled (429 with Retry-After).',
+  })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown email or wrong password (same message for both), or a disabled account' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown email or wrong password (same message for both), or a disabled account',
+  })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   login(@CurrentActor() actor: Actor, @Body() body: LoginDto): Promise<TokenPairDto> {
     return this.auth.login(actor, body.email, body.password);
@@ -26,7 +39,11 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Exchange a refresh token for a new pair', description: 'The presented token stops working. Presenting an already used token revokes every token descended from the same sign-in.' })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair',
+    description:
+      'The presented token stops working. Presenting an already used token revokes every token descended from the same sign-in.',
+  })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   refresh(@CurrentActor() actor: Actor, @Body() body: RefreshDto): Promise<TokenPairDto> {
@@ -52,8 +69,14 @@ export class AuthController {
   @Post('password')
   @HttpCode(204)
   @SignedIn()
-  @ApiOperation({ summary: 'Change the password', description: 'Requires the current password. Every session of the account ends; sign in again.' })
-  async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto): Promise<void> {
+  @ApiOperation({
+    summary: 'Change the password',
+    description: 'Requires the current password. Every session of the account ends; sign in again.',
+  })
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
     await this.auth.changePassword(actor, body);
   }
 }

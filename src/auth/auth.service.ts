@@ -51,7 +51,10 @@ export class AuthService {
     ] as const) {
       const state = await this.limiter.peek(key, budget);
       if (state.exceeded) {
-        throw tooManyRequests(state.retryAfterSeconds, 'Too many failed sign-in attempts, try again later');
+        throw tooManyRequests(
+          state.retryAfterSeconds,
+          'Too many failed sign-in attempts, try again later',
+        );
       }
     }
 
@@ -87,12 +90,16 @@ export class AuthService {
           { familyId: token.familyId, revokedAt: IsNull() },
           { revokedAt: new Date() },
         );
-        await this.audit.record(tx, { ...actor, userId: token.userId }, {
-          action: 'user.refresh_token_reused',
-          entityType: 'user',
-          entityId: token.userId,
-          data: { familyId: token.familyId },
-        });
+        await this.audit.record(
+          tx,
+          { ...actor, userId: token.userId },
+          {
+            action: 'user.refresh_token_reused',
+            entityType: 'user',
+            entityId: token.userId,
+            data: { familyId: token.familyId },
+          },
+        );
         return 'reused' as const;
       }
       const user = await tx.findOneBy(User, { id: token.userId });
@@ -102,7 +109,10 @@ export class AuthService {
       return this.issuePair(tx, user, token.familyId);
     });
     if (!outcome || outcome === 'reused') {
-      throw unauthorized('The refresh token is invalid, expired or already used', 'INVALID_REFRESH_TOKEN');
+      throw unauthorized(
+        'The refresh token is invalid, expired or already used',
+        'INVALID_REFRESH_TOKEN',
+      );
     }
     return outcome;
   }
@@ -152,7 +162,9 @@ export class AuthService {
 
   async verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
     try {
-      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
+        algorithms: ['HS256'],
+      });
       return claims.typ === 'access' && typeof claims.sub === 'string' ? claims : null;
     } catch {
       return null;

@@ -5,9 +5,7 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
 // About 49,000 passwords seen most often in breaches, from zxcvbn-ts's maintained list.
-const COMMON_PASSWORDS = new Set(
-  dictionary['passwords-common'].map((p) => p.toLowerCase()),
-);
+const COMMON_PASSWORDS = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
 /** Why a password is refused, or null when it is acceptable. Any characters are allowed. */
 export function passwordProblem(password: unknown): string | null {
@@ -31,7 +29,8 @@ export function IsAcceptablePassword(options?: ValidationOptions) {
       options,
       validator: {
         validate: (value: unknown) => passwordProblem(value) === null,
-        defaultMessage: (args) => `${args?.property ?? 'password'} ${passwordProblem(args?.value) ?? 'is not acceptable'}`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'password'} ${passwordProblem(args?.value) ?? 'is not acceptable'}`,
       },
     });
 }

@@ -30,8 +30,14 @@ export const Roles = (...roles: Role[]) =>
     SetMetadata(ACCESS_KEY, { public: false, roles } satisfies AccessRule),
     ApiBearerAuth(),
     ApiExtension('x-roles', roles),
-    ApiUnauthorizedResponse({ description: 'Not signed in, or the token is invalid', type: ErrorResponseDto }),
-    ApiForbiddenResponse({ description: `Requires one of the roles: ${roles.join(', ')}`, type: ErrorResponseDto }),
+    ApiUnauthorizedResponse({
+      description: 'Not signed in, or the token is invalid',
+      type: ErrorResponseDto,
+    }),
+    ApiForbiddenResponse({
+      description: `Requires one of the roles: ${roles.join(', ')}`,
+      type: ErrorResponseDto,
+    }),
   );
 
 /** Any signed-in user, whatever their role. */

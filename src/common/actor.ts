@@ -51,7 +51,8 @@ export function actorFromRequest(request: FastifyRequest): Actor {
   };
 }
 
-export const hasRole = (actor: Actor, ...roles: Role[]) => roles.some((r) => actor.roles.includes(r));
+export const hasRole = (actor: Actor, ...roles: Role[]) =>
+  roles.some((r) => actor.roles.includes(r));
 
 /** `@CurrentActor() actor: Actor` in a controller method. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor =>

@@ -22,13 +22,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
         'Unhandled error',
       );
     } else if (body.statusCode === 503) {
-      this.logger.warn({ requestId: request?.id, code: pgErrorCode(exception) }, 'Database unavailable');
+      this.logger.warn(
+        { requestId: request?.id, code: pgErrorCode(exception) },
+        'Database unavailable',
+      );
     }
     void sendError(reply, body, headers);
   }
 }
 
-export function sendError(reply: FastifyReply, body: ErrorBody, headers: Record<string, string> = {}) {
+export function sendError(
+  reply: FastifyReply,
+  body: ErrorBody,
+  headers: Record<string, string> = {},
+) {
   for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
   return reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
 }
@@ -49,13 +56,32 @@ function body(
 }
 
 const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than 1 MB' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported content type' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_BODY', message: 'The JSON body is empty' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'MALFORMED_BODY', message: 'Invalid Content-Length' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The request body is larger than 1 MB',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Unsupported content type',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'MALFORMED_BODY',
+    message: 'The JSON body is empty',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'MALFORMED_BODY',
+    message: 'Invalid Content-Length',
+  },
 };
 
-export function toErrorResponse(exception: unknown): { body: ErrorBody; headers?: Record<string, string> } {
+export function toErrorResponse(exception: unknown): {
+  body: ErrorBody;
+  headers?: Record<string, string>;
+} {
   if (exception instanceof DomainError) {
     return {
       body: body(exception.status, exception.code, exception.message, exception.details),
@@ -81,7 +107,11 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers?
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       // Errors Fastify raises itself while reading a request (bad JSON, bad headers).
       return {
-        body: body(statusCode, defaultCode(statusCode), (exception as Error).message || 'Bad request'),
+        body: body(
+          statusCode,
+          defaultCode(statusCode),
+          (exception as Error).message || 'Bad request',
+        ),
       };
     }
   }
@@ -105,24 +135,39 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers?
     case '40001':
     case '40P01':
       return { body: body(409, 'CONCURRENT_UPDATE', 'A concurrent change interfered, try again') };
+    default:
+      break;
   }
   return { body: body(500, 'INTERNAL_ERROR', 'An unexpected error occurred') };
 }
 
 function defaultCode(status: number): string {
   switch (status) {
-    case 400: return 'BAD_REQUEST';
-    case 401: return 'UNAUTHENTICATED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 405: return 'METHOD_NOT_ALLOWED';
-    case 406: return 'NOT_ACCEPTABLE';
-    case 409: return 'CONFLICT';
-    case 413: return 'PAYLOAD_TOO_LARGE';
-    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
-    case 422: return 'UNPROCESSABLE';
-    case 429: return 'RATE_LIMITED';
-    case 503: return 'SERVICE_UNAVAILABLE';
-    default: return status >= 500 ? 'INTERNAL_ERROR' : 'ERROR';
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 406:
+      return 'NOT_ACCEPTABLE';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 422:
+      return 'UNPROCESSABLE';
+    case 429:
+      return 'RATE_LIMITED';
+    case 503:
+      return 'SERVICE_UNAVAILABLE';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'ERROR';
   }
 }

@@ -35,9 +35,15 @@ export const ruleViolation = (code: string, message: string, details?: Record<st
   new DomainError(422, code, message, details);
 
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts') =>
-  new DomainError(429, 'RATE_LIMITED', message, { retryAfterSeconds }, {
-    'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
+  new DomainError(
+    429,
+    'RATE_LIMITED',
+    message,
+    { retryAfterSeconds },
+    {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    },
+  );
 
 export const serviceUnavailable = (message = 'The database is unavailable, try again shortly') =>
   new DomainError(503, 'SERVICE_UNAVAILABLE', message);

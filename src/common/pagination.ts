@@ -16,7 +16,7 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s nextCursor' })
+  @ApiPropertyOptional({ description: "Opaque cursor from a previous page's nextCursor" })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -89,7 +89,10 @@ export async function keysetPage<E extends ObjectLiteral, T>(
   const last = pageRows.at(-1);
   const nextCursor =
     hasMore && last
-      ? encodeCursor([serialiseSort(options.sortValue(last)), (last as unknown as { id: string }).id])
+      ? encodeCursor([
+          serialiseSort(options.sortValue(last)),
+          (last as unknown as { id: string }).id,
+        ])
       : null;
   return { items: pageRows.map(options.map), nextCursor };
 }

@@ -42,7 +42,9 @@ export class RateLimiter {
          FROM rate_limit_buckets WHERE key = $1 AND expires_at > now()`,
       [key],
     )) as { points: number; ttl: number }[];
-    return row ? state(row.points, row.ttl, budget) : { used: 0, exceeded: false, retryAfterSeconds: 0 };
+    return row
+      ? state(row.points, row.ttl, budget)
+      : { used: 0, exceeded: false, retryAfterSeconds: 0 };
   }
 
   async reset(key: string): Promise<void> {
@@ -51,5 +53,9 @@ export class RateLimiter {
 }
 
 function state(points: number, ttl: number, budget: Budget): BudgetState {
-  return { used: points, exceeded: points >= budget.points, retryAfterSeconds: Math.max(1, Math.ceil(ttl)) };
+  return {
+    used: points,
+    exceeded: points >= budget.points,
+    retryAfterSeconds: Math.max(1, Math.ceil(ttl)),
+  };
 }

@@ -24,9 +24,7 @@ interface FieldProblem {
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints
-      ? [{ field, messages: Object.values(error.constraints) }]
-      : [];
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -56,10 +54,19 @@ export class StrictValidationPipe implements PipeTransform {
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (value instanceof UnparsableBody) {
-      throw new DomainError(400, 'MALFORMED_BODY', `The request body is not valid JSON: ${value.reason}`);
+      throw new DomainError(
+        400,
+        'MALFORMED_BODY',
+        `The request body is not valid JSON: ${value.reason}`,
+      );
     }
     if (metadata.type === 'body' && metadata.metatype && isDtoClass(metadata.metatype)) {
-      if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      if (
+        value === undefined ||
+        value === null ||
+        typeof value !== 'object' ||
+        Array.isArray(value)
+      ) {
         throw new DomainError(400, 'VALIDATION_FAILED', 'The request body must be a JSON object', {
           fields: [],
         });

@@ -122,7 +122,8 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   const problems = errors.map(
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
-  if (!isValidTimeZone(env.TIME_ZONE)) problems.push(`TIME_ZONE: unknown time zone "${env.TIME_ZONE}"`);
+  if (!isValidTimeZone(env.TIME_ZONE))
+    problems.push(`TIME_ZONE: unknown time zone "${env.TIME_ZONE}"`);
   if (env.NODE_ENV === 'production') {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
     if (!env.JWT_SECRET) problems.push('JWT_SECRET: required in production');

@@ -373,6 +373,7 @@ async function initCluster(
       : '';
     throw new Error(
       `Embedded PostgreSQL: initdb failed: ${(err as Error).message}${hint}\n${output.text()}`,
+      { cause: err },
     );
   } finally {
     if (previousUmask !== undefined) process.umask(previousUmask);
@@ -519,10 +520,12 @@ async function startPostmaster(
     getChild()?.kill('SIGQUIT');
     const log = output.text();
     if (/could not bind|Address already in use/i.test(log)) {
-      throw new Error(`Embedded PostgreSQL: port ${port} on ${HOST} is already in use.\n${log}`);
+      throw new Error(`Embedded PostgreSQL: port ${port} on ${HOST} is already in use.\n${log}`, {
+        cause: err,
+      });
     }
     const reason = err instanceof Error ? err.message : 'server process exited during startup';
-    throw new Error(`Embedded PostgreSQL failed to start: ${reason}\n${log}`);
+    throw new Error(`Embedded PostgreSQL failed to start: ${reason}\n${log}`, { cause: err });
   } finally {
     clearTimeout(timer);
   }
@@ -576,6 +579,7 @@ async function ensureDatabase(port: number): Promise<void> {
     throw new Error(
       `Embedded PostgreSQL: cannot connect as ${USER} on ${HOST}:${port}: ${(err as Error).message}. ` +
         `If the data dir was created by other tooling, delete it to start fresh.`,
+      { cause: err },
     );
   }
   try {

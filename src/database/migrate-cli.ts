@@ -1,6 +1,8 @@
 import { revertLastMigration, runMigrations } from './migrate.js';
 
-const url = process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/coe`;
+const url =
+  process.env.DATABASE_URL ??
+  `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/coe`;
 const command = process.argv[2];
 const log = (msg: string) => console.log(msg);
 

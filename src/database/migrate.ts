@@ -7,7 +7,10 @@ const MIGRATION_LOCK = 740_118_000;
  * Runs pending migrations under an advisory lock so several instances starting together
  * do not race; each migration runs in its own transaction.
  */
-export async function runMigrations(url: string, log: (msg: string) => void = () => {}): Promise<void> {
+export async function runMigrations(
+  url: string,
+  log: (msg: string) => void = () => {},
+): Promise<void> {
   const dataSource = new DataSource({ ...dataSourceOptions(url, 1) });
   await dataSource.initialize();
   try {
@@ -20,7 +23,10 @@ export async function runMigrations(url: string, log: (msg: string) => void = ()
   }
 }
 
-export async function revertLastMigration(url: string, log: (msg: string) => void = () => {}): Promise<void> {
+export async function revertLastMigration(
+  url: string,
+  log: (msg: string) => void = () => {},
+): Promise<void> {
   const dataSource = new DataSource({ ...dataSourceOptions(url, 1) });
   await dataSource.initialize();
   try {

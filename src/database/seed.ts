@@ -35,7 +35,9 @@ export async function seedDemoData(
   await dataSource.initialize();
   try {
     if (options.onlyIfEmpty) {
-      const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM users')) as { count: number }[];
+      const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM users')) as {
+        count: number;
+      }[];
       if (count > 0) return false;
     }
     const audit = new AuditService();
@@ -44,7 +46,12 @@ export async function seedDemoData(
     const passwordHash = await hasher.hash(DEMO_PASSWORD);
     await dataSource.transaction(async (tx) => {
       for (const account of DEMO_ACCOUNTS) {
-        await users.createInTransaction(tx, SYSTEM_ACTOR, { email: account.email, roles: [account.role] }, passwordHash);
+        await users.createInTransaction(
+          tx,
+          SYSTEM_ACTOR,
+          { email: account.email, roles: [account.role] },
+          passwordHash,
+        );
       }
     });
     return true;

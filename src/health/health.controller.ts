@@ -1,5 +1,10 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/access.decorators.js';
@@ -26,7 +31,10 @@ export class HealthController {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: the database answers', description: '503 while the database is unreachable; recovers by itself when it returns.' })
+  @ApiOperation({
+    summary: 'Readiness: the database answers',
+    description: '503 while the database is unreachable; recovers by itself when it returns.',
+  })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
   async ready(): Promise<HealthDto> {

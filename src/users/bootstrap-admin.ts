@@ -34,7 +34,12 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
         "SELECT count(*)::int AS count FROM users WHERE 'admin' = ANY(roles)",
       )) as { count: number }[];
       if (count > 0) return false;
-      await this.users.createInTransaction(tx, SYSTEM_ACTOR, { email: adminEmail, roles: ['admin'] }, passwordHash);
+      await this.users.createInTransaction(
+        tx,
+        SYSTEM_ACTOR,
+        { email: adminEmail, roles: ['admin'] },
+        passwordHash,
+      );
       return true;
     });
     if (created) this.logger.log(`Created the bootstrap admin ${adminEmail}`);

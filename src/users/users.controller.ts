@@ -3,7 +3,13 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { Roles } from '../common/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
-import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
+import {
+  CreateUserDto,
+  ListUsersQueryDto,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+} from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -37,9 +43,16 @@ export class UsersController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change roles or disable/enable an account', description: 'Disabling ends every session of the account at once.' })
+  @ApiOperation({
+    summary: 'Change roles or disable/enable an account',
+    description: 'Disabling ends every session of the account at once.',
+  })
   @ApiOkResponse({ type: UserDto })
-  update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
     return this.users.update(actor, id, body);
   }
 }

@@ -21,7 +21,9 @@ export class UsersService {
 
   async create(actor: Actor, input: CreateUserDto): Promise<UserDto> {
     const passwordHash = await this.hasher.hash(input.password);
-    return this.dataSource.transaction((tx) => this.createInTransaction(tx, actor, input, passwordHash));
+    return this.dataSource.transaction((tx) =>
+      this.createInTransaction(tx, actor, input, passwordHash),
+    );
   }
 
   /** Also used by the bootstrap admin and the demo seed, inside their own transactions. */
@@ -47,7 +49,10 @@ export class UsersService {
         throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
       }
       if (isUniqueViolation(error)) {
-        throw conflict('ACCOUNT_ALREADY_LINKED', 'That trainee or instructor already has an account');
+        throw conflict(
+          'ACCOUNT_ALREADY_LINKED',
+          'That trainee or instructor already has an account',
+        );
       }
       throw error;
     }
@@ -86,12 +91,17 @@ export class UsersService {
 
   async update(actor: Actor, id: string, input: UpdateUserDto): Promise<UserDto> {
     if (input.roles === undefined && input.disabled === undefined) {
-      throw badRequest('VALIDATION_FAILED', 'Nothing to change: give roles or disabled', { fields: [] });
+      throw badRequest('VALIDATION_FAILED', 'Nothing to change: give roles or disabled', {
+        fields: [],
+      });
     }
     return this.dataSource.transaction(async (tx) => {
       const user = await tx.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw notFound('User');
-      if (actor.userId === id && (input.disabled === true || (input.roles && !input.roles.includes('admin')))) {
+      if (
+        actor.userId === id &&
+        (input.disabled === true || (input.roles && !input.roles.includes('admin')))
+      ) {
         throw conflict('SELF_LOCKOUT', 'You cannot disable yourself or remove your own admin role');
       }
       const before = UserDto.from(user);
@@ -100,7 +110,11 @@ export class UsersService {
       if (input.disabled === true && !before.disabled) {
         // Disabling ends every session at once: access tokens by timestamp, refresh tokens by row.
         user.tokensValidAfter = new Date();
-        await tx.update(RefreshToken, { userId: id, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await tx.update(
+          RefreshToken,
+          { userId: id, revokedAt: IsNull() },
+          { revokedAt: new Date() },
+        );
       }
       await tx.save(user);
       const after = UserDto.from(user);
@@ -114,7 +128,11 @@ export class UsersService {
     });
   }
 
-  private async checkLinks(tx: EntityManager, traineeId: string | null, instructorId: string | null) {
+  private async checkLinks(
+    tx: EntityManager,
+    traineeId: string | null,
+    instructorId: string | null,
+  ) {
     // Trainee and instructor records arrive with their modules; until a row exists the link is refused.
     for (const [table, id, field] of [
       ['trainees', traineeId, 'traineeId'],

@@ -32,14 +32,19 @@ export class ChangePasswordDto {
   @MaxLength(1024)
   currentPassword: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 128, description: '12 to 128 characters; common passwords are refused' })
+  @ApiProperty({
+    minLength: 12,
+    maxLength: 128,
+    description: '12 to 128 characters; common passwords are refused',
+  })
   @IsAcceptablePassword()
   newPassword: string;
 }
 
 export class TokenPairDto {
   @ApiProperty({ description: 'Short-lived JWT for the Authorization header' }) accessToken: string;
-  @ApiProperty({ description: 'Opaque, single-use token to obtain the next pair' }) refreshToken: string;
+  @ApiProperty({ description: 'Opaque, single-use token to obtain the next pair' })
+  refreshToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
   @ApiProperty({ type: UserDto }) user: UserDto;

@@ -48,7 +48,11 @@ export class CreateUserDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 128, description: '12 to 128 characters; common passwords are refused' })
+  @ApiProperty({
+    minLength: 12,
+    maxLength: 128,
+    description: '12 to 128 characters; common passwords are refused',
+  })
   @IsAcceptablePassword()
   password: string;
 
