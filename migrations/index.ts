@@ -1,4 +1,5 @@
 import { Foundation1795847927462 } from './1795847927462-Foundation.js';
+import { CatalogueEnrolmentCertificates1795848312739 } from './1795848312739-CatalogueEnrolmentCertificates.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
-export const MIGRATIONS = [Foundation1795847927462];
+export const MIGRATIONS = [Foundation1795847927462, CatalogueEnrolmentCertificates1795848312739];

@@ -12,6 +12,11 @@ import { dataSourceOptions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './logging.js';
 import { UsersModule } from './users/users.module.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
+import { CoursesModule } from './courses/courses.module.js';
+import { TraineesModule } from './trainees/trainees.module.js';
+import { InstructorsModule } from './instructors/instructors.module.js';
+import { EnrolmentsModule } from './enrolments/enrolments.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +35,11 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        OrganisationsModule,
+        CoursesModule,
+        TraineesModule,
+        InstructorsModule,
+        EnrolmentsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -30,6 +30,12 @@ export const notFound = (what: string, details?: Record<string, unknown>) =>
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(409, code, message, details);
 
+/** The body names a record (by id) that does not exist: the request itself is understood. */
+export const referenceNotFound = (field: string, what: string) =>
+  new DomainError(422, 'REFERENCE_NOT_FOUND', `${what} given in ${field} does not exist`, {
+    field,
+  });
+
 /** A well-formed request that breaks a business rule (prerequisite, eligibility, ...). */
 export const ruleViolation = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(422, code, message, details);

@@ -1,7 +1,32 @@
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { Certificate } from '../certifications/certificate.entity.js';
 import { RateLimitBucket } from '../common/rate-limit-bucket.entity.js';
+import { Course } from '../courses/course.entity.js';
+import { SessionInstructor } from '../courses/session-instructor.entity.js';
+import { CourseSession } from '../courses/session.entity.js';
+import { AttendanceDay } from '../enrolments/attendance-day.entity.js';
+import { Enrolment } from '../enrolments/enrolment.entity.js';
+import { Instructor } from '../instructors/instructor.entity.js';
+import { Qualification } from '../instructors/qualification.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Trainee } from '../trainees/trainee.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: the app, the CLI data source and the tests use this list. */
-export const ENTITIES = [User, RefreshToken, RateLimitBucket, AuditEvent];
+export const ENTITIES = [
+  User,
+  RefreshToken,
+  RateLimitBucket,
+  AuditEvent,
+  Organisation,
+  Course,
+  CourseSession,
+  SessionInstructor,
+  Trainee,
+  Instructor,
+  Qualification,
+  Enrolment,
+  AttendanceDay,
+  Certificate,
+];

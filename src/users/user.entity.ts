@@ -3,11 +3,15 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
 import type { Role } from '../common/roles.js';
+import { Instructor } from '../instructors/instructor.entity.js';
+import { Trainee } from '../trainees/trainee.entity.js';
 
 @Entity('users')
 export class User {
@@ -29,9 +33,17 @@ export class User {
   @Column({ name: 'trainee_id', type: 'uuid', nullable: true })
   traineeId: string | null;
 
+  @ManyToOne(() => Trainee, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'trainee_id', foreignKeyConstraintName: 'users_trainee_fk' })
+  trainee?: Trainee;
+
   @Index('users_instructor_id_key', { unique: true, where: 'instructor_id IS NOT NULL' })
   @Column({ name: 'instructor_id', type: 'uuid', nullable: true })
   instructorId: string | null;
+
+  @ManyToOne(() => Instructor, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'instructor_id', foreignKeyConstraintName: 'users_instructor_fk' })
+  instructor?: Instructor;
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;

@@ -4,12 +4,14 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, notFound, referenceNotFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto.js';
 import { User } from './user.entity.js';
+import { Instructor } from '../instructors/instructor.entity.js';
+import { Trainee } from '../trainees/trainee.entity.js';
 
 @Injectable()
 export class UsersService {
@@ -133,23 +135,11 @@ export class UsersService {
     traineeId: string | null,
     instructorId: string | null,
   ) {
-    // Trainee and instructor records arrive with their modules; until a row exists the link is refused.
-    for (const [table, id, field] of [
-      ['trainees', traineeId, 'traineeId'],
-      ['instructors', instructorId, 'instructorId'],
-    ] as const) {
-      if (!id) continue;
-      const exists = (await tx.query(
-        `SELECT to_regclass('public.${table}') IS NOT NULL AS present`,
-      )) as { present: boolean }[];
-      const found = exists[0]?.present
-        ? ((await tx.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])) as unknown[]).length > 0
-        : false;
-      if (!found) throw ruleLinkMissing(field);
+    if (traineeId && !(await tx.exists(Trainee, { where: { id: traineeId } }))) {
+      throw referenceNotFound('traineeId', 'The trainee');
+    }
+    if (instructorId && !(await tx.exists(Instructor, { where: { id: instructorId } }))) {
+      throw referenceNotFound('instructorId', 'The instructor');
     }
   }
-}
-
-function ruleLinkMissing(field: string) {
-  return notFound(field === 'traineeId' ? 'Trainee' : 'Instructor', { field });
 }

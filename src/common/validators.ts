@@ -1,0 +1,31 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isCalendarDate } from './calendar.js';
+
+/** A real calendar date written `YYYY-MM-DD` (2026-02-30 is refused). */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => isCalendarDate(value),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a date written YYYY-MM-DD`,
+      },
+    });
+}
+
+/** Trims surrounding whitespace of strings; leaves other values for the validators to refuse. */
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Upper-cases strings (ISO country codes are accepted in any case). */
+export const UpperCase = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  );
+
+/** Text people type: no control characters except newline and tab. */
+export const PRINTABLE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u;

@@ -1,0 +1,26 @@
+/**
+ * The duplicate-detection key of a trainee: names folded (case, accents, spacing, and the
+ * Azerbaijani dotless ı / dotted İ), date of birth and nationality. "Əliyev" and "aliyev" typed
+ * by two registrars are the same person far more often than not.
+ */
+export function identityKey(t: {
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+  nationality: string;
+}): string {
+  return [fold(t.givenName), fold(t.familyName), t.dateOfBirth, t.nationality.toUpperCase()].join(
+    '|',
+  );
+}
+
+function fold(name: string): string {
+  return name
+    .replace(/[ıİ]/g, 'i')
+    .replace(/[əƏ]/g, 'e')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\s\-'’`.]+/g, ' ')
+    .trim();
+}
