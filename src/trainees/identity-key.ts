@@ -1,6 +1,6 @@
 /**
  * The duplicate-detection key of a trainee: names folded (case, accents, spacing, and the
- * Azerbaijani dotless ı / dotted İ), date of birth and nationality. "Əliyev" and "aliyev" typed
+ * Azerbaijani dotless ı / dotted İ), date of birth and nationality. "Əliyev" and "Aliyev" typed
  * by two registrars are the same person far more often than not.
  */
 export function identityKey(t: {
@@ -17,7 +17,7 @@ export function identityKey(t: {
 function fold(name: string): string {
   return name
     .replace(/[ıİ]/g, 'i')
-    .replace(/[əƏ]/g, 'e')
+    .replace(/[əƏ]/g, 'a')
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
