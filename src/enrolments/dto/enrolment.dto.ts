@@ -1,0 +1,138 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import { IsCalendarDate } from '../../common/validators.js';
+import { ENROLMENT_STATUSES, type Enrolment, type EnrolmentStatus } from '../enrolment.entity.js';
+
+export class EnrolDto {
+  @ApiProperty({ format: 'uuid', description: 'Trainees may enrol only themselves' })
+  @IsUUID('all')
+  traineeId: string;
+}
+
+export class EnrolmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty({ format: 'uuid' }) traineeId: string;
+  @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '1 = next in line; null unless waitlisted',
+  })
+  waitlistPosition: number | null;
+  @ApiProperty({ type: Number, nullable: true }) attendancePercent: number | null;
+  @ApiProperty({ type: Number, nullable: true }) theoryScore: number | null;
+  @ApiProperty({ type: Number, nullable: true }) practicalScore: number | null;
+  @ApiProperty({ type: Boolean, nullable: true }) passed: boolean | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) withdrawnAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) assessedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty() version: number;
+
+  static from(e: Enrolment): EnrolmentDto {
+    return {
+      id: e.id,
+      sessionId: e.sessionId,
+      traineeId: e.traineeId,
+      status: e.status,
+      waitlistPosition: e.waitlistPosition,
+      attendancePercent: e.attendancePercent,
+      theoryScore: e.theoryScore,
+      practicalScore: e.practicalScore,
+      passed: e.passed,
+      withdrawnAt: e.withdrawnAt?.toISOString() ?? null,
+      assessedAt: e.assessedAt?.toISOString() ?? null,
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: e.updatedAt.toISOString(),
+      version: e.version,
+    };
+  }
+}
+
+export class RosterTraineeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() givenName: string;
+  @ApiProperty() familyName: string;
+}
+
+export class RosterEntryDto extends EnrolmentDto {
+  @ApiProperty({ type: RosterTraineeDto }) trainee: RosterTraineeDto;
+}
+
+export class RosterPageDto {
+  @ApiProperty({ type: [RosterEntryDto] }) items: RosterEntryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class RosterQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES)
+  status?: EnrolmentStatus;
+}
+
+export class AttendanceDayDto {
+  @ApiProperty({ example: '2026-12-07' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiProperty()
+  @IsBoolean()
+  present: boolean;
+}
+
+export class RecordAttendanceDto {
+  @ApiProperty({
+    type: [AttendanceDayDto],
+    description: 'Days of the session; days not listed keep what was recorded before',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(366)
+  @ValidateNested({ each: true })
+  @Type(() => AttendanceDayDto)
+  days: AttendanceDayDto[];
+}
+
+export class AttendanceDto {
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ type: [AttendanceDayDto] }) days: AttendanceDayDto[];
+  @ApiProperty({ description: "Days present out of all the session's days, in percent" })
+  attendancePercent: number;
+  @ApiProperty({ type: EnrolmentDto }) enrolment: EnrolmentDto;
+}
+
+export class RecordAssessmentDto {
+  @ApiProperty({ minimum: 0, maximum: 100 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  theoryScore: number;
+
+  @ApiProperty({ minimum: 0, maximum: 100 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  practicalScore: number;
+}
+
+export class AssessmentDto extends EnrolmentDto {
+  @ApiProperty({ description: 'The course pass mark both scores were held against' })
+  passMark: number;
+  @ApiProperty() minAttendancePercent: number;
+}

@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { hasRole, type Actor } from '../common/actor.js';
+import { isUniqueViolation } from '../common/database-errors.js';
+import {
+  conflict,
+  forbidden,
+  notFound,
+  referenceNotFound,
+  ruleViolation,
+} from '../common/errors.js';
+import { keysetPage, type Page } from '../common/pagination.js';
+import { Course } from '../courses/course.entity.js';
+import { assertCanReadSessionPeople, isAssignedInstructor } from '../courses/session-access.js';
+import { CourseSession } from '../courses/session.entity.js';
+import { Trainee } from '../trainees/trainee.entity.js';
+import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
+import { Enrolment } from './enrolment.entity.js';
+import { assertMedicallyCleared, assertPrerequisitesMet } from './enrolment-rules.js';
+
+/** Seats, the waiting list and withdrawals. Every change locks the session row first. */
+@Injectable()
+export class EnrolmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async enrol(actor: Actor, sessionId: string, traineeId: string): Promise<EnrolmentDto> {
+    if (!hasRole(actor, 'admin') && actor.traineeId !== traineeId) {
+      throw forbidden('Trainees may enrol only themselves');
+    }
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        // The session row lock serialises enrolments into one session: simultaneous requests
+        // queue here and each sees the seats the previous one took, so none overbooks or fails.
+        const session = await lockSession(tx, sessionId);
+        if (session.status !== 'open') {
+          throw ruleViolation(
+            'SESSION_NOT_OPEN',
+            `The session is ${session.status}, not open for enrolment`,
+            {
+              status: session.status,
+            },
+          );
+        }
+        const trainee = await tx.findOneBy(Trainee, { id: traineeId });
+        if (!trainee) throw referenceNotFound('traineeId', 'The trainee');
+        const existing = await tx.findOne(Enrolment, {
+          where: { sessionId, traineeId },
+          order: { createdAt: 'DESC' },
+        });
+        if (existing && existing.status !== 'withdrawn') {
+          throw conflict('ALREADY_ENROLLED', 'The trainee is already in this session', {
+            enrolmentId: existing.id,
+            status: existing.status,
+          });
+        }
+        const course = await tx.findOneByOrFail(Course, { id: session.courseId });
+        await assertPrerequisitesMet(tx, traineeId, course, session);
+        assertMedicallyCleared(trainee, course, session);
+
+        const seatFree = session.seatsTaken < session.capacity;
+        const enrolment = tx.create(Enrolment, {
+          sessionId,
+          traineeId,
+          status: seatFree ? 'enrolled' : 'waitlisted',
+          waitlistPosition: seatFree ? null : await nextWaitlistPosition(tx, sessionId),
+        });
+        await tx.save(enrolment);
+        if (seatFree) await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
+        const dto = EnrolmentDto.from(enrolment);
+        await this.audit.record(tx, actor, {
+          action: 'enrolment.created',
+          entityType: 'enrolment',
+          entityId: enrolment.id,
+          data: {
+            after: {
+              sessionId,
+              traineeId,
+              status: dto.status,
+              waitlistPosition: dto.waitlistPosition,
+            },
+          },
+        });
+        return dto;
+      });
+    } catch (error) {
+      // Only reachable if the same trainee raced themself past the session lock's check.
+      if (isUniqueViolation(error, 'enrolments_active_key')) {
+        throw conflict('ALREADY_ENROLLED', 'The trainee is already in this session');
+      }
+      throw error;
+    }
+  }
+
+  async withdraw(actor: Actor, enrolmentId: string): Promise<EnrolmentDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const found = await tx.findOneBy(Enrolment, { id: enrolmentId });
+      if (!found) throw notFound('Enrolment');
+      if (!hasRole(actor, 'admin') && actor.traineeId !== found.traineeId) {
+        throw forbidden('Trainees may withdraw only their own enrolments');
+      }
+      const session = await lockSession(tx, found.sessionId);
+      const enrolment = await tx.findOneOrFail(Enrolment, {
+        where: { id: enrolmentId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (enrolment.status !== 'enrolled' && enrolment.status !== 'waitlisted') {
+        throw conflict('NOT_WITHDRAWABLE', `A ${enrolment.status} enrolment cannot be withdrawn`, {
+          status: enrolment.status,
+        });
+      }
+      if (session.status === 'completed' || session.status === 'cancelled') {
+        throw conflict('NOT_WITHDRAWABLE', `The session is ${session.status}`, {
+          sessionStatus: session.status,
+        });
+      }
+      const before = EnrolmentDto.from(enrolment);
+      const heldSeat = enrolment.status === 'enrolled';
+      const leftPosition = enrolment.waitlistPosition;
+      enrolment.status = 'withdrawn';
+      enrolment.waitlistPosition = null;
+      enrolment.withdrawnAt = new Date();
+      await tx.save(enrolment);
+      if (leftPosition !== null) await closeGap(tx, session.id, leftPosition);
+
+      let promoted: { before: EnrolmentDto; after: EnrolmentDto } | null = null;
+      if (heldSeat) {
+        await tx.decrement(CourseSession, { id: session.id }, 'seatsTaken', 1);
+        // The freed seat goes to the first in line while the session still takes enrolments.
+        if (session.status === 'open') promoted = await promoteFirstInLine(tx, session.id);
+      }
+      const after = EnrolmentDto.from(enrolment);
+      await this.audit.record(tx, actor, {
+        action: 'enrolment.withdrawn',
+        entityType: 'enrolment',
+        entityId: enrolment.id,
+        data: { before: pickStatus(before), after: pickStatus(after) },
+      });
+      if (promoted) {
+        await this.audit.record(tx, actor, {
+          action: 'enrolment.promoted',
+          entityType: 'enrolment',
+          entityId: promoted.after.id,
+          reason: 'seat_freed',
+          data: {
+            before: pickStatus(promoted.before),
+            after: pickStatus(promoted.after),
+            freedBy: enrolment.id,
+          },
+        });
+      }
+      return after;
+    });
+  }
+
+  async get(actor: Actor, enrolmentId: string): Promise<EnrolmentDto> {
+    const enrolment = await this.dataSource.getRepository(Enrolment).findOneBy({ id: enrolmentId });
+    if (!enrolment) throw notFound('Enrolment');
+    await this.assertCanRead(this.dataSource.manager, actor, enrolment);
+    return EnrolmentDto.from(enrolment);
+  }
+
+  async roster(
+    actor: Actor,
+    sessionId: string,
+    query: RosterQueryDto,
+  ): Promise<Page<RosterEntryDto>> {
+    if (
+      !(await this.dataSource.getRepository(CourseSession).exists({ where: { id: sessionId } }))
+    ) {
+      throw notFound('Session');
+    }
+    await assertCanReadSessionPeople(this.dataSource.manager, actor, sessionId);
+    const qb = this.dataSource
+      .getRepository(Enrolment)
+      .createQueryBuilder('e')
+      .innerJoinAndSelect('e.trainee', 't')
+      .where('e.session_id = :sessionId', { sessionId });
+    if (query.status) qb.andWhere('e.status = :status', { status: query.status });
+    return keysetPage(qb, {
+      alias: 'e',
+      sortColumn: 'createdAt',
+      sortValue: (e) => e.createdAt,
+      query,
+      map: (e) => ({
+        ...EnrolmentDto.from(e),
+        trainee: {
+          id: e.trainee!.id,
+          givenName: e.trainee!.givenName,
+          familyName: e.trainee!.familyName,
+        },
+      }),
+    });
+  }
+
+  /** Admins and auditors read any enrolment; trainees their own; instructors their sessions'. */
+  async assertCanRead(manager: EntityManager, actor: Actor, enrolment: Enrolment): Promise<void> {
+    if (hasRole(actor, 'admin', 'auditor')) return;
+    if (actor.traineeId && actor.traineeId === enrolment.traineeId) return;
+    if (
+      hasRole(actor, 'instructor') &&
+      (await isAssignedInstructor(manager, actor, enrolment.sessionId))
+    )
+      return;
+    throw forbidden('You may not see this enrolment');
+  }
+}
+
+async function lockSession(tx: EntityManager, sessionId: string): Promise<CourseSession> {
+  const session = await tx.findOne(CourseSession, {
+    where: { id: sessionId },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!session) throw notFound('Session');
+  return session;
+}
+
+async function nextWaitlistPosition(tx: EntityManager, sessionId: string): Promise<number> {
+  const [{ next }] = (await tx.query(
+    'SELECT COALESCE(MAX(waitlist_position), 0) + 1 AS next FROM enrolments WHERE session_id = $1',
+    [sessionId],
+  )) as { next: number }[];
+  return Number(next);
+}
+
+/** Everyone behind a departing person moves up one place, so positions stay 1..n. */
+async function closeGap(tx: EntityManager, sessionId: string, leftPosition: number): Promise<void> {
+  await tx.query(
+    `UPDATE enrolments SET waitlist_position = waitlist_position - 1, updated_at = now(), version = version + 1
+      WHERE session_id = $1 AND waitlist_position > $2`,
+    [sessionId, leftPosition],
+  );
+}
+
+async function promoteFirstInLine(
+  tx: EntityManager,
+  sessionId: string,
+): Promise<{ before: EnrolmentDto; after: EnrolmentDto } | null> {
+  const first = await tx.findOne(Enrolment, {
+    where: { sessionId, status: 'waitlisted', waitlistPosition: 1 },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!first) return null;
+  const before = EnrolmentDto.from(first);
+  first.status = 'enrolled';
+  first.waitlistPosition = null;
+  await tx.save(first);
+  await closeGap(tx, sessionId, 1);
+  await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
+  return { before, after: EnrolmentDto.from(first) };
+}
+
+function pickStatus(dto: EnrolmentDto) {
+  return { status: dto.status, waitlistPosition: dto.waitlistPosition };
+}
