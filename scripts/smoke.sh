@@ -10,9 +10,13 @@
 # After every clean stop no process of the embedded server may be left.
 #
 # Settings (environment): SMOKE_PORT (3123), SMOKE_EMBEDDED_PG_PORT (the app's default if unset).
-# Needs node and the project's node_modules (`npm ci`); nothing else.
+# Needs Linux (/proc), node, ps, setsid and the project's node_modules (`npm ci`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+for tool in node npm setsid ps find; do
+  command -v "$tool" >/dev/null || { echo "[smoke] FAILED: \`$tool\` is not installed" >&2; exit 1; }
+done
 
 PORT="${SMOKE_PORT:-3123}"
 BASE="http://127.0.0.1:${PORT}"
@@ -61,19 +65,21 @@ pid_running() {
 
 # Anything still running from the embedded cluster: command line naming the data dir, or a
 # working directory inside it (PostgreSQL's own child processes chdir into the cluster).
+# Prints their pids.
 leftover_postgres() {
-  local pid cwd out=''
-  for pid in $(ps -eo pid=); do
-    [ "$pid" = "$$" ] && continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DATA_DIR"; then
-      out+="$pid "
-      continue
-    fi
-    cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
-    case "$cwd" in "$DATA_DIR" | "$DATA_DIR"/*) out+="$pid " ;; esac
-  done
-  # ps lists itself and the pipeline's own processes, which are gone by now.
-  for pid in $out; do pid_running "$pid" && printf '%s ' "$pid"; done
+  local path pid comm
+  {
+    grep -lsaF -- "$DATA_DIR" /proc/[0-9]*/cmdline || true
+    find /proc -mindepth 2 -maxdepth 2 -name cwd -lname "*$DATA_DIR*" 2>/dev/null || true
+  } | while read -r path; do
+    pid="${path#/proc/}"
+    pid="${pid%%/*}"
+    comm=''
+    read -r comm 2>/dev/null <"/proc/$pid/comm" || true
+    # The search itself (grep's own command line holds the data dir) does not count.
+    case "$comm" in grep | find | '') continue ;; esac
+    pid_running "$pid" && printf '%s ' "$pid"
+  done | tr ' ' '\n' | sort -un | tr '\n' ' '
   return 0
 }
 
@@ -145,6 +151,8 @@ start_app() {
     DATA_DIR="$DATA_DIR" PORT="$PORT" ${SMOKE_EMBEDDED_PG_PORT:+EMBEDDED_PG_PORT="$SMOKE_EMBEDDED_PG_PORT"} \
     setsid npm start </dev/null >"$CURRENT_LOG" 2>&1 &
   APP_PGID=$!
+  # Out of the job table: no "Killed" notices from bash; it still reaps the process.
+  disown "$APP_PGID"
   sleep 0.2
   local pgid
   pgid="$(ps -o pgid= -p "$APP_PGID" 2>/dev/null | tr -d ' ' || true)"
@@ -177,9 +185,7 @@ stop_app() {
     fi
     sleep 0.5
   done
-  local rc=0
-  wait "$APP_PGID" 2>/dev/null || rc=$?
-  log "process group $APP_PGID gone after $((SECONDS - started))s (npm exit status $rc)"
+  log "process group $APP_PGID gone after $((SECONDS - started))s"
   APP_PGID=''
 }
 
@@ -244,6 +250,8 @@ SMOKE_STARTED=$SECONDS
 # 1. A fresh machine: new cluster, migrations, demo data, banner with the demo accounts.
 start_app fresh
 log_must_contain 'Loaded the demo data set.'
+[ -f "$DATA_DIR/postgres/PG_VERSION" ] ||
+  fail "the embedded PostgreSQL cluster is not in \$DATA_DIR/postgres ($DATA_DIR/postgres/PG_VERSION missing)"
 log_must_contain "$ADMIN_EMAIL_DEMO"
 check_login
 check_docs
@@ -284,7 +292,6 @@ kill -KILL "$NODE_PID"
 # npm and its shell exit on their own once Node is gone; the postmaster is left alone.
 for _ in $(seq 1 60); do pid_running "$APP_PGID" || break; sleep 0.5; done
 pid_running "$APP_PGID" && fail "npm did not exit within 30s after its Node process was killed"
-wait "$APP_PGID" 2>/dev/null || true
 ORPHANS="$(leftover_postgres)"
 log "embedded PostgreSQL processes left running by the crash: ${ORPHANS:-none}"
 APP_PGID=''

@@ -17,6 +17,8 @@ import { CoursesModule } from './courses/courses.module.js';
 import { TraineesModule } from './trainees/trainees.module.js';
 import { InstructorsModule } from './instructors/instructors.module.js';
 import { EnrolmentsModule } from './enrolments/enrolments.module.js';
+import { CertificationsModule } from './certifications/certifications.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +42,8 @@ export class AppModule {
         TraineesModule,
         InstructorsModule,
         EnrolmentsModule,
+        CredentialsModule,
+        CertificationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

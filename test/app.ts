@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { createServer, type AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
@@ -30,26 +31,51 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     logLevel: 'silent',
     timeZone: 'UTC',
     trustProxy: false,
+    centerName: 'Mine Action Center of Excellence',
+    verifyRateLimitPerMinute: 0,
     ...overrides,
   } as AppConfig);
 }
 
 /** The real application on a fresh, migrated database of its own. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: { listen?: boolean } = {},
+): Promise<TestApp & { baseUrl: string }> {
   const database = await createTestDatabase();
-  const config = testConfig(database.url, overrides);
+  // Tests that fetch over real HTTP (JWKS, status lists) need a listening server whose public
+  // URL, printed in credentials, is the one they can reach.
+  const port = options.listen ? await freePort() : 0;
+  const config = testConfig(
+    database.url,
+    port ? { publicBaseUrl: `http://127.0.0.1:${port}`, ...overrides } : overrides,
+  );
   const app = await createApp(config, { logs: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  if (port) await app.listen({ port, host: '127.0.0.1' });
+  const baseUrl = config.publicBaseUrl;
   const db = app.get<DataSource>(getDataSourceToken());
   return {
     app,
     http: supertest(app.getHttpServer()),
     db,
     config,
+    baseUrl,
     close: async () => {
       await app.close();
       await database.drop();
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -10,7 +10,10 @@ export function testServerUrl(): string {
   return url;
 }
 
-export const TEMPLATE_DATABASE = 'coe_test_template';
+/** The migrated template of this run (see global-setup.ts). */
+function templateDatabase(): string {
+  return process.env.COE_TEST_TEMPLATE ?? 'coe_test_template';
+}
 
 export function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -37,13 +40,13 @@ async function ensureTemplate(server: string): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-      TEMPLATE_DATABASE,
+      templateDatabase(),
     ]);
     if (!rowCount) {
-      await client.query(`CREATE DATABASE ${TEMPLATE_DATABASE}_building`);
-      await runMigrations(databaseUrl(server, `${TEMPLATE_DATABASE}_building`));
+      await client.query(`CREATE DATABASE ${templateDatabase()}_building`);
+      await runMigrations(databaseUrl(server, `${templateDatabase()}_building`));
       await client.query(
-        `ALTER DATABASE ${TEMPLATE_DATABASE}_building RENAME TO ${TEMPLATE_DATABASE}`,
+        `ALTER DATABASE ${templateDatabase()}_building RENAME TO ${templateDatabase()}`,
       );
     }
   } finally {
@@ -57,7 +60,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   const server = testServerUrl();
   await ensureTemplate(server);
   const name = `coe_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`);
   return {
     url: databaseUrl(server, name),
     drop: () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),

@@ -117,6 +117,8 @@ export async function assign(
   return db.getRepository(SessionInstructor).save({ sessionId, instructorId, role });
 }
 
+let fixtureListIndex = 0;
+
 export async function makeCertificate(
   db: DataSource,
   init: {
@@ -138,5 +140,9 @@ export async function makeCertificate(
     validUntil: init.validUntil === undefined ? '2030-01-15' : init.validUntil,
     status: init.status ?? 'active',
     imported: true,
+    // Fixture certificates sit in list 0, which the application never allocates from.
+    statusListNumber: 0,
+    statusListIndex: fixtureListIndex++,
+    credentialJwt: '',
   });
 }

@@ -29,14 +29,18 @@ export default async function globalSetup(): Promise<void> {
     serverUrl = embedded.url;
   }
   process.env.COE_TEST_SERVER_URL = serverUrl;
-  // A template left by an earlier run may predate today's migrations: start from scratch.
+  // Each run migrates its own template, so runs sharing a server (two terminals, CI and a
+  // developer) never pull a template from under each other.
+  process.env.COE_TEST_TEMPLATE = `coe_test_template_${process.pid}`;
   const adminUrl = new URL(serverUrl);
   adminUrl.pathname = '/postgres';
   const client = new pg.Client({ connectionString: adminUrl.toString() });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS coe_test_template WITH (FORCE)`);
-    await client.query(`DROP DATABASE IF EXISTS coe_test_template_building WITH (FORCE)`);
+    await client.query(`DROP DATABASE IF EXISTS ${process.env.COE_TEST_TEMPLATE} WITH (FORCE)`);
+    await client.query(
+      `DROP DATABASE IF EXISTS ${process.env.COE_TEST_TEMPLATE}_building WITH (FORCE)`,
+    );
   } finally {
     await client.end();
   }

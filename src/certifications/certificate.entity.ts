@@ -28,6 +28,7 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 @Index('certificates_course_idx', ['courseId', 'issuedAt'])
 @Index('certificates_valid_until_idx', ['validUntil'])
 @Index('certificates_issued_idx', ['issuedAt', 'id'])
+@Index('certificates_status_list_key', ['statusListNumber', 'statusListIndex'], { unique: true })
 export class Certificate extends Tracked {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -103,6 +104,21 @@ export class Certificate extends Tracked {
     foreignKeyConstraintName: 'certificates_superseded_by_fk',
   })
   supersededBy?: Certificate;
+
+  /**
+   * Where this certificate's bits sit in the Bitstring Status Lists: list number and a random
+   * index (random, so an index says nothing about when or to whom it was issued). The same
+   * position is used in the revocation and the suspension list.
+   */
+  @Column({ name: 'status_list_number', type: 'integer' })
+  statusListNumber: number;
+
+  @Column({ name: 'status_list_index', type: 'integer' })
+  statusListIndex: number;
+
+  /** The signed `vc+jwt`, as issued. */
+  @Column({ name: 'credential_jwt', type: 'text' })
+  credentialJwt: string;
 
   /** True for legacy certificates brought in by import. */
   @Column({ type: 'boolean', default: false })

@@ -28,4 +28,5 @@ export const UpperCase = () =>
   );
 
 /** Text people type: no control characters except newline and tab. */
+// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 export const PRINTABLE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u;

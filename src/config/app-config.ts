@@ -25,6 +25,8 @@ export class AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly timeZone: string;
   readonly trustProxy: boolean;
+  readonly centerName: string;
+  readonly verifyRateLimitPerMinute: number;
 
   constructor(init: Omit<AppConfig, never>) {
     Object.assign(this, init);
@@ -60,6 +62,8 @@ export function buildAppConfig(
     logLevel: env.LOG_LEVEL,
     timeZone: env.TIME_ZONE,
     trustProxy: env.TRUST_PROXY === 'true',
+    centerName: env.CENTER_NAME,
+    verifyRateLimitPerMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE,
     ...overrides,
   } as AppConfig);
 }

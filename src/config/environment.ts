@@ -98,6 +98,19 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  /** The Center's name as it appears on certificates and credentials. */
+  @IsString()
+  @MinLength(3)
+  @MaxLength(200)
+  CENTER_NAME = 'Mine Action Center of Excellence';
+
+  /** Public verification requests one address may make per minute on one instance (0 = no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  VERIFY_RATE_LIMIT_PER_MINUTE = 300;
+
   /** IANA zone whose calendar days count as "today" for session dates. */
   @IsString()
   TIME_ZONE = 'UTC';

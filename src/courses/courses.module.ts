@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CoursesController } from './courses.controller.js';
+import { CoursesService } from './courses.service.js';
+import { SessionInstructorsService } from './session-instructors.service.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
 
 @Module({
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [CoursesController, SessionsController],
+  providers: [CoursesService, SessionsService, SessionInstructorsService],
+  exports: [CoursesService, SessionsService],
 })
 export class CoursesModule {}

@@ -1,6 +1,11 @@
+import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
+
+// A DATE is a calendar day, not an instant: keep it as the 'YYYY-MM-DD' text PostgreSQL sends
+// (pg would otherwise build a Date at local midnight, which shifts days across time zones).
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -15,8 +20,10 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsRun: false,
     extra: {
       max: poolSize,
-      // Fail fast when the database is down, so callers get a 503 rather than a hang.
-      connectionTimeoutMillis: 3000,
+      // pg-pool applies this both to opening a connection and to waiting for a free one. A
+      // stopped database refuses connections at once (503 without waiting), so the limit only
+      // needs to bound a burst queueing for the pool, which must not fail busy requests early.
+      connectionTimeoutMillis: 15_000,
       idleTimeoutMillis: 30_000,
       // Bound every statement; a stuck query must not hold a connection forever.
       statement_timeout: 30_000,

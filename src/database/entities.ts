@@ -1,6 +1,7 @@
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Certificate } from '../certifications/certificate.entity.js';
+import { SigningKey } from '../credentials/signing-key.entity.js';
 import { RateLimitBucket } from '../common/rate-limit-bucket.entity.js';
 import { Course } from '../courses/course.entity.js';
 import { SessionInstructor } from '../courses/session-instructor.entity.js';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   Enrolment,
   AttendanceDay,
   Certificate,
+  SigningKey,
 ];

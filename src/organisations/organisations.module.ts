@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { OrganisationsController } from './organisations.controller.js';
+import { OrganisationsService } from './organisations.service.js';
 
 @Module({
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [OrganisationsController],
+  providers: [OrganisationsService],
+  exports: [OrganisationsService],
 })
 export class OrganisationsModule {}

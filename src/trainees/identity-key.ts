@@ -9,12 +9,16 @@ export function identityKey(t: {
   dateOfBirth: string;
   nationality: string;
 }): string {
-  return [fold(t.givenName), fold(t.familyName), t.dateOfBirth, t.nationality.toUpperCase()].join(
-    '|',
-  );
+  return [
+    foldName(t.givenName),
+    foldName(t.familyName),
+    t.dateOfBirth,
+    t.nationality.toUpperCase(),
+  ].join('|');
 }
 
-function fold(name: string): string {
+/** A name as the identity key holds it; also used to search names whatever their accents. */
+export function foldName(name: string): string {
   return name
     .replace(/[ıİ]/g, 'i')
     .replace(/[əƏ]/g, 'a')

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/actor.js';
+import { today } from '../common/calendar.js';
+import { AppConfig } from '../config/app-config.js';
+import { verificationUrl } from '../credentials/credential-builder.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
+import { effectiveStatus } from './certificate-status.js';
+import { CertificatesService } from './certificates.service.js';
+import type { CredentialResponseDto } from './dto/certificate.dto.js';
+import { renderCertificatePdf } from './pdf/certificate-pdf.js';
+
+interface DocumentRow {
+  given_name: string;
+  family_name: string;
+  code: string;
+  title: string;
+  level: string;
+  imas_references: string[];
+  instructor_given: string | null;
+  instructor_family: string | null;
+  location: string | null;
+  starts_on: string | null;
+  ends_on: string | null;
+}
+
+/** The printable PDF and the signed credential of a certificate, for those who may read it. */
+@Injectable()
+export class CertificateDocumentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly certificates: CertificatesService,
+    private readonly credentials: CredentialsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async pdf(actor: Actor, id: string): Promise<{ serial: string; pdf: Buffer }> {
+    const cert = await this.certificates.findReadable(actor, id);
+    const [row] = (await this.dataSource.query(
+      `SELECT t.given_name, t.family_name, co.code, co.title, co.level, co.imas_references,
+              i.given_name AS instructor_given, i.family_name AS instructor_family,
+              s.location, s.starts_on, s.ends_on
+         FROM certificates c
+         JOIN trainees t ON t.id = c.trainee_id
+         JOIN courses co ON co.id = c.course_id
+         LEFT JOIN instructors i ON i.id = c.issued_by
+         LEFT JOIN course_sessions s ON s.id = c.session_id
+        WHERE c.id = $1`,
+      [id],
+    )) as DocumentRow[];
+    const pdf = await renderCertificatePdf({
+      serial: cert.serial,
+      holderName: `${row.given_name} ${row.family_name}`,
+      courseCode: row.code,
+      courseTitle: row.title,
+      courseLevel: row.level,
+      imasReferences: row.imas_references,
+      issuedOn: cert.issuedAt.toISOString().slice(0, 10),
+      validUntil: cert.validUntil,
+      issuerName: this.config.centerName,
+      instructorName: row.instructor_given
+        ? `${row.instructor_given} ${row.instructor_family}`
+        : null,
+      sessionLocation: row.location,
+      sessionDates:
+        row.starts_on && row.ends_on ? { startsOn: row.starts_on, endsOn: row.ends_on } : null,
+      verificationUrl: verificationUrl(this.config.publicBaseUrl, cert.serial),
+      status: effectiveStatus(cert, today(this.config.timeZone)),
+    });
+    return { serial: cert.serial, pdf };
+  }
+
+  async credential(actor: Actor, id: string): Promise<CredentialResponseDto> {
+    const cert = await this.certificates.findReadable(actor, id);
+    return {
+      jwt: cert.credentialJwt,
+      credential: this.credentials.credentialOf(cert.credentialJwt),
+    };
+  }
+}

@@ -1,0 +1,165 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../common/access.decorators.js';
+import { CurrentActor, type Actor } from '../common/actor.js';
+import { UuidPipe } from '../common/uuid.pipe.js';
+import { CertificateDocumentsService } from './certificate-documents.service.js';
+import { CertificatesService } from './certificates.service.js';
+import {
+  BulkIssueResultDto,
+  CertificateDto,
+  CertificatePageDto,
+  CredentialResponseDto,
+  ListCertificatesQueryDto,
+  StatusChangeDto,
+} from './dto/certificate.dto.js';
+import { IssuanceService } from './issuance.service.js';
+
+const READERS = ['admin', 'auditor', 'instructor', 'trainee'] as const;
+
+@ApiTags('certificates')
+@Controller('api/v1')
+export class CertificatesController {
+  constructor(
+    private readonly issuance: IssuanceService,
+    private readonly certificates: CertificatesService,
+    private readonly documents: CertificateDocumentsService,
+  ) {}
+
+  @Post('enrolments/:id/certificate')
+  @Roles('instructor')
+  @ApiOperation({
+    summary: 'Issue the certificate for an enrolment',
+    description:
+      "An instructor assigned to the session and currently qualified for the course. The trainee must have passed with enough attendance in a completed session: otherwise 422 NOT_ELIGIBLE with details.reason. A second issue is 409 ALREADY_ISSUED with details.certificateId, also when requests race. A certificate of a course (or of a refresher renewing it) supersedes the holder's earlier ones.",
+  })
+  @ApiCreatedResponse({ type: CertificateDto })
+  issue(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) enrolmentId: string,
+  ): Promise<CertificateDto> {
+    return this.issuance.issue(actor, enrolmentId);
+  }
+
+  @Post('sessions/:id/certificates')
+  @Roles('instructor')
+  @ApiOperation({
+    summary: 'Issue certificates to every eligible participant of a session',
+    description:
+      'Each participant who is not eligible (or already certified) is listed in `skipped` with a code and a reason.',
+  })
+  @ApiCreatedResponse({ type: BulkIssueResultDto })
+  issueForSession(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) sessionId: string,
+  ): Promise<BulkIssueResultDto> {
+    return this.issuance.issueForSession(actor, sessionId);
+  }
+
+  @Get('certificates')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'List certificates, newest first',
+    description:
+      'All statuses unless filtered. Trainees see only their own; instructors those of their sessions; admins and auditors all.',
+  })
+  @ApiOkResponse({ type: CertificatePageDto })
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListCertificatesQueryDto,
+  ): Promise<CertificatePageDto> {
+    return this.certificates.list(actor, query);
+  }
+
+  @Get('certificates/:id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One certificate with its current status' })
+  @ApiOkResponse({ type: CertificateDto })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<CertificateDto> {
+    return this.certificates.get(actor, id);
+  }
+
+  @Get('certificates/:id/pdf')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'The printable certificate (A4, English and Azerbaijani) with a QR code of its verification page',
+  })
+  @ApiProduces('application/pdf')
+  async pdf(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { serial, pdf } = await this.documents.pdf(actor, id);
+    return reply
+      .type('application/pdf')
+      .header('Content-Disposition', `inline; filename="${serial}.pdf"`)
+      .header('Cache-Control', 'private, no-store')
+      .send(pdf);
+  }
+
+  @Get('certificates/:id/credential')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The signed credential',
+    description:
+      'A W3C Verifiable Credential 2.0 (Open Badges 3.0 shape) secured as vc+jwt with EdDSA/Ed25519; verify with the keys at /.well-known/jwks.json.',
+  })
+  @ApiOkResponse({ type: CredentialResponseDto })
+  credential(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+  ): Promise<CredentialResponseDto> {
+    return this.documents.credential(actor, id);
+  }
+
+  @Post('certificates/:id/suspend')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Suspend an active certificate (reversible)',
+    description: 'Shows at once in the suspension status list and on the verification page.',
+  })
+  @ApiCreatedResponse({ type: CertificateDto })
+  suspend(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: StatusChangeDto,
+  ): Promise<CertificateDto> {
+    return this.certificates.changeStatus(actor, id, 'suspend', body);
+  }
+
+  @Post('certificates/:id/reinstate')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Reinstate a suspended certificate' })
+  @ApiCreatedResponse({ type: CertificateDto })
+  reinstate(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: StatusChangeDto,
+  ): Promise<CertificateDto> {
+    return this.certificates.changeStatus(actor, id, 'reinstate', body);
+  }
+
+  @Post('certificates/:id/revoke')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Revoke a certificate (final)',
+    description: 'Any later change is 409.',
+  })
+  @ApiCreatedResponse({ type: CertificateDto })
+  revoke(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: StatusChangeDto,
+  ): Promise<CertificateDto> {
+    return this.certificates.changeStatus(actor, id, 'revoke', body);
+  }
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { hasRole, type Actor } from '../common/actor.js';
+import { today } from '../common/calendar.js';
+import { conflict, forbidden, notFound } from '../common/errors.js';
+import { keysetPage, type Page } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
+import { isAssignedInstructor } from '../courses/session-access.js';
+import { toCertificateDto } from './certificate-mapper.js';
+import { effectiveStatus } from './certificate-status.js';
+import { Certificate } from './certificate.entity.js';
+import type {
+  CertificateDto,
+  ListCertificatesQueryDto,
+  StatusChangeDto,
+} from './dto/certificate.dto.js';
+
+type LifecycleAction = 'suspend' | 'reinstate' | 'revoke';
+
+/** Reading certificates and changing their status (suspend, reinstate, revoke). */
+@Injectable()
+export class CertificatesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get dtoCtx() {
+    return { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone };
+  }
+
+  async list(actor: Actor, query: ListCertificatesQueryDto): Promise<Page<CertificateDto>> {
+    const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
+    if (!hasRole(actor, 'admin', 'auditor')) {
+      if (
+        hasRole(actor, 'trainee') &&
+        actor.traineeId &&
+        (!query.traineeId || query.traineeId === actor.traineeId)
+      ) {
+        qb.andWhere('c.trainee_id = :own', { own: actor.traineeId });
+      } else if (hasRole(actor, 'instructor') && actor.instructorId) {
+        // Instructors see the certificates of the sessions they are assigned to.
+        qb.andWhere(
+          'c.session_id IN (SELECT session_id FROM session_instructors WHERE instructor_id = :instructorId)',
+          {
+            instructorId: actor.instructorId,
+          },
+        );
+      } else {
+        throw forbidden('Trainees may list only their own certificates');
+      }
+    }
+    if (query.traineeId) qb.andWhere('c.trainee_id = :traineeId', { traineeId: query.traineeId });
+    if (query.courseId) qb.andWhere('c.course_id = :courseId', { courseId: query.courseId });
+    if (query.expiringBefore) {
+      qb.andWhere('c.valid_until IS NOT NULL AND c.valid_until < :before', {
+        before: query.expiringBefore,
+      });
+    }
+    if (query.status) {
+      const now = today(this.config.timeZone);
+      if (query.status === 'expired') {
+        qb.andWhere("c.status = 'active' AND c.valid_until < :now", { now });
+      } else if (query.status === 'active') {
+        qb.andWhere("c.status = 'active'").andWhere(
+          new Brackets((w) =>
+            w.where('c.valid_until IS NULL').orWhere('c.valid_until >= :now', { now }),
+          ),
+        );
+      } else {
+        qb.andWhere('c.status = :status', { status: query.status });
+      }
+    }
+    return keysetPage(qb, {
+      alias: 'c',
+      sortColumn: 'issuedAt',
+      sortValue: (c) => c.issuedAt,
+      direction: 'DESC',
+      query,
+      map: (c) => toCertificateDto(c, this.dtoCtx),
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<CertificateDto> {
+    return toCertificateDto(await this.findReadable(actor, id), this.dtoCtx);
+  }
+
+  /** The certificate, if the actor may see it: admins and auditors all, trainees their own, instructors their sessions'. */
+  async findReadable(
+    actor: Actor,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Certificate> {
+    const cert = await manager.findOneBy(Certificate, { id });
+    if (!cert) throw notFound('Certificate');
+    if (hasRole(actor, 'admin', 'auditor')) return cert;
+    if (actor.traineeId && cert.traineeId === actor.traineeId) return cert;
+    if (
+      cert.sessionId &&
+      hasRole(actor, 'instructor') &&
+      (await isAssignedInstructor(manager, actor, cert.sessionId))
+    ) {
+      return cert;
+    }
+    throw forbidden('You may not see this certificate');
+  }
+
+  async changeStatus(
+    actor: Actor,
+    id: string,
+    action: LifecycleAction,
+    input: StatusChangeDto,
+  ): Promise<CertificateDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const cert = await tx.findOne(Certificate, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!cert) throw notFound('Certificate');
+      const current = effectiveStatus(cert, today(this.config.timeZone));
+      const next = transition(action, current);
+      const before = { status: current, statusReason: cert.statusReason };
+      cert.status = next;
+      cert.statusReason = input.reason;
+      cert.statusNote = input.note ?? null;
+      cert.statusChangedAt = new Date();
+      cert.statusChangedBy = actor.userId;
+      await tx.save(cert);
+      const dto = toCertificateDto(cert, this.dtoCtx);
+      await this.audit.record(tx, actor, {
+        action: `certificate.${PAST_TENSE[action]}`,
+        entityType: 'certificate',
+        entityId: cert.id,
+        reason: input.reason,
+        note: input.note ?? null,
+        data: {
+          serial: cert.serial,
+          before,
+          after: { status: dto.status, statusReason: input.reason },
+        },
+      });
+      return dto;
+    });
+  }
+}
+
+const PAST_TENSE: Record<LifecycleAction, string> = {
+  suspend: 'suspended',
+  reinstate: 'reinstated',
+  revoke: 'revoked',
+};
+
+/** Revoked is final; suspension is reversible; an expired or superseded one can still be revoked. */
+function transition(action: LifecycleAction, current: string): 'active' | 'suspended' | 'revoked' {
+  if (current === 'revoked') {
+    throw conflict('CERTIFICATE_REVOKED', 'The certificate is revoked; revocation is final', {
+      status: current,
+    });
+  }
+  switch (action) {
+    case 'suspend':
+      if (current === 'active') return 'suspended';
+      break;
+    case 'reinstate':
+      if (current === 'suspended') return 'active';
+      break;
+    case 'revoke':
+      return 'revoked';
+  }
+  throw conflict('ILLEGAL_TRANSITION', `A ${current} certificate cannot be ${PAST_TENSE[action]}`, {
+    from: current,
+    action,
+  });
+}

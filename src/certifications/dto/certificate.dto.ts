@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import { IsCalendarDate, PRINTABLE_TEXT, Trim } from '../../common/validators.js';
+import { CERTIFICATE_STATUSES, type CertificateStatus } from '../certificate.entity.js';
+import { STATUS_REASONS, type StatusReason } from '../certificate-status.js';
+
+export class CertificateDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'COE-EOD2-2026-7KQ4M2' }) serial: string;
+  @ApiProperty({ format: 'uuid' }) traineeId: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'Null for imported legacy certificates',
+  })
+  sessionId: string | null;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) enrolmentId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'The issuing instructor',
+  })
+  issuedBy: string | null;
+  @ApiProperty({ format: 'date-time' }) issuedAt: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2028-11-28',
+    description: 'Last valid day; null = never expires',
+  })
+  validUntil: string | null;
+  @ApiProperty({ enum: CERTIFICATE_STATUSES }) status: CertificateStatus;
+  @ApiProperty({ type: String, nullable: true, enum: STATUS_REASONS }) statusReason: string | null;
+  @ApiProperty({ type: String, nullable: true }) statusNote: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) statusChangedAt:
+    string | null;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) supersededById: string | null;
+  @ApiProperty() imported: boolean;
+  @ApiProperty({ description: 'Public verification page (also in the QR code)' })
+  verificationUrl: string;
+}
+
+export class CertificatePageDto {
+  @ApiProperty({ type: [CertificateDto] }) items: CertificateDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class ListCertificatesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  traineeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  courseId?: string;
+
+  @ApiPropertyOptional({ enum: CERTIFICATE_STATUSES })
+  @IsOptional()
+  @IsIn(CERTIFICATE_STATUSES)
+  status?: CertificateStatus;
+
+  @ApiPropertyOptional({
+    example: '2027-06-30',
+    description: 'Certificates whose last valid day is before this date',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  expiringBefore?: string;
+}
+
+export class StatusChangeDto {
+  @ApiProperty({ enum: STATUS_REASONS })
+  @IsIn(STATUS_REASONS)
+  reason: StatusReason;
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: 'Free text: what happened, references to the case file',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  @Matches(PRINTABLE_TEXT, { message: 'note must not contain control characters' })
+  note?: string;
+}
+
+export class SkippedEnrolmentDto {
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ example: 'NOT_PASSED' }) code: string;
+  @ApiProperty() message: string;
+}
+
+export class BulkIssueResultDto {
+  @ApiProperty({ type: [CertificateDto] }) issued: CertificateDto[];
+  @ApiProperty({ type: [SkippedEnrolmentDto] }) skipped: SkippedEnrolmentDto[];
+}
+
+export class CredentialResponseDto {
+  @ApiProperty({ description: 'The credential secured as vc+jwt (EdDSA, Ed25519)' }) jwt: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The credential the JWT carries',
+  })
+  credential: Record<string, unknown>;
+}

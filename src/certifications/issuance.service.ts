@@ -1,0 +1,296 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { hasRole, type Actor } from '../common/actor.js';
+import { addMonths, today } from '../common/calendar.js';
+import { isUniqueViolation } from '../common/database-errors.js';
+import { conflict, forbidden, notFound, ruleViolation } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { Course } from '../courses/course.entity.js';
+import { isAssignedInstructor } from '../courses/session-access.js';
+import { CourseSession } from '../courses/session.entity.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
+import { StatusListsService, type StatusPosition } from '../credentials/status-lists.service.js';
+import { Enrolment } from '../enrolments/enrolment.entity.js';
+import { Trainee } from '../trainees/trainee.entity.js';
+import { toCertificateDto } from './certificate-mapper.js';
+import { Certificate } from './certificate.entity.js';
+import type {
+  BulkIssueResultDto,
+  CertificateDto,
+  SkippedEnrolmentDto,
+} from './dto/certificate.dto.js';
+import { ineligibility } from './eligibility.js';
+import { generateSerial } from './serial.js';
+
+interface IssueContext {
+  session: CourseSession;
+  course: Course;
+  issuedOn: string;
+}
+
+/** Issuing certificates to trainees who passed, one at a time or for a whole session. */
+@Injectable()
+export class IssuanceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly credentials: CredentialsService,
+    private readonly statusLists: StatusListsService,
+  ) {}
+
+  async issue(actor: Actor, enrolmentId: string): Promise<CertificateDto> {
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        // Locking the enrolment queues simultaneous requests for it: the second one sees the
+        // certificate the first created and answers 409 instead of issuing twice.
+        const enrolment = await tx.findOne(Enrolment, {
+          where: { id: enrolmentId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!enrolment) throw notFound('Enrolment');
+        const ctx = await this.context(tx, actor, enrolment.sessionId);
+        const existing = await tx.findOneBy(Certificate, { enrolmentId });
+        if (existing) {
+          throw conflict(
+            'ALREADY_ISSUED',
+            `Certificate ${existing.serial} was already issued for this enrolment`,
+            {
+              certificateId: existing.id,
+              serial: existing.serial,
+            },
+          );
+        }
+        const reason = ineligibility(enrolment, ctx.session, ctx.course);
+        if (reason)
+          throw ruleViolation('NOT_ELIGIBLE', reason.message, { reason: reason.code, enrolmentId });
+        const [position] = await this.statusLists.allocate(tx, 1);
+        const [certificate] = await this.create(tx, actor, ctx, [{ enrolment, position }]);
+        return certificate;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'certificates_enrolment_key')) {
+        const existing = await this.dataSource
+          .getRepository(Certificate)
+          .findOneBy({ enrolmentId });
+        throw conflict('ALREADY_ISSUED', 'A certificate was already issued for this enrolment', {
+          certificateId: existing?.id ?? null,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Issues to every eligible participant; everyone else is reported with the reason. */
+  async issueForSession(actor: Actor, sessionId: string): Promise<BulkIssueResultDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const session = await tx.findOne(CourseSession, {
+        where: { id: sessionId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!session) throw notFound('Session');
+      const ctx = await this.context(tx, actor, sessionId);
+      const enrolments = await tx.find(Enrolment, {
+        where: { sessionId, status: In(['enrolled', 'completed', 'failed']) },
+        order: { createdAt: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const certified = new Map(
+        (
+          await tx.find(Certificate, {
+            where: { sessionId },
+            select: { id: true, enrolmentId: true, serial: true },
+          })
+        ).map((c) => [c.enrolmentId, c]),
+      );
+      const skipped: SkippedEnrolmentDto[] = [];
+      const eligible: Enrolment[] = [];
+      for (const enrolment of enrolments) {
+        const existing = certified.get(enrolment.id);
+        const reason = existing
+          ? { code: 'ALREADY_ISSUED', message: `Certificate ${existing.serial} was already issued` }
+          : ineligibility(enrolment, ctx.session, ctx.course);
+        if (reason)
+          skipped.push({ enrolmentId: enrolment.id, code: reason.code, message: reason.message });
+        else eligible.push(enrolment);
+      }
+      const positions = await this.statusLists.allocate(tx, eligible.length);
+      const issued = await this.create(
+        tx,
+        actor,
+        ctx,
+        eligible.map((enrolment, i) => ({ enrolment, position: positions[i] })),
+      );
+      return { issued, skipped };
+    });
+  }
+
+  /** The caller must be an instructor assigned to the session and currently qualified for the course. */
+  private async context(tx: EntityManager, actor: Actor, sessionId: string): Promise<IssueContext> {
+    const session = await tx.findOneByOrFail(CourseSession, { id: sessionId });
+    const course = await tx.findOneByOrFail(Course, { id: session.courseId });
+    const issuedOn = today(this.config.timeZone);
+    if (!hasRole(actor, 'instructor') || !(await isAssignedInstructor(tx, actor, sessionId))) {
+      throw forbidden('Only an instructor assigned to this session may issue its certificates');
+    }
+    const qualified = (await tx.query(
+      'SELECT 1 FROM qualifications WHERE instructor_id = $1 AND course_id = $2 AND valid_until >= $3 LIMIT 1',
+      [actor.instructorId, course.id, issuedOn],
+    )) as unknown[];
+    if (qualified.length === 0) {
+      throw forbidden(
+        `Your qualification for ${course.code} is not current`,
+        'INSTRUCTOR_NOT_QUALIFIED',
+      );
+    }
+    return { session, course, issuedOn };
+  }
+
+  private async create(
+    tx: EntityManager,
+    actor: Actor,
+    ctx: IssueContext,
+    items: { enrolment: Enrolment; position: StatusPosition }[],
+  ): Promise<CertificateDto[]> {
+    if (items.length === 0) return [];
+    const trainees = new Map(
+      (await tx.findBy(Trainee, { id: In(items.map((i) => i.enrolment.traineeId)) })).map((t) => [
+        t.id,
+        t,
+      ]),
+    );
+    const issuedAt = new Date();
+    const validUntil =
+      ctx.course.validityMonths === null
+        ? null
+        : addMonths(ctx.issuedOn, ctx.course.validityMonths);
+    const serials = await this.freshSerials(tx, ctx.course.code, ctx.issuedOn, items.length);
+    const rows: Certificate[] = [];
+    for (const [i, { enrolment, position }] of items.entries()) {
+      const trainee = trainees.get(enrolment.traineeId)!;
+      const { jwt } = await this.credentials.sign({
+        serial: serials[i],
+        holderName: `${trainee.givenName} ${trainee.familyName}`,
+        course: ctx.course,
+        issuedAt,
+        validUntil,
+        status: position,
+      });
+      rows.push(
+        tx.create(Certificate, {
+          serial: serials[i],
+          traineeId: enrolment.traineeId,
+          courseId: ctx.course.id,
+          sessionId: ctx.session.id,
+          enrolmentId: enrolment.id,
+          issuedBy: actor.instructorId,
+          issuedAt,
+          validUntil,
+          status: 'active',
+          statusReason: null,
+          statusNote: null,
+          statusChangedAt: null,
+          statusChangedBy: null,
+          supersededById: null,
+          imported: false,
+          statusListNumber: position.listNumber,
+          statusListIndex: position.index,
+          credentialJwt: jwt,
+        }),
+      );
+    }
+    await tx.save(rows, { chunk: 200 });
+    const dtoCtx = { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone };
+    const dtos: CertificateDto[] = [];
+    for (const cert of rows) {
+      const superseded = await this.supersedeEarlier(tx, actor, cert, ctx.course);
+      const dto = toCertificateDto(cert, dtoCtx);
+      await this.audit.record(tx, actor, {
+        action: 'certificate.issued',
+        entityType: 'certificate',
+        entityId: cert.id,
+        data: {
+          after: {
+            serial: dto.serial,
+            traineeId: dto.traineeId,
+            courseId: dto.courseId,
+            enrolmentId: dto.enrolmentId,
+            validUntil: dto.validUntil,
+          },
+          supersedes: superseded,
+        },
+      });
+      dtos.push(dto);
+    }
+    return dtos;
+  }
+
+  /**
+   * A new certificate of a course, or of a refresher that renews it, replaces the holder's
+   * earlier ones: they become superseded and point at the new one; nothing is deleted.
+   */
+  private async supersedeEarlier(
+    tx: EntityManager,
+    actor: Actor,
+    cert: Certificate,
+    course: Course,
+  ): Promise<string[]> {
+    const courseIds = [course.id, ...(course.renewsCourseId ? [course.renewsCourseId] : [])];
+    const earlier = await tx.find(Certificate, {
+      where: { traineeId: cert.traineeId, courseId: In(courseIds), status: 'active' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const superseded: string[] = [];
+    for (const old of earlier) {
+      if (old.id === cert.id) continue;
+      await tx.update(
+        Certificate,
+        { id: old.id },
+        {
+          status: 'superseded',
+          supersededById: cert.id,
+          statusChangedAt: new Date(),
+          statusChangedBy: actor.userId,
+          statusReason: null,
+        },
+      );
+      await this.audit.record(tx, actor, {
+        action: 'certificate.superseded',
+        entityType: 'certificate',
+        entityId: old.id,
+        data: {
+          before: { status: 'active' },
+          after: { status: 'superseded', supersededById: cert.id },
+          serial: old.serial,
+        },
+      });
+      superseded.push(old.id);
+    }
+    return superseded;
+  }
+
+  private async freshSerials(
+    tx: EntityManager,
+    courseCode: string,
+    issuedOn: string,
+    count: number,
+  ): Promise<string[]> {
+    const serials = new Set<string>();
+    while (serials.size < count) {
+      const wanted = Array.from({ length: count - serials.size }, () =>
+        generateSerial(courseCode, issuedOn),
+      );
+      const taken = new Set(
+        (
+          (await tx.query('SELECT serial FROM certificates WHERE serial = ANY($1)', [wanted])) as {
+            serial: string;
+          }[]
+        ).map((r) => r.serial),
+      );
+      for (const s of wanted) if (!taken.has(s)) serials.add(s);
+    }
+    return [...serials];
+  }
+}

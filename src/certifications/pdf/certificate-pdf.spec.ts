@@ -1,0 +1,212 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import jsQRModule from 'jsqr';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PNG } from 'pngjs';
+import {
+  renderCertificatePdf,
+  verificationQrPng,
+  type CertificateDocument,
+} from './certificate-pdf.js';
+
+// jsqr is CommonJS whose types declare an ES default export: at run time the module is the function.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ??
+  jsQRModule) as unknown as typeof jsQRModule.default;
+
+const SERIAL = 'COE-EOD2-2026-7KQ4M2';
+const URL = `https://coe.example.az/verify/${SERIAL}`;
+
+const certificate: CertificateDocument = {
+  serial: SERIAL,
+  holderName: 'Ağa Məmmədov İsmayıl oğlu Şıxəliyev',
+  courseCode: 'EOD-2',
+  courseTitle: `<script>alert(1)</script> '; DROP TABLE certificates;--`,
+  courseLevel: 'EOD 2',
+  imasReferences: ['IMAS 09.30'],
+  issuedOn: '2026-03-20',
+  validUntil: '2028-03-19',
+  issuerName: 'Mine Action Center of Excellence',
+  instructorName: 'Александр Преображенский',
+  sessionLocation: 'Goygol field training area',
+  sessionDates: { startsOn: '2026-03-02', endsOn: '2026-03-20' },
+  verificationUrl: URL,
+  status: 'active',
+};
+
+/** Everything a long real record could hold: the layout must still keep to one page. */
+const crowded: CertificateDocument = {
+  ...certificate,
+  holderName:
+    'Məhəmmədəli Şəmsəddin oğlu Qəhrəmanov-Ağayev İbrahimxəlilov Александр Константинович Преображенский-Щербаков',
+  courseTitle:
+    'Explosive Ordnance Disposal Level 2 including Improvised Explosive Device Disposal, Battle Area Clearance and Demolition of Abandoned Explosive Ordnance in Built-up Areas and Forests',
+  imasReferences: [
+    'IMAS 09.30',
+    'IMAS 09.10',
+    'IMAS 06.10',
+    'IMAS 10.40',
+    'IMAS 12.10',
+    'IMAS 09.42',
+  ],
+  instructorName: 'Александр Константинович Преображенский-Щербаков, Senior EOD Instructor',
+  issuerName:
+    'National Mine Action Agency of the Republic — Mine Action Center of Excellence for Training and Certification',
+  sessionLocation:
+    'National Mine Action Agency Training Centre, Field Training Area No. 3, Goygol district, near the village of Hacıkənd, with a very long description',
+  validUntil: null,
+};
+
+async function open(pdf: Buffer): Promise<PDFDocumentProxy> {
+  return getDocument({
+    data: new Uint8Array(pdf),
+    isEvalSupported: false,
+    disableFontFace: true,
+    verbosity: 0,
+  }).promise;
+}
+
+async function pageText(page: PDFPageProxy): Promise<string> {
+  const content = await page.getTextContent();
+  return content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
+}
+
+function decodeQr(rgba: Uint8ClampedArray, width: number, height: number): string | undefined {
+  return jsQR(rgba, width, height)?.data;
+}
+
+describe('renderCertificatePdf', () => {
+  let pdf: Buffer;
+  let text: string;
+  let pages: number;
+
+  beforeAll(async () => {
+    pdf = await renderCertificatePdf(certificate);
+    const parsed = await open(pdf);
+    pages = parsed.numPages;
+    text = await pageText(await parsed.getPage(1));
+  });
+
+  it('is a single page PDF', () => {
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pages).toBe(1);
+  });
+
+  it('prints Azerbaijani and Cyrillic names, the serial and the dates as text', () => {
+    expect(text).toContain('Ağa Məmmədov İsmayıl oğlu Şıxəliyev');
+    expect(text).toContain('Александр Преображенский');
+    expect(text).toContain(SERIAL);
+    expect(text).toContain('2026-03-20');
+    expect(text).toContain('2028-03-19');
+    expect(text).toContain('2026-03-02');
+    expect(text).toContain(URL);
+  });
+
+  it('labels everything in English and Azerbaijani', () => {
+    for (const label of [
+      'Certificate of Competence',
+      'Səriştə Sertifikatı',
+      'This certifies that / Təsdiq edilir ki',
+      'has successfully completed / uğurla başa vurmuşdur',
+      'Valid until / Etibarlıdır',
+      'Issued / Verilmə tarixi',
+      'Instructor / Təlimatçı',
+      'Verify at / Yoxlamaq üçün',
+    ]) {
+      expect(text).toContain(label);
+    }
+  });
+
+  it('prints injection-looking values as literal text', () => {
+    expect(text).toContain(`<script>alert(1)</script> '; DROP TABLE certificates;--`);
+  });
+
+  it('embeds its own font rather than a standard-14 font', () => {
+    const raw = pdf.toString('latin1');
+    const baseFonts = [...raw.matchAll(/\/BaseFont\s*\/([^\s/<>[\]]+)/g)].map((m) => m[1]);
+    expect(baseFonts.length).toBeGreaterThan(0);
+    for (const name of baseFonts) {
+      expect(name).toMatch(/^[A-Z]{6}\+NotoSerif/);
+      expect(name).not.toMatch(/Helvetica|Times|Courier|Symbol|ZapfDingbats/);
+    }
+    expect(raw).toContain('/FontFile2');
+  });
+
+  it('names the certificate and its issuer in the metadata', async () => {
+    const { info } = (await (await open(pdf)).getMetadata()) as {
+      info: { Title?: string; Author?: string };
+    };
+    expect(info.Title).toBe(`Certificate ${SERIAL}`);
+    expect(info.Author).toBe('Mine Action Center of Excellence');
+  });
+
+  it('embeds a QR code image that decodes to the verification URL', async () => {
+    const page = await (await open(pdf)).getPage(1);
+    const ops = await page.getOperatorList();
+    const imageIndex = ops.fnArray.indexOf(OPS.paintImageXObject);
+    expect(imageIndex).toBeGreaterThanOrEqual(0);
+    const name = ops.argsArray[imageIndex][0] as string;
+    const image = (await new Promise((resolve) => page.objs.get(name, resolve))) as {
+      width: number;
+      height: number;
+      data: Uint8ClampedArray;
+    };
+    // pdf.js hands the pixels over as RGB or RGBA: jsQR wants RGBA.
+    const channels = image.data.length / (image.width * image.height);
+    const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+    for (let i = 0; i < image.width * image.height; i++) {
+      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = image.data[i * channels + c];
+      rgba[i * 4 + 3] = 255;
+    }
+    expect(decodeQr(rgba, image.width, image.height)).toBe(URL);
+  });
+
+  it('keeps a crowded record on one page', async () => {
+    const parsed = await open(await renderCertificatePdf(crowded));
+    expect(parsed.numPages).toBe(1);
+    const crowdedText = await pageText(await parsed.getPage(1));
+    expect(crowdedText).toContain('IMAS 09.42');
+    expect(crowdedText).toContain('Does not expire / Müddətsizdir');
+  });
+
+  it('cuts absurdly long values short rather than adding a page', async () => {
+    const absurd = await renderCertificatePdf({
+      ...crowded,
+      holderName: 'Ağa Məmmədov '.repeat(40),
+      courseTitle: `${certificate.courseTitle} `.repeat(20),
+      imasReferences: Array.from({ length: 40 }, (_, i) => `IMAS 09.${i}`),
+      instructorName: 'Преображенский '.repeat(30),
+      sessionLocation: 'Hacıkənd '.repeat(60),
+      status: 'suspended',
+    });
+    expect((await open(absurd)).numPages).toBe(1);
+  });
+
+  // Runs after a render that drew İ in bold: the same shared font must still map I to text.
+  it('stamps a revoked certificate as not valid, in both languages', async () => {
+    const revoked = await open(await renderCertificatePdf({ ...certificate, status: 'revoked' }));
+    expect(revoked.numPages).toBe(1);
+    const revokedText = await pageText(await revoked.getPage(1));
+    expect(revokedText).toContain('REVOKED');
+    expect(revokedText).toContain('LƏĞV EDİLİB');
+    expect(revokedText).toContain('NOT VALID');
+    expect(revokedText).toContain('ETİBARSIZDIR');
+    expect(text).not.toContain('REVOKED');
+  });
+
+  it.each([
+    ['suspended', 'SUSPENDED', 'DAYANDIRILIB'],
+    ['superseded', 'SUPERSEDED', 'ƏVƏZ EDİLİB'],
+  ] as const)('stamps a %s certificate', async (status, en, az) => {
+    const parsed = await open(await renderCertificatePdf({ ...certificate, status }));
+    const stamped = await pageText(await parsed.getPage(1));
+    expect(stamped).toContain(en);
+    expect(stamped).toContain(az);
+  });
+});
+
+describe('verificationQrPng', () => {
+  it('decodes to exactly the verification URL', async () => {
+    const png = PNG.sync.read(await verificationQrPng(URL));
+    expect(decodeQr(new Uint8ClampedArray(png.data), png.width, png.height)).toBe(URL);
+  });
+});

@@ -1,0 +1,498 @@
+import { openSync, type Font } from 'fontkit';
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
+
+export interface CertificateDocument {
+  serial: string;
+  holderName: string;
+  courseCode: string;
+  courseTitle: string;
+  courseLevel: string;
+  imasReferences: string[];
+  /** YYYY-MM-DD. */
+  issuedOn: string;
+  /** YYYY-MM-DD, or null for a certificate that does not expire. */
+  validUntil: string | null;
+  issuerName: string;
+  instructorName: string | null;
+  sessionLocation: string | null;
+  sessionDates: { startsOn: string; endsOn: string } | null;
+  /** Encoded in the QR code and printed under it. */
+  verificationUrl: string;
+  /** suspended, revoked and superseded certificates are stamped as not valid. */
+  status: 'active' | 'expired' | 'suspended' | 'revoked' | 'superseded';
+}
+
+type Status = CertificateDocument['status'];
+
+// The standard PDF fonts stop at Latin-1: no ə, ğ, ı, ş, nor Cyrillic. Noto Serif covers both, and
+// loading it from its npm package keeps font binaries out of the repository.
+const FONT_WEIGHTS = {
+  regular: '400Regular',
+  italic: '400Regular_Italic',
+  semibold: '600SemiBold',
+  bold: '700Bold',
+} as const;
+type FontName = keyof typeof FONT_WEIGHTS;
+
+// Parsing Noto's layout tables costs far more than drawing a page, so each font is parsed once per
+// process and shared: pdfkit makes its own glyph subset per document from the parsed font.
+let parsedFonts: Record<FontName, Font> | undefined;
+function loadFonts(): Record<FontName, Font> {
+  if (!parsedFonts) {
+    const require = createRequire(import.meta.url);
+    const open = (weight: string): Font => {
+      const file = require.resolve(
+        `@expo-google-fonts/noto-serif/${weight}/NotoSerif_${weight}.ttf`,
+      );
+      const font = openSync(file);
+      if (!('layout' in font)) throw new Error(`${file} is a font collection`);
+      // fontkit caches each glyph with the characters it was first asked for. A glyph first met as
+      // a part of another (I inside İ, when a subset is written) would stay without characters,
+      // and every later PDF would map it to no text. Asking once by character prevents that.
+      for (const codePoint of font.characterSet) font.glyphForCodePoint(codePoint);
+      return font;
+    };
+    parsedFonts = {
+      regular: open(FONT_WEIGHTS.regular),
+      italic: open(FONT_WEIGHTS.italic),
+      semibold: open(FONT_WEIGHTS.semibold),
+      bold: open(FONT_WEIGHTS.bold),
+    };
+  }
+  return parsedFonts;
+}
+const FONT: Record<FontName, FontName> = {
+  regular: 'regular',
+  italic: 'italic',
+  semibold: 'semibold',
+  bold: 'bold',
+};
+
+// A4 landscape, in points.
+const PAGE_W = 841.89;
+const PAGE_H = 595.28;
+const CONTENT_X = 64;
+const CONTENT_W = PAGE_W - 2 * CONTENT_X;
+// The middle block (holder, course, standards, session) is centred between these two lines.
+const BODY_TOP = 176;
+const BODY_BOTTOM = 416;
+const FOOTER_TOP = 432;
+const QR_SIZE = 100;
+
+const NAVY = '#1f3a5f';
+const GOLD = '#a8873a';
+const INK = '#1c1c1c';
+const MUTED = '#5b6470';
+const ALERT = '#b3261e';
+
+const LABEL = {
+  title: 'Certificate of Competence',
+  titleAz: 'Səriştə Sertifikatı',
+  certifies: 'This certifies that / Təsdiq edilir ki',
+  completed: 'has successfully completed / uğurla başa vurmuşdur',
+  course: 'Course / Kurs',
+  level: 'Level / Səviyyə',
+  standards: 'Standards / Standartlar',
+  venue: 'Held at / Keçirildiyi yer',
+  dates: 'Dates / Tarixlər',
+  serial: 'Certificate No. / Sertifikat nömrəsi',
+  issued: 'Issued / Verilmə tarixi',
+  validUntil: 'Valid until / Etibarlıdır',
+  noExpiry: 'Does not expire / Müddətsizdir',
+  instructor: 'Instructor / Təlimatçı',
+  forCenter: 'For the Center / Mərkəz adından',
+  verify: 'Verify at / Yoxlamaq üçün',
+};
+
+// A printed copy outlives its status: these words must be on the paper itself.
+const INVALID_MARK: Partial<Record<Status, { en: string; az: string }>> = {
+  suspended: { en: 'SUSPENDED', az: 'DAYANDIRILIB' },
+  revoked: { en: 'REVOKED', az: 'LƏĞV EDİLİB' },
+  superseded: { en: 'SUPERSEDED', az: 'ƏVƏZ EDİLİB' },
+};
+const NOT_VALID = { en: 'NOT VALID', az: 'ETİBARSIZDIR' };
+
+const QR_QUIET_ZONE = 4;
+const QR_PIXELS_PER_MODULE = 8;
+
+/**
+ * The QR code printed on the certificate, as PNG: error correction M, a 4-module quiet zone.
+ * Greyscale without alpha, so pdfkit embeds the PNG's data as it is instead of decoding it.
+ */
+export async function verificationQrPng(url: string): Promise<Buffer> {
+  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const side = (modules.size + 2 * QR_QUIET_ZONE) * QR_PIXELS_PER_MODULE;
+  const png = new PNG({ width: side, height: side, colorType: 0, inputColorType: 0 });
+  png.data = Buffer.alloc(side * side, 0xff);
+  for (let row = 0; row < modules.size; row++) {
+    for (let col = 0; col < modules.size; col++) {
+      if (!modules.get(row, col)) continue;
+      const top = (row + QR_QUIET_ZONE) * QR_PIXELS_PER_MODULE;
+      const left = (col + QR_QUIET_ZONE) * QR_PIXELS_PER_MODULE;
+      for (let dy = 0; dy < QR_PIXELS_PER_MODULE; dy++) {
+        png.data.fill(0, (top + dy) * side + left, (top + dy) * side + left + QR_PIXELS_PER_MODULE);
+      }
+    }
+  }
+  return PNG.sync.write(png, {
+    colorType: 0,
+    inputColorType: 0,
+    inputHasAlpha: false,
+    // Two flat colours compress well unfiltered; trying every filter per row is most of the cost.
+    filterType: 0,
+  });
+}
+
+/** One A4 landscape page, bilingual English / Azerbaijani, with every value drawn as plain text. */
+export async function renderCertificatePdf(doc: CertificateDocument): Promise<Buffer> {
+  const qr = await verificationQrPng(doc.verificationUrl);
+  const pdf = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 0,
+    bufferPages: true,
+    // No default font: pdfkit would otherwise load Helvetica, which cannot write these names.
+    font: '',
+    lang: 'en',
+    displayTitle: true,
+    info: {
+      Title: `Certificate ${clean(doc.serial)}`,
+      Author: clean(doc.issuerName),
+      Subject: `${clean(doc.courseCode)} ${clean(doc.courseTitle)}`,
+    },
+  });
+  const done = collect(pdf);
+  for (const [name, font] of Object.entries(loadFonts())) {
+    // pdfkit 0.20 accepts a parsed fontkit font, which its type definitions do not know yet.
+    pdf.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
+  }
+  pdf.font(FONT.regular);
+
+  drawFrame(pdf);
+  drawHeader(pdf, doc);
+  drawBody(pdf, doc);
+  drawFooter(pdf, doc, qr);
+  const mark = INVALID_MARK[doc.status];
+  if (mark) drawInvalidMark(pdf, mark);
+
+  // Every block has a bounded height, so a second page means the layout itself is broken.
+  if (pdf.bufferedPageRange().count !== 1) throw new Error('Certificate layout overflowed A4');
+  pdf.end();
+  return done;
+}
+
+function collect(pdf: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+}
+
+/**
+ * NFC so that a decomposed ə or ş maps to the font's precomposed glyph; control and bidi override
+ * characters removed so a value cannot break lines or reorder what the reader sees.
+ */
+function clean(value: string): string {
+  return value
+    .normalize('NFC')
+    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+interface Fitted {
+  size: number;
+  height: number;
+}
+
+/** The largest size (down to `min`) at which `text` fits in `maxLines` lines of `width`. */
+function fit(
+  pdf: PDFKit.PDFDocument,
+  text: string,
+  font: string,
+  width: number,
+  maxLines: number,
+  max: number,
+  min: number,
+): Fitted {
+  pdf.font(font);
+  for (let size = max; ; size -= 0.5) {
+    pdf.fontSize(size);
+    const lineHeight = pdf.currentLineHeight(true);
+    const height = pdf.heightOfString(text, { width });
+    if (height <= lineHeight * maxLines + 0.5 || size <= min) {
+      return { size, height: Math.min(height, lineHeight * maxLines) };
+    }
+  }
+}
+
+/**
+ * Draws text inside a box it cannot leave: pdfkit starts a new page when wrapped text passes the
+ * bottom margin unless the text has a height, and then cuts it with an ellipsis instead.
+ */
+function box(
+  pdf: PDFKit.PDFDocument,
+  text: string,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  align: 'left' | 'center' | 'right' = 'center',
+): void {
+  pdf.text(text, x, y, {
+    width,
+    height: Math.max(height, pdf.currentLineHeight(true)),
+    align,
+    ellipsis: true,
+  });
+}
+
+function line(
+  pdf: PDFKit.PDFDocument,
+  text: string,
+  style: { font: string; size: number; color: string },
+  x: number,
+  y: number,
+  width: number,
+  align: 'left' | 'center' | 'right' = 'center',
+): number {
+  pdf.font(style.font).fontSize(style.size).fillColor(style.color);
+  const height = pdf.currentLineHeight(true);
+  box(pdf, text, x, y, width, height, align);
+  return height;
+}
+
+function drawFrame(pdf: PDFKit.PDFDocument): void {
+  pdf
+    .lineWidth(2.2)
+    .strokeColor(NAVY)
+    .rect(18, 18, PAGE_W - 36, PAGE_H - 36)
+    .stroke();
+  pdf
+    .lineWidth(0.8)
+    .strokeColor(GOLD)
+    .rect(25, 25, PAGE_W - 50, PAGE_H - 50)
+    .stroke();
+  // Small corner squares: a classic certificate border that survives photocopying.
+  pdf.fillColor(GOLD);
+  for (const [cx, cy] of [
+    [25, 25],
+    [PAGE_W - 25, 25],
+    [25, PAGE_H - 25],
+    [PAGE_W - 25, PAGE_H - 25],
+  ]) {
+    pdf.rect(cx - 3, cy - 3, 6, 6).fill();
+  }
+}
+
+function drawHeader(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
+  const issuer = clean(doc.issuerName);
+  const issuerFit = fit(pdf, issuer, FONT.semibold, CONTENT_W, 1, 12, 7);
+  pdf.fillColor(NAVY);
+  box(pdf, issuer, CONTENT_X, 58, CONTENT_W, issuerFit.height);
+  pdf
+    .lineWidth(1)
+    .strokeColor(GOLD)
+    .moveTo(PAGE_W / 2 - 70, 82)
+    .lineTo(PAGE_W / 2 + 70, 82)
+    .stroke();
+  line(pdf, LABEL.title, { font: FONT.bold, size: 30, color: NAVY }, CONTENT_X, 90, CONTENT_W);
+  line(pdf, LABEL.titleAz, { font: FONT.italic, size: 18, color: NAVY }, CONTENT_X, 132, CONTENT_W);
+}
+
+interface BodyPart {
+  height: number;
+  gapBefore: number;
+  draw: (y: number) => void;
+}
+
+function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
+  const parts: BodyPart[] = [];
+  const label = (text: string, gapBefore: number): void => {
+    pdf.font(FONT.italic).fontSize(11);
+    parts.push({
+      height: pdf.currentLineHeight(true),
+      gapBefore,
+      draw: (y) =>
+        line(pdf, text, { font: FONT.italic, size: 11, color: MUTED }, CONTENT_X, y, CONTENT_W),
+    });
+  };
+  const fitted = (
+    text: string,
+    font: string,
+    color: string,
+    lines: number,
+    max: number,
+    min: number,
+    gapBefore: number,
+  ): void => {
+    const f = fit(pdf, text, font, CONTENT_W, lines, max, min);
+    parts.push({
+      height: f.height,
+      gapBefore,
+      draw: (y) => {
+        pdf.font(font).fontSize(f.size).fillColor(color);
+        box(pdf, text, CONTENT_X, y, CONTENT_W, f.height);
+      },
+    });
+  };
+
+  label(LABEL.certifies, 0);
+  fitted(clean(doc.holderName), FONT.bold, INK, 2, 30, 14, 4);
+  parts.push({
+    height: 1,
+    gapBefore: 4,
+    draw: (y) =>
+      pdf
+        .lineWidth(0.6)
+        .strokeColor(GOLD)
+        .moveTo(PAGE_W / 2 - 190, y)
+        .lineTo(PAGE_W / 2 + 190, y)
+        .stroke(),
+  });
+  label(LABEL.completed, 10);
+  fitted(clean(doc.courseTitle), FONT.bold, NAVY, 2, 19, 10, 4);
+  fitted(
+    `${LABEL.course}: ${clean(doc.courseCode)}   ·   ${LABEL.level}: ${clean(doc.courseLevel)}`,
+    FONT.regular,
+    INK,
+    1,
+    11,
+    7,
+    2,
+  );
+  const standards = doc.imasReferences.map(clean).filter(Boolean);
+  if (standards.length > 0) {
+    fitted(`${LABEL.standards}: ${standards.join(', ')}`, FONT.regular, INK, 2, 10.5, 7, 4);
+  }
+  const session = sessionText(doc);
+  if (session) fitted(session, FONT.regular, MUTED, 2, 10, 7, 4);
+
+  const total = parts.reduce((sum, p) => sum + p.gapBefore + p.height, 0);
+  let y = BODY_TOP + Math.max(0, (BODY_BOTTOM - BODY_TOP - total) / 2);
+  for (const part of parts) {
+    y += part.gapBefore;
+    part.draw(y);
+    y += part.height;
+  }
+}
+
+function sessionText(doc: CertificateDocument): string | null {
+  const pieces: string[] = [];
+  const location = doc.sessionLocation ? clean(doc.sessionLocation) : '';
+  if (location) pieces.push(`${LABEL.venue}: ${location}`);
+  if (doc.sessionDates) {
+    pieces.push(
+      `${LABEL.dates}: ${clean(doc.sessionDates.startsOn)} – ${clean(doc.sessionDates.endsOn)}`,
+    );
+  }
+  return pieces.length > 0 ? pieces.join('   ·   ') : null;
+}
+
+function drawFooter(pdf: PDFKit.PDFDocument, doc: CertificateDocument, qr: Buffer): void {
+  const small = { font: FONT.regular, size: 8, color: MUTED };
+  const value = { font: FONT.semibold, size: 11.5, color: INK };
+
+  // Left: the facts an inspector reads first.
+  const leftW = 230;
+  let y = FOOTER_TOP;
+  y += line(pdf, LABEL.serial, small, CONTENT_X, y, leftW, 'left');
+  const serial = clean(doc.serial);
+  const serialFit = fit(pdf, serial, FONT.bold, leftW, 1, 15, 8);
+  pdf.fillColor(NAVY);
+  box(pdf, serial, CONTENT_X, y, leftW, serialFit.height, 'left');
+  y += serialFit.height + 8;
+  y += line(pdf, LABEL.issued, small, CONTENT_X, y, leftW, 'left');
+  y += line(pdf, clean(doc.issuedOn), value, CONTENT_X, y, leftW, 'left') + 6;
+  y += line(pdf, LABEL.validUntil, small, CONTENT_X, y, leftW, 'left');
+  const validity = doc.validUntil ? clean(doc.validUntil) : LABEL.noExpiry;
+  line(pdf, validity, value, CONTENT_X, y, leftW, 'left');
+
+  // Centre: where the instructor signs.
+  const signW = 230;
+  const signX = PAGE_W / 2 - signW / 2;
+  const signLineY = FOOTER_TOP + 78;
+  pdf
+    .lineWidth(0.7)
+    .strokeColor(INK)
+    .moveTo(signX, signLineY)
+    .lineTo(signX + signW, signLineY)
+    .stroke();
+  const signer = doc.instructorName ? clean(doc.instructorName) : clean(doc.issuerName);
+  const signerFit = fit(pdf, signer, FONT.semibold, signW, 2, 11.5, 7);
+  pdf.fillColor(INK);
+  box(pdf, signer, signX, signLineY + 5, signW, signerFit.height);
+  line(
+    pdf,
+    doc.instructorName ? LABEL.instructor : LABEL.forCenter,
+    small,
+    signX,
+    signLineY + 6 + signerFit.height,
+    signW,
+  );
+
+  // Right: the QR code and the same address in print, for a reader without a phone.
+  const qrColW = 200;
+  const qrColX = PAGE_W - CONTENT_X - qrColW;
+  const qrX = qrColX + (qrColW - QR_SIZE) / 2;
+  line(pdf, LABEL.verify, small, qrColX, FOOTER_TOP - 10, qrColW);
+  pdf.image(qr, qrX, FOOTER_TOP + 2, { width: QR_SIZE, height: QR_SIZE });
+  const url = clean(doc.verificationUrl);
+  const urlFit = fit(pdf, url, FONT.regular, qrColW, 2, 7.5, 5.5);
+  pdf.fillColor(INK);
+  box(pdf, url, qrColX, FOOTER_TOP + QR_SIZE + 4, qrColW, urlFit.height);
+}
+
+/** A banner at the top and a large diagonal stamp across the page, drawn over everything. */
+function drawInvalidMark(pdf: PDFKit.PDFDocument, mark: { en: string; az: string }): void {
+  const banner = `${mark.en} — ${NOT_VALID.en}   ·   ${mark.az} — ${NOT_VALID.az}`;
+  pdf.rect(32, 32, PAGE_W - 64, 20).fill(ALERT);
+  line(pdf, banner, { font: FONT.bold, size: 10.5, color: '#ffffff' }, 32, 35, PAGE_W - 64);
+
+  const stampW = 600;
+  const stampX = PAGE_W / 2 - stampW / 2;
+  const en = capLine(pdf, mark.en, 64, stampW);
+  const az = capLine(pdf, mark.az, 44, stampW);
+  const padding = 24;
+  const gap = 22;
+  const stampH = 2 * padding + en.capHeight + gap + az.capHeight;
+  const stampY = PAGE_H / 2 - stampH / 2;
+
+  pdf.save();
+  pdf.rotate(-24, { origin: [PAGE_W / 2, PAGE_H / 2] });
+  pdf.fillOpacity(0.28).strokeOpacity(0.5);
+  pdf.lineWidth(4).strokeColor(ALERT).rect(stampX, stampY, stampW, stampH).stroke();
+  pdf
+    .lineWidth(1.2)
+    .rect(stampX + 7, stampY + 7, stampW - 14, stampH - 14)
+    .stroke();
+  pdf.font(FONT.bold).fillColor(ALERT);
+  pdf.fontSize(en.size);
+  box(pdf, mark.en, stampX, stampY + padding - en.capTop, stampW, 0);
+  pdf.fontSize(az.size);
+  box(pdf, mark.az, stampX, stampY + padding + en.capHeight + gap - az.capTop, stampW, 0);
+  pdf.restore();
+}
+
+/** Where the capitals of a line sit below the line's top, so a stamp can frame them evenly. */
+function capLine(
+  pdf: PDFKit.PDFDocument,
+  text: string,
+  max: number,
+  width: number,
+): { size: number; capTop: number; capHeight: number } {
+  const { size } = fit(pdf, text, FONT.bold, width, 1, max, 12);
+  const font = loadFonts().bold;
+  const scale = size / font.unitsPerEm;
+  return {
+    size,
+    capTop: (font.ascent - font.capHeight) * scale,
+    capHeight: font.capHeight * scale,
+  };
+}

@@ -1,0 +1,199 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import { IsCalendarDate, PRINTABLE_TEXT, Trim } from '../../common/validators.js';
+import { INSTRUCTOR_ROLES, type InstructorRole } from '../session-instructor.entity.js';
+import { SESSION_STATUSES, type SessionStatus } from '../session.entity.js';
+
+/** A short BCP 47 tag: a language, optionally a script or region (az, en, ru, az-Latn, en-GB). */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}$/;
+const MAX_CAPACITY = 1000;
+
+const trimLower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+/** Optional, but an explicit null is refused (the column is not nullable). */
+const NotNullIfGiven = () => ValidateIf((_object, value) => value !== undefined);
+
+export class SessionCourseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'EOD-2' }) code: string;
+  @ApiProperty({ example: 'Explosive Ordnance Disposal Level 2' }) title: string;
+  @ApiProperty({ example: 'EOD 2' }) level: string;
+}
+
+export class SessionInstructorDto {
+  @ApiProperty({ format: 'uuid' }) instructorId: string;
+  @ApiProperty({ enum: INSTRUCTOR_ROLES }) role: InstructorRole;
+  @ApiProperty() givenName: string;
+  @ApiProperty() familyName: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty({ type: SessionCourseDto }) course: SessionCourseDto;
+  @ApiProperty({ format: 'date', example: '2026-12-07' }) startsOn: string;
+  @ApiProperty({ format: 'date', example: '2026-12-11' }) endsOn: string;
+  @ApiProperty({ example: 'Goygol field training area' }) location: string;
+  @ApiProperty({ example: 'az' }) language: string;
+  @ApiProperty({ example: 12 }) capacity: number;
+  @ApiProperty({ description: 'Seats held by enrolled, completed or failed trainees' })
+  seatsTaken: number;
+  @ApiProperty() seatsLeft: number;
+  @ApiProperty({ enum: SESSION_STATUSES }) status: SessionStatus;
+  @ApiProperty({ type: [SessionInstructorDto], description: 'The lead first' })
+  instructors: SessionInstructorDto[];
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class CreateSessionDto {
+  @ApiProperty({ format: 'date', example: '2026-12-07', description: 'Today or later' })
+  @IsCalendarDate()
+  startsOn: string;
+
+  @ApiProperty({ format: 'date', example: '2026-12-11', description: 'On or after startsOn' })
+  @IsCalendarDate()
+  endsOn: string;
+
+  @ApiProperty({ maxLength: 200, example: 'Goygol field training area' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(PRINTABLE_TEXT, { message: 'location must not contain control characters' })
+  location: string;
+
+  @ApiProperty({ example: 'az', description: 'BCP 47 tag (az, en, ru, az-Latn), lower-cased' })
+  @Transform(trimLower)
+  @IsString()
+  @Matches(LANGUAGE_TAG, { message: 'language must be a language tag such as az, en or az-latn' })
+  language: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_CAPACITY, example: 12 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CAPACITY)
+  capacity: number;
+}
+
+export class UpdateSessionDto {
+  @ApiPropertyOptional({ format: 'date' })
+  @NotNullIfGiven()
+  @IsCalendarDate()
+  startsOn?: string;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @NotNullIfGiven()
+  @IsCalendarDate()
+  endsOn?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @NotNullIfGiven()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(PRINTABLE_TEXT, { message: 'location must not contain control characters' })
+  location?: string;
+
+  @ApiPropertyOptional({ example: 'en' })
+  @NotNullIfGiven()
+  @Transform(trimLower)
+  @IsString()
+  @Matches(LANGUAGE_TAG, { message: 'language must be a language tag such as az, en or az-latn' })
+  language?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY })
+  @NotNullIfGiven()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CAPACITY)
+  capacity?: number;
+
+  @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
+  @NotNullIfGiven()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class ChangeSessionStatusDto {
+  @ApiProperty({ enum: SESSION_STATUSES })
+  @IsIn(SESSION_STATUSES)
+  status: SessionStatus;
+
+  @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
+  @NotNullIfGiven()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class AssignInstructorDto {
+  @ApiProperty({ format: 'uuid' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
+  @IsUUID('all')
+  instructorId: string;
+
+  @ApiProperty({ enum: INSTRUCTOR_ROLES })
+  @IsIn(INSTRUCTOR_ROLES)
+  role: InstructorRole;
+}
+
+export class ListSessionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  courseId?: string;
+
+  @ApiPropertyOptional({ enum: SESSION_STATUSES })
+  @IsOptional()
+  @IsIn(SESSION_STATUSES)
+  status?: SessionStatus;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Sessions starting on or after this day' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Sessions starting on or before this day' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Sessions this instructor is assigned to' })
+  @IsOptional()
+  @IsUUID('all')
+  instructorId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: "true: only the signed-in instructor's own sessions",
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  mine?: 'true' | 'false';
+}
+
+export class SessionPageDto {
+  @ApiProperty({ type: [SessionDto] }) items: SessionDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,145 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../common/actor.js';
+import { Roles, SignedIn } from '../common/access.decorators.js';
+import { UuidPipe } from '../common/uuid.pipe.js';
+import {
+  AssignInstructorDto,
+  ChangeSessionStatusDto,
+  CreateSessionDto,
+  ListSessionsQueryDto,
+  SessionDto,
+  SessionPageDto,
+  UpdateSessionDto,
+} from './dto/session.dto.js';
+import { SessionInstructorsService } from './session-instructors.service.js';
+import { SessionsService } from './sessions.service.js';
+
+@ApiTags('sessions')
+@Controller('api/v1')
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly instructors: SessionInstructorsService,
+  ) {}
+
+  @Post('courses/:courseId/sessions')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Plan a session of an active course',
+    description:
+      'Starts as `planned`. 422 COURSE_NOT_ACTIVE for a draft or retired course; 422 ' +
+      'INVALID_DATES when endsOn is before startsOn or startsOn is in the past (today is ' +
+      "allowed; days are counted in the Center's time zone).",
+  })
+  @ApiCreatedResponse({ type: SessionDto })
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('courseId', UuidPipe) courseId: string,
+    @Body() body: CreateSessionDto,
+  ): Promise<SessionDto> {
+    return this.sessions.create(actor, courseId, body);
+  }
+
+  @Get('sessions')
+  @SignedIn()
+  @ApiOperation({
+    summary: 'Browse sessions',
+    description:
+      'Sorted by start date. from/to select by startsOn, both inclusive. instructorId: ' +
+      "sessions that instructor is assigned to; mine=true: the signed-in instructor's own.",
+  })
+  @ApiOkResponse({ type: SessionPageDto })
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListSessionsQueryDto,
+  ): Promise<SessionPageDto> {
+    return this.sessions.list(actor, query);
+  }
+
+  @Get('sessions/:id')
+  @SignedIn()
+  @ApiOperation({ summary: 'One session, with its course and instructors' })
+  @ApiOkResponse({ type: SessionDto })
+  get(@Param('id', UuidPipe) id: string): Promise<SessionDto> {
+    return this.sessions.get(id);
+  }
+
+  @Patch('sessions/:id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: "Change a session's dates, place, language or capacity",
+    description:
+      'Only while planned or open (409 SESSION_NOT_EDITABLE). Capacity cannot go below the ' +
+      'seats taken (422 CAPACITY_BELOW_SEATS_TAKEN). Give `version` to be refused (409 ' +
+      'STALE_VERSION) if someone changed the session first.',
+  })
+  @ApiOkResponse({ type: SessionDto })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: UpdateSessionDto,
+  ): Promise<SessionDto> {
+    return this.sessions.update(actor, id, body);
+  }
+
+  @Post('sessions/:id/status')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Move a session along its lifecycle',
+    description:
+      'planned → open → in_progress → completed; planned or open → cancelled; anything else ' +
+      '409 ILLEGAL_TRANSITION with details {from, to}. Completing needs the last day reached ' +
+      "in the Center's time zone (422 SESSION_NOT_FINISHED); opening needs an active course.",
+  })
+  @ApiOkResponse({ type: SessionDto })
+  changeStatus(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ChangeSessionStatusDto,
+  ): Promise<SessionDto> {
+    return this.sessions.changeStatus(actor, id, body);
+  }
+
+  @Post('sessions/:id/instructors')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Assign an instructor to a session',
+    description:
+      'The instructor needs a qualification for the course valid until the session ends ' +
+      '(and today): otherwise 422 INSTRUCTOR_NOT_QUALIFIED. One lead per session (409 ' +
+      'LEAD_ALREADY_ASSIGNED); 409 ALREADY_ASSIGNED; 409 SESSION_CLOSED once completed or ' +
+      'cancelled.',
+  })
+  @ApiCreatedResponse({ type: SessionDto })
+  assignInstructor(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: AssignInstructorDto,
+  ): Promise<SessionDto> {
+    return this.instructors.assign(actor, id, body);
+  }
+
+  @Delete('sessions/:id/instructors/:instructorId')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Take an instructor off a session',
+    description: '404 if not assigned; 409 SESSION_CLOSED once completed or cancelled.',
+  })
+  @ApiNoContentResponse()
+  async unassignInstructor(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Param('instructorId', UuidPipe) instructorId: string,
+  ): Promise<void> {
+    await this.instructors.unassign(actor, id, instructorId);
+  }
+}

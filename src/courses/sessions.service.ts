@@ -1,0 +1,257 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { today } from '../common/calendar.js';
+import { badRequest, conflict, notFound, ruleViolation } from '../common/errors.js';
+import { keysetPage, type Page } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
+import { Course } from './course.entity.js';
+import {
+  ChangeSessionStatusDto,
+  CreateSessionDto,
+  ListSessionsQueryDto,
+  SessionDto,
+  UpdateSessionDto,
+} from './dto/session.dto.js';
+import { canMoveSession, isSessionEditable } from './session-lifecycle.js';
+import { sessionDto, sessionDtos } from './session-view.js';
+import { CourseSession } from './session.entity.js';
+
+const editableFields = (s: CourseSession) => ({
+  startsOn: s.startsOn,
+  endsOn: s.endsOn,
+  location: s.location,
+  language: s.language,
+  capacity: s.capacity,
+});
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, courseId: string, input: CreateSessionDto): Promise<SessionDto> {
+    return this.dataSource.transaction(async (tx) => {
+      // Shared lock: the course cannot be retired while a session of it is being planned.
+      const course = await tx.findOne(Course, {
+        where: { id: courseId },
+        lock: { mode: 'pessimistic_read' },
+      });
+      if (!course) throw notFound('Course');
+      if (course.status !== 'active') {
+        throw ruleViolation(
+          'COURSE_NOT_ACTIVE',
+          `Sessions can be planned only for active courses; ${course.code} is ${course.status}`,
+          { courseId, status: course.status },
+        );
+      }
+      this.checkDates(input.startsOn, input.endsOn, true);
+      const session = await tx.save(
+        tx.create(CourseSession, {
+          courseId,
+          startsOn: input.startsOn,
+          endsOn: input.endsOn,
+          location: input.location,
+          language: input.language,
+          capacity: input.capacity,
+          seatsTaken: 0,
+          status: 'planned',
+        }),
+      );
+      const dto = await sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id: session.id }));
+      await this.audit.record(tx, actor, {
+        action: 'session.created',
+        entityType: 'session',
+        entityId: session.id,
+        data: { after: dto },
+      });
+      return dto;
+    });
+  }
+
+  async list(actor: Actor, query: ListSessionsQueryDto): Promise<Page<SessionDto>> {
+    const qb = this.dataSource.getRepository(CourseSession).createQueryBuilder('s');
+    if (query.courseId) qb.andWhere('s.courseId = :courseId', { courseId: query.courseId });
+    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
+    if (query.from) qb.andWhere('s.startsOn >= :from', { from: query.from });
+    if (query.to) qb.andWhere('s.startsOn <= :to', { to: query.to });
+    if (query.instructorId) {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM session_instructors si WHERE si.session_id = s.id AND si.instructor_id = :instructorId)',
+        { instructorId: query.instructorId },
+      );
+    }
+    if (query.mine === 'true') {
+      if (!actor.instructorId) return { items: [], nextCursor: null };
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM session_instructors si WHERE si.session_id = s.id AND si.instructor_id = :mine)',
+        { mine: actor.instructorId },
+      );
+    }
+    const page = await keysetPage(qb, {
+      alias: 's',
+      sortColumn: 'startsOn',
+      sortValue: (s) => s.startsOn,
+      query,
+      map: (s) => s,
+    });
+    return {
+      items: await sessionDtos(this.dataSource.manager, page.items),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async get(id: string): Promise<SessionDto> {
+    const session = await this.dataSource.manager.findOneBy(CourseSession, { id });
+    if (!session) throw notFound('Session');
+    return sessionDto(this.dataSource.manager, session);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateSessionDto): Promise<SessionDto> {
+    const { version, ...changes } = input;
+    if (Object.values(changes).every((v) => v === undefined)) {
+      throw badRequest('VALIDATION_FAILED', 'Nothing to change', { fields: [] });
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const session = await this.lockForChange(tx, id, version);
+      if (!isSessionEditable(session.status)) {
+        throw conflict(
+          'SESSION_NOT_EDITABLE',
+          `A ${session.status} session can no longer be changed`,
+          { status: session.status },
+        );
+      }
+      const before = editableFields(session);
+      const startsOn = changes.startsOn ?? session.startsOn;
+      const endsOn = changes.endsOn ?? session.endsOn;
+      this.checkDates(startsOn, endsOn, startsOn !== session.startsOn);
+      if (changes.capacity !== undefined && changes.capacity < session.seatsTaken) {
+        throw ruleViolation(
+          'CAPACITY_BELOW_SEATS_TAKEN',
+          `${session.seatsTaken} seats are taken: capacity cannot go below that`,
+          { seatsTaken: session.seatsTaken, capacity: changes.capacity },
+        );
+      }
+      Object.assign(session, { startsOn, endsOn });
+      if (changes.location !== undefined) session.location = changes.location;
+      if (changes.language !== undefined) session.language = changes.language;
+      if (changes.capacity !== undefined) session.capacity = changes.capacity;
+      const after = editableFields(session);
+      if (JSON.stringify(before) === JSON.stringify(after)) return sessionDto(tx, session);
+      await tx.save(session);
+      const dto = await sessionDto(tx, session);
+      await this.audit.record(tx, actor, {
+        action: 'session.updated',
+        entityType: 'session',
+        entityId: id,
+        data: { before, after },
+      });
+      return dto;
+    });
+  }
+
+  /**
+   * Moves a session along planned → open → in_progress → completed (or cancels it). Enrolments
+   * are left alone: the enrolments module reads the session's status.
+   */
+  async changeStatus(actor: Actor, id: string, input: ChangeSessionStatusDto): Promise<SessionDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const session = await this.lockForChange(tx, id, input.version);
+      const from = session.status;
+      const to = input.status;
+      if (!canMoveSession(from, to)) {
+        throw conflict('ILLEGAL_TRANSITION', `A ${from} session cannot become ${to}`, {
+          from,
+          to,
+        });
+      }
+      if (to === 'open') {
+        const course = await tx.findOneByOrFail(Course, { id: session.courseId });
+        if (course.status !== 'active') {
+          throw ruleViolation(
+            'COURSE_NOT_ACTIVE',
+            `Enrolment cannot open: the course ${course.code} is ${course.status}`,
+            { courseId: course.id, status: course.status },
+          );
+        }
+      }
+      const day = today(this.config.timeZone);
+      if (to === 'completed' && day < session.endsOn) {
+        throw ruleViolation(
+          'SESSION_NOT_FINISHED',
+          `The session runs until ${session.endsOn}; it can be completed from that day on`,
+          { endsOn: session.endsOn, today: day },
+        );
+      }
+      session.status = to;
+      await tx.save(session);
+      const dto = await sessionDto(tx, session);
+      await this.audit.record(tx, actor, {
+        action: 'session.status_changed',
+        entityType: 'session',
+        entityId: id,
+        data: { before: { status: from }, after: { status: to } },
+      });
+      return dto;
+    });
+  }
+
+  /**
+   * For other modules' rules: the session and its course, or 404. `lock: 'update'` takes the
+   * session row for the rest of the caller's transaction (seat counts, status checks).
+   */
+  async getSessionWithCourse(
+    manager: EntityManager,
+    id: string,
+    options: { lock?: 'update' | 'share' } = {},
+  ): Promise<{ session: CourseSession; course: Course }> {
+    const session = await manager.findOne(CourseSession, {
+      where: { id },
+      ...(options.lock && {
+        lock: { mode: options.lock === 'update' ? 'pessimistic_write' : 'pessimistic_read' },
+      }),
+    });
+    if (!session) throw notFound('Session');
+    const course = await manager.findOneByOrFail(Course, { id: session.courseId });
+    return { session, course };
+  }
+
+  private async lockForChange(
+    tx: EntityManager,
+    id: string,
+    version: number | undefined,
+  ): Promise<CourseSession> {
+    const session = await tx.findOne(CourseSession, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!session) throw notFound('Session');
+    if (version !== undefined && version !== session.version) {
+      throw conflict('STALE_VERSION', 'The session was changed since you read it', {
+        currentVersion: session.version,
+      });
+    }
+    return session;
+  }
+
+  private checkDates(startsOn: string, endsOn: string, startMayNotBePast: boolean): void {
+    if (endsOn < startsOn) {
+      throw ruleViolation('INVALID_DATES', 'endsOn must be on or after startsOn', {
+        startsOn,
+        endsOn,
+      });
+    }
+    const day = today(this.config.timeZone);
+    if (startMayNotBePast && startsOn < day) {
+      throw ruleViolation('INVALID_DATES', `A session cannot start in the past (today is ${day})`, {
+        startsOn,
+        today: day,
+      });
+    }
+  }
+}

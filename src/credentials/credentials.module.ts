@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CredentialsService } from './credentials.service.js';
+import { PublicController } from './public.controller.js';
+import { SigningKeysService } from './signing-keys.service.js';
+import { StatusListsService } from './status-lists.service.js';
+import { VerificationService } from './verification.service.js';
+import { VerifyRateLimiter } from './verify-rate-limiter.js';
+
+@Module({
+  controllers: [PublicController],
+  providers: [
+    SigningKeysService,
+    StatusListsService,
+    CredentialsService,
+    VerificationService,
+    VerifyRateLimiter,
+  ],
+  exports: [SigningKeysService, StatusListsService, CredentialsService, VerificationService],
+})
+export class CredentialsModule {}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined } from 'class-validator';
+
+export class VerifyCredentialDto {
+  @ApiProperty({
+    description:
+      'A credential as issued: the vc+jwt string, or the Data Integrity JSON-LD credential object',
+    oneOf: [{ type: 'string' }, { type: 'object' }],
+  })
+  @IsDefined()
+  credential: unknown;
+}
+
+export class VerifiedCourseDto {
+  @ApiProperty({ example: 'EOD-2' }) code: string;
+  @ApiProperty() title: string;
+}
+
+export class SerialVerificationDto {
+  @ApiProperty({ example: 'COE-EOD2-2026-7KQ4M2' }) serial: string;
+  @ApiProperty() valid: boolean;
+  @ApiProperty({ enum: ['active', 'expired', 'suspended', 'revoked', 'superseded', 'not_found'] })
+  status: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'A. Mammadov',
+    description: 'Masked holder name',
+  })
+  holder: string | null;
+  @ApiProperty({ type: VerifiedCourseDto, nullable: true }) course: VerifiedCourseDto | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) issuedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) validUntil: string | null;
+  @ApiProperty() issuer: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) statusReason: string | null;
+}
+
+export class CredentialChecksDto {
+  @ApiProperty({ example: 'valid', description: 'valid | malformed | unknown_key | bad_signature' })
+  signature: string;
+  @ApiProperty({ example: 'valid', description: 'valid | expired | not_yet_valid | not_checked' })
+  dates: string;
+  @ApiProperty({ example: 'active' }) status: string;
+}
+
+export class CredentialVerificationDto extends SerialVerificationDto {
+  @ApiProperty() signatureValid: boolean;
+  @ApiProperty({ type: CredentialChecksDto }) checks: CredentialChecksDto;
+}

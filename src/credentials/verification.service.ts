@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { today } from '../common/calendar.js';
+import { AppConfig } from '../config/app-config.js';
+import { effectiveStatus, maskedHolderName } from '../certifications/certificate-status.js';
+import type { CertificateStatus } from '../certifications/certificate.entity.js';
+import { normaliseSerial } from '../certifications/serial.js';
+import { SigningKeysService } from './signing-keys.service.js';
+import { verifyCredentialJwt } from './vc-jwt.js';
+
+export type VerificationStatus = CertificateStatus | 'not_found';
+
+/** What the public learns about a serial: a verdict and just enough to recognise the holder. */
+export interface SerialVerification {
+  serial: string;
+  valid: boolean;
+  status: VerificationStatus;
+  holder: string | null;
+  course: { code: string; title: string } | null;
+  issuedAt: string | null;
+  validUntil: string | null;
+  issuer: string;
+  statusReason: string | null;
+}
+
+export interface CredentialVerification extends Omit<SerialVerification, 'status'> {
+  signatureValid: boolean;
+  status: VerificationStatus | 'invalid';
+  checks: { signature: string; dates: string; status: string };
+}
+
+interface Row {
+  serial: string;
+  status: 'active' | 'suspended' | 'revoked' | 'superseded';
+  valid_until: string | null;
+  issued_at: Date;
+  status_reason: string | null;
+  given_name: string;
+  family_name: string;
+  code: string;
+  title: string;
+}
+
+@Injectable()
+export class VerificationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly keys: SigningKeysService,
+  ) {}
+
+  async bySerial(input: string): Promise<SerialVerification> {
+    const serial = normaliseSerial(input);
+    const rows = (await this.dataSource.query(
+      `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
+              t.given_name, t.family_name, co.code, co.title
+         FROM certificates c
+         JOIN trainees t ON t.id = c.trainee_id
+         JOIN courses co ON co.id = c.course_id
+        WHERE c.serial = $1`,
+      [serial],
+    )) as Row[];
+    const row = rows[0];
+    if (!row) return this.notFound(serial);
+    const status = effectiveStatus(
+      { status: row.status, validUntil: row.valid_until },
+      today(this.config.timeZone),
+    );
+    return {
+      serial: row.serial,
+      valid: status === 'active',
+      status,
+      holder: maskedHolderName(row.given_name, row.family_name),
+      course: { code: row.code, title: row.title },
+      issuedAt: row.issued_at.toISOString(),
+      validUntil: row.valid_until,
+      issuer: this.config.centerName,
+      statusReason:
+        (status === 'suspended' || status === 'revoked') && isPublicReason(row.status_reason)
+          ? row.status_reason
+          : null,
+    };
+  }
+
+  /**
+   * Checks a presented vc+jwt: the signature against every key the Center has used, the
+   * validity dates, and the current status (the same source the status lists publish).
+   */
+  async credential(jwt: string): Promise<CredentialVerification> {
+    const check = await verifyCredentialJwt(jwt.trim(), await this.keys.publicKeys());
+    if (!check.ok) {
+      return {
+        ...this.notFound(''),
+        signatureValid: false,
+        status: 'invalid',
+        checks: { signature: check.reason, dates: 'not_checked', status: 'not_checked' },
+      };
+    }
+    const credential = check.payload;
+    const serial = serialOf(credential);
+    const record = serial ? await this.bySerial(serial) : this.notFound('');
+    const now = Date.now();
+    const validFrom = Date.parse(String(credential.validFrom ?? ''));
+    const validUntil = credential.validUntil ? Date.parse(String(credential.validUntil)) : null;
+    const datesOk =
+      Number.isFinite(validFrom) && validFrom <= now && (validUntil === null || now <= validUntil);
+    const status: VerificationStatus =
+      record.status === 'active' && !datesOk ? 'expired' : record.status;
+    return {
+      ...record,
+      signatureValid: true,
+      valid: record.valid && datesOk,
+      status,
+      checks: {
+        signature: 'valid',
+        dates: datesOk
+          ? 'valid'
+          : Number.isFinite(validFrom) && validFrom > now
+            ? 'not_yet_valid'
+            : 'expired',
+        status: record.status,
+      },
+    };
+  }
+
+  private notFound(serial: string): SerialVerification {
+    return {
+      serial,
+      valid: false,
+      status: 'not_found',
+      holder: null,
+      course: null,
+      issuedAt: null,
+      validUntil: null,
+      issuer: this.config.centerName,
+      statusReason: null,
+    };
+  }
+}
+
+/**
+ * Health and death are not published next to a recognisable name: for those reasons the public
+ * page gives the verdict ("do not accept") without saying why.
+ */
+function isPublicReason(reason: string | null): boolean {
+  return reason !== null && reason !== 'medical_unfit' && reason !== 'deceased';
+}
+
+/** Our credentials carry the serial as the subject's identifier (and at the end of their id). */
+function serialOf(credential: Record<string, unknown>): string | null {
+  const subject = credential.credentialSubject as
+    { identifier?: { identityHash?: unknown }[] } | undefined;
+  const fromIdentifier = subject?.identifier?.[0]?.identityHash;
+  if (typeof fromIdentifier === 'string') return fromIdentifier;
+  const id = typeof credential.id === 'string' ? credential.id : '';
+  const match = /\/verify\/([^/?#]+)$/.exec(id);
+  return match ? decodeURIComponent(match[1]) : null;
+}

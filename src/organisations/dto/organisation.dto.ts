@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import { PRINTABLE_TEXT, Trim, UpperCase } from '../../common/validators.js';
+import {
+  ORGANISATION_TYPES,
+  type Organisation,
+  type OrganisationType,
+} from '../organisation.entity.js';
+
+export class OrganisationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Azerbaijan National Agency for Mine Action' }) name: string;
+  @ApiProperty({ example: 'AZ', description: 'ISO 3166-1 alpha-2' }) country: string;
+  @ApiProperty({ enum: ORGANISATION_TYPES }) type: OrganisationType;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static from(o: Organisation): OrganisationDto {
+    return {
+      id: o.id,
+      name: o.name,
+      country: o.country,
+      type: o.type,
+      version: o.version,
+      createdAt: o.createdAt,
+      updatedAt: o.updatedAt,
+    };
+  }
+}
+
+export class CreateOrganisationDto {
+  @ApiProperty({ maxLength: 200, example: 'Azerbaijan National Agency for Mine Action' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(PRINTABLE_TEXT, { message: 'name must not contain control characters' })
+  name: string;
+
+  @ApiProperty({ example: 'AZ', description: 'ISO 3166-1 alpha-2, any case' })
+  @UpperCase()
+  @IsISO31661Alpha2()
+  country: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES })
+  @IsIn(ORGANISATION_TYPES)
+  type: OrganisationType;
+}
+
+/** Optional, but an explicit null is refused (these columns are not nullable). */
+const NotNullIfGiven = () => ValidateIf((_object, value) => value !== undefined);
+
+export class UpdateOrganisationDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @NotNullIfGiven()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(PRINTABLE_TEXT, { message: 'name must not contain control characters' })
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'AZ' })
+  @NotNullIfGiven()
+  @UpperCase()
+  @IsISO31661Alpha2()
+  country?: string;
+
+  @ApiPropertyOptional({ enum: ORGANISATION_TYPES })
+  @NotNullIfGiven()
+  @IsIn(ORGANISATION_TYPES)
+  type?: OrganisationType;
+
+  @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
+  @NotNullIfGiven()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class ListOrganisationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'AZ' })
+  @IsOptional()
+  @UpperCase()
+  @IsISO31661Alpha2()
+  country?: string;
+
+  @ApiPropertyOptional({ enum: ORGANISATION_TYPES })
+  @IsOptional()
+  @IsIn(ORGANISATION_TYPES)
+  type?: OrganisationType;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive part of the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class OrganisationPageDto {
+  @ApiProperty({ type: [OrganisationDto] }) items: OrganisationDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type {
+  CertificateStatus,
+  StoredCertificateStatus,
+} from '../certifications/certificate.entity.js';
+import type { Actor } from '../common/actor.js';
+import { today } from '../common/calendar.js';
+import { AppConfig } from '../config/app-config.js';
+import type { EnrolmentStatus } from '../enrolments/enrolment.entity.js';
+import {
+  TranscriptCertificateDto,
+  TranscriptDto,
+  TranscriptEnrolmentDto,
+} from './dto/transcript.dto.js';
+import { TraineesService } from './trainees.service.js';
+
+interface EnrolmentRow {
+  enrolment_id: string;
+  session_id: string;
+  course_id: string;
+  course_code: string;
+  course_title: string;
+  starts_on: string;
+  ends_on: string;
+  status: EnrolmentStatus;
+  waitlist_position: number | null;
+  attendance_percent: number | null;
+  theory_score: number | null;
+  practical_score: number | null;
+  passed: boolean | null;
+}
+
+interface CertificateRow {
+  id: string;
+  serial: string;
+  course_id: string;
+  course_code: string;
+  course_title: string;
+  issued_at: Date;
+  valid_until: string | null;
+  status: StoredCertificateStatus;
+  status_reason: string | null;
+  superseded_by_id: string | null;
+}
+
+/** A trainee's whole record: every enrolment with its results, every certificate as it stands. */
+@Injectable()
+export class TranscriptService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly trainees: TraineesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  read(actor: Actor, traineeId: string): Promise<TranscriptDto> {
+    // One snapshot, so a certificate issued meanwhile cannot appear without its enrolment's result.
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const trainee = await this.trainees.readInto(tx, actor, traineeId);
+      const enrolments = (await tx.query(
+        `SELECT e.id AS enrolment_id, e.session_id, c.id AS course_id, c.code AS course_code,
+                c.title AS course_title, s.starts_on::text AS starts_on, s.ends_on::text AS ends_on,
+                e.status, e.waitlist_position, e.attendance_percent::float8 AS attendance_percent,
+                e.theory_score::float8 AS theory_score, e.practical_score::float8 AS practical_score,
+                e.passed
+           FROM enrolments e
+           JOIN course_sessions s ON s.id = e.session_id
+           JOIN courses c ON c.id = s.course_id
+          WHERE e.trainee_id = $1
+          ORDER BY s.starts_on DESC, e.created_at DESC, e.id DESC`,
+        [traineeId],
+      )) as EnrolmentRow[];
+      const certificates = (await tx.query(
+        `SELECT ce.id, ce.serial, ce.course_id, c.code AS course_code, c.title AS course_title,
+                ce.issued_at, ce.valid_until::text AS valid_until, ce.status, ce.status_reason,
+                ce.superseded_by_id
+           FROM certificates ce
+           JOIN courses c ON c.id = ce.course_id
+          WHERE ce.trainee_id = $1
+          ORDER BY ce.issued_at DESC, ce.id DESC`,
+        [traineeId],
+      )) as CertificateRow[];
+      const day = today(this.config.timeZone);
+      return {
+        trainee,
+        enrolments: enrolments.map(toEnrolment),
+        certificates: certificates.map((row) => toCertificate(row, day)),
+      };
+    });
+  }
+}
+
+function toEnrolment(row: EnrolmentRow): TranscriptEnrolmentDto {
+  return {
+    enrolmentId: row.enrolment_id,
+    sessionId: row.session_id,
+    course: { id: row.course_id, code: row.course_code, title: row.course_title },
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    status: row.status,
+    waitlistPosition: row.waitlist_position,
+    attendancePercent: row.attendance_percent,
+    theoryScore: row.theory_score,
+    practicalScore: row.practical_score,
+    passed: row.passed,
+  };
+}
+
+function toCertificate(row: CertificateRow, day: string): TranscriptCertificateDto {
+  return {
+    id: row.id,
+    serial: row.serial,
+    courseId: row.course_id,
+    courseCode: row.course_code,
+    courseTitle: row.course_title,
+    issuedAt: row.issued_at.toISOString(),
+    validUntil: row.valid_until,
+    status: currentStatus(row.status, row.valid_until, day),
+    statusReason: row.status_reason,
+    supersededById: row.superseded_by_id,
+  };
+}
+
+/** `expired` is never stored: an active certificate whose last valid day has passed is expired. */
+function currentStatus(
+  stored: StoredCertificateStatus,
+  validUntil: string | null,
+  day: string,
+): CertificateStatus {
+  return stored === 'active' && validUntil !== null && validUntil < day ? 'expired' : stored;
+}

@@ -1,0 +1,529 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { gunzipSync } from 'node:zlib';
+import { Course } from '../src/courses/course.entity.js';
+import { CourseSession } from '../src/courses/session.entity.js';
+import { Enrolment } from '../src/enrolments/enrolment.entity.js';
+import { startTestApp, type TestApp } from './app.js';
+import { createUser, expectError, type SignedInUser } from './factories.js';
+import {
+  assign,
+  makeCourse,
+  makeInstructor,
+  makeSession,
+  makeTrainee,
+  qualify,
+} from './fixtures.js';
+
+describe('certificates', () => {
+  let t: TestApp & { baseUrl: string };
+  let admin: SignedInUser;
+  let auditor: SignedInUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { listen: true });
+    admin = await createUser(t, ['admin']);
+    auditor = await createUser(t, ['auditor']);
+  });
+  afterAll(() => t.close());
+
+  /** A completed session with an assigned, qualified instructor and trainees with given results. */
+  async function completedSession(
+    results: { passed: boolean | null; attendance?: number; status?: Enrolment['status'] }[],
+    courseInit: Partial<Course> & { prerequisiteIds?: string[] } = {},
+  ) {
+    const course = await makeCourse(t.db, courseInit);
+    const session = await makeSession(t.db, course.id, {
+      startsOn: '2026-11-02',
+      endsOn: '2026-11-06',
+      status: 'completed',
+    });
+    const instructor = await makeInstructor(t.db);
+    await qualify(t.db, instructor.id, course.id);
+    await assign(t.db, session.id, instructor.id);
+    const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
+    const enrolments: Enrolment[] = [];
+    const trainees = [];
+    for (const r of results) {
+      const trainee = await makeTrainee(t.db, {
+        givenName: 'Aynur',
+        familyName: `Məmmədova-${Math.random().toString(36).slice(2, 7)}`,
+      });
+      trainees.push(trainee);
+      enrolments.push(
+        await t.db.getRepository(Enrolment).save({
+          sessionId: session.id,
+          traineeId: trainee.id,
+          status: r.status ?? (r.passed === null ? 'enrolled' : r.passed ? 'completed' : 'failed'),
+          passed: r.passed,
+          attendancePercent: r.attendance ?? 100,
+          theoryScore: r.passed === null ? null : r.passed ? 90 : 40,
+          practicalScore: r.passed === null ? null : 90,
+        }),
+      );
+    }
+    return { course, session, instructor, instructorUser, enrolments, trainees };
+  }
+
+  const issue = (user: SignedInUser, enrolmentId: string) =>
+    t.http.post(`/api/v1/enrolments/${enrolmentId}/certificate`).set(user.auth);
+
+  describe('issuance', () => {
+    it('issues a certificate with a readable serial and validity from the course', async () => {
+      const s = await completedSession([{ passed: true }], { code: 'EOD-2', validityMonths: 24 });
+      const res = await issue(s.instructorUser, s.enrolments[0].id);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        traineeId: s.trainees[0].id,
+        courseId: s.course.id,
+        sessionId: s.session.id,
+        issuedBy: s.instructor.id,
+        status: 'active',
+        statusReason: null,
+        supersededById: null,
+      });
+      expect(res.body.serial).toMatch(/^COE-EOD2-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/);
+      const issuedOn = (res.body.issuedAt as string).slice(0, 10);
+      const [y, m, d] = issuedOn.split('-').map(Number);
+      expect(res.body.validUntil).toBe(
+        `${y + 2}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      );
+      expect(res.body.verificationUrl).toBe(`${t.baseUrl}/verify/${res.body.serial}`);
+    });
+
+    it('refuses a second issue (409 ALREADY_ISSUED), also when 20 requests race', async () => {
+      const s = await completedSession([{ passed: true }, { passed: true }]);
+      const first = await issue(s.instructorUser, s.enrolments[0].id);
+      const again = expectError(
+        await issue(s.instructorUser, s.enrolments[0].id),
+        409,
+        'ALREADY_ISSUED',
+      );
+      expect(again.details).toMatchObject({ certificateId: first.body.id });
+
+      const racing = await Promise.all(
+        Array.from({ length: 20 }, () => issue(s.instructorUser, s.enrolments[1].id)),
+      );
+      expect(racing.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(racing.filter((r) => r.status === 409)).toHaveLength(19);
+      const count = (await t.db.query(
+        'SELECT count(*)::int AS n FROM certificates WHERE enrolment_id = $1',
+        [s.enrolments[1].id],
+      )) as { n: number }[];
+      expect(count[0].n).toBe(1);
+    });
+
+    it('refuses the ineligible with 422 NOT_ELIGIBLE and the reason', async () => {
+      const s = await completedSession([
+        { passed: false },
+        { passed: null },
+        { passed: false, attendance: 50 },
+        { passed: true, status: 'withdrawn' },
+      ]);
+      const reasons = [];
+      for (const e of s.enrolments)
+        reasons.push(expectError(await issue(s.instructorUser, e.id), 422, 'NOT_ELIGIBLE').details);
+      expect(reasons.map((r) => (r as { reason: string }).reason)).toEqual([
+        'NOT_PASSED',
+        'NOT_ASSESSED',
+        'ATTENDANCE_BELOW_MINIMUM',
+        'NOT_ENROLLED',
+      ]);
+
+      const open = await completedSession([{ passed: true }]);
+      await t.db
+        .getRepository(CourseSession)
+        .update({ id: open.session.id }, { status: 'in_progress' });
+      const body = expectError(
+        await issue(open.instructorUser, open.enrolments[0].id),
+        422,
+        'NOT_ELIGIBLE',
+      );
+      expect(body.details).toMatchObject({ reason: 'SESSION_NOT_COMPLETED' });
+    });
+
+    it('only an assigned instructor with a current qualification may issue', async () => {
+      const s = await completedSession([{ passed: true }]);
+      const stranger = await createUser(t, ['instructor'], {
+        instructorId: (await makeInstructor(t.db)).id,
+      });
+      expectError(await issue(stranger, s.enrolments[0].id), 403);
+      expectError(await issue(admin, s.enrolments[0].id), 403);
+      expectError(await issue(auditor, s.enrolments[0].id), 403);
+      const trainee = await createUser(t, ['trainee'], { traineeId: s.trainees[0].id });
+      expectError(await issue(trainee, s.enrolments[0].id), 403);
+      expectError(await t.http.post(`/api/v1/enrolments/${s.enrolments[0].id}/certificate`), 401);
+
+      const lapsed = await completedSession([{ passed: true }]);
+      await t.db.query('UPDATE qualifications SET valid_until = $1 WHERE instructor_id = $2', [
+        '2020-01-01',
+        lapsed.instructor.id,
+      ]);
+      expectError(
+        await issue(lapsed.instructorUser, lapsed.enrolments[0].id),
+        403,
+        'INSTRUCTOR_NOT_QUALIFIED',
+      );
+      expectError(await issue(s.instructorUser, '00000000-0000-4000-8000-000000000000'), 404);
+      expectError(await issue(s.instructorUser, 'not-a-uuid'), 400);
+    });
+
+    it('bulk issue certifies every eligible participant and reports the others', async () => {
+      const s = await completedSession([
+        { passed: true },
+        { passed: false },
+        { passed: true },
+        { passed: null },
+      ]);
+      await issue(s.instructorUser, s.enrolments[2].id);
+      const res = await t.http
+        .post(`/api/v1/sessions/${s.session.id}/certificates`)
+        .set(s.instructorUser.auth);
+      expect(res.status).toBe(201);
+      expect(res.body.issued.map((c: { traineeId: string }) => c.traineeId)).toEqual([
+        s.trainees[0].id,
+      ]);
+      expect(res.body.skipped).toEqual([
+        { enrolmentId: s.enrolments[1].id, code: 'NOT_PASSED', message: expect.any(String) },
+        { enrolmentId: s.enrolments[2].id, code: 'ALREADY_ISSUED', message: expect.any(String) },
+        { enrolmentId: s.enrolments[3].id, code: 'NOT_ASSESSED', message: expect.any(String) },
+      ]);
+      const serials = new Set(
+        (await t.db.query('SELECT serial FROM certificates')).map(
+          (r: { serial: string }) => r.serial,
+        ),
+      );
+      expect(serials.size).toBe(
+        (await t.db.query('SELECT count(*)::int AS n FROM certificates'))[0].n,
+      );
+    });
+  });
+
+  describe('lifecycle', () => {
+    async function issued() {
+      const s = await completedSession([{ passed: true }]);
+      const res = await issue(s.instructorUser, s.enrolments[0].id);
+      return { ...s, cert: res.body as { id: string; serial: string } };
+    }
+    const change = (
+      id: string,
+      action: string,
+      body: object = { reason: 'qa_finding', note: 'QA visit 2026-11' },
+      user = admin,
+    ) => t.http.post(`/api/v1/certificates/${id}/${action}`).set(user.auth).send(body);
+
+    it('suspend, reinstate, revoke; revoked is final', async () => {
+      const { cert } = await issued();
+      const suspended = await change(cert.id, 'suspend', {
+        reason: 'medical_unfit',
+        note: 'Pending medical review',
+      });
+      expect(suspended.status).toBe(201);
+      expect(suspended.body).toMatchObject({
+        status: 'suspended',
+        statusReason: 'medical_unfit',
+        statusNote: 'Pending medical review',
+      });
+      expectError(await change(cert.id, 'suspend'), 409, 'ILLEGAL_TRANSITION');
+      expect((await change(cert.id, 'reinstate')).body).toMatchObject({ status: 'active' });
+      expectError(await change(cert.id, 'reinstate'), 409, 'ILLEGAL_TRANSITION');
+      expect(
+        (await change(cert.id, 'revoke', { reason: 'fraud_or_misconduct', note: 'Case 17' })).body,
+      ).toMatchObject({ status: 'revoked' });
+      for (const action of ['suspend', 'reinstate', 'revoke'])
+        expectError(await change(cert.id, action), 409, 'CERTIFICATE_REVOKED');
+
+      const events = (await t.db.query(
+        'SELECT action, reason, note, actor_id FROM audit_events WHERE entity_id = $1 ORDER BY seq',
+        [cert.id],
+      )) as {
+        action: string;
+        reason: string;
+        actor_id: string;
+      }[];
+      expect(events.map((e) => e.action)).toEqual([
+        'certificate.issued',
+        'certificate.suspended',
+        'certificate.reinstated',
+        'certificate.revoked',
+      ]);
+      expect(events[3]).toMatchObject({ reason: 'fraud_or_misconduct', actor_id: admin.id });
+    });
+
+    it('refuses unknown reasons (400) and non-admins (403)', async () => {
+      const { cert, instructorUser, trainees } = await issued();
+      expectError(await change(cert.id, 'revoke', { reason: 'because' }), 400);
+      expectError(await change(cert.id, 'revoke', {}), 400);
+      expectError(
+        await change(cert.id, 'revoke', { reason: 'other', note: 'x'.repeat(2001) }),
+        400,
+      );
+      expectError(await change(cert.id, 'revoke', { reason: 'other', extra: 1 }), 400);
+      expectError(await change(cert.id, 'revoke', { reason: 'other' }, auditor), 403);
+      expectError(await change(cert.id, 'revoke', { reason: 'other' }, instructorUser), 403);
+      const holder = await createUser(t, ['trainee'], { traineeId: trainees[0].id });
+      expectError(await change(cert.id, 'suspend', { reason: 'other' }, holder), 403);
+      expect(
+        (await t.http.get(`/api/v1/certificates/${cert.id}`).set(admin.auth)).body.status,
+      ).toBe('active');
+    });
+
+    it('suspend and revoke at the same moment end in one consistent state', async () => {
+      const { cert } = await issued();
+      const [a, b] = await Promise.all([change(cert.id, 'suspend'), change(cert.id, 'revoke')]);
+      expect([a.status, b.status].sort()).toEqual([201, 201].sort());
+      const final = await t.http.get(`/api/v1/certificates/${cert.id}`).set(admin.auth);
+      expect(final.body.status).toBe('revoked');
+    });
+
+    it('a renewal supersedes the earlier certificate and keeps its history', async () => {
+      const base = await completedSession([{ passed: true }]);
+      const first = await issue(base.instructorUser, base.enrolments[0].id);
+      const refresherCourse = await makeCourse(t.db, {
+        renewsCourseId: base.course.id,
+        code: `REF-${Date.now()}`,
+      });
+      const session = await makeSession(t.db, refresherCourse.id, {
+        startsOn: '2026-11-02',
+        endsOn: '2026-11-06',
+        status: 'completed',
+      });
+      await qualify(t.db, base.instructor.id, refresherCourse.id);
+      await assign(t.db, session.id, base.instructor.id);
+      const enrolment = await t.db.getRepository(Enrolment).save({
+        sessionId: session.id,
+        traineeId: base.trainees[0].id,
+        status: 'completed',
+        passed: true,
+        attendancePercent: 100,
+        theoryScore: 90,
+        practicalScore: 90,
+      });
+      const renewed = await issue(base.instructorUser, enrolment.id);
+      expect(renewed.status).toBe(201);
+      const old = await t.http.get(`/api/v1/certificates/${first.body.id}`).set(admin.auth);
+      expect(old.body).toMatchObject({ status: 'superseded', supersededById: renewed.body.id });
+      const json = await t.http
+        .get(`/verify/${first.body.serial}`)
+        .set('Accept', 'application/json');
+      expect(json.body).toMatchObject({ status: 'superseded', valid: false });
+    });
+
+    it('expires by date without any job', async () => {
+      const { cert } = await issued();
+      await t.db.query("UPDATE certificates SET valid_until = '2020-01-01' WHERE id = $1", [
+        cert.id,
+      ]);
+      expect(
+        (await t.http.get(`/api/v1/certificates/${cert.id}`).set(admin.auth)).body.status,
+      ).toBe('expired');
+      const list = await t.http.get(`/api/v1/certificates?status=expired`).set(admin.auth);
+      expect(list.body.items.map((c: { id: string }) => c.id)).toContain(cert.id);
+      const active = await t.http.get(`/api/v1/certificates?status=active`).set(admin.auth);
+      expect(active.body.items.map((c: { id: string }) => c.id)).not.toContain(cert.id);
+      const verify = await t.http.get(`/verify/${cert.serial}`).set('Accept', 'application/json');
+      expect(verify.body).toMatchObject({ status: 'expired', valid: false });
+    });
+  });
+
+  describe('reading', () => {
+    it("trainees see their own, instructors their sessions', admins and auditors all", async () => {
+      const s = await completedSession([{ passed: true }, { passed: true }]);
+      const bulk = await t.http
+        .post(`/api/v1/sessions/${s.session.id}/certificates`)
+        .set(s.instructorUser.auth);
+      const [mine, theirs] = bulk.body.issued as { id: string; traineeId: string }[];
+      const holder = await createUser(t, ['trainee'], { traineeId: mine.traineeId });
+      const own = await t.http.get('/api/v1/certificates').set(holder.auth);
+      expect(own.body.items.map((c: { id: string }) => c.id)).toEqual([mine.id]);
+      expectError(
+        await t.http.get(`/api/v1/certificates?traineeId=${theirs.traineeId}`).set(holder.auth),
+        403,
+      );
+      expectError(await t.http.get(`/api/v1/certificates/${theirs.id}`).set(holder.auth), 403);
+      expectError(await t.http.get(`/api/v1/certificates/${theirs.id}/pdf`).set(holder.auth), 403);
+      expectError(
+        await t.http.get(`/api/v1/certificates/${theirs.id}/credential`).set(holder.auth),
+        403,
+      );
+      expect((await t.http.get(`/api/v1/certificates/${mine.id}`).set(holder.auth)).status).toBe(
+        200,
+      );
+
+      const instructorList = await t.http
+        .get(`/api/v1/certificates?courseId=${s.course.id}`)
+        .set(s.instructorUser.auth);
+      expect(instructorList.body.items).toHaveLength(2);
+      const stranger = await createUser(t, ['instructor'], {
+        instructorId: (await makeInstructor(t.db)).id,
+      });
+      expect(
+        (await t.http.get(`/api/v1/certificates?courseId=${s.course.id}`).set(stranger.auth)).body
+          .items,
+      ).toHaveLength(0);
+      expectError(await t.http.get(`/api/v1/certificates/${mine.id}`).set(stranger.auth), 403);
+      for (const who of [admin, auditor]) {
+        expect(
+          (await t.http.get(`/api/v1/certificates?traineeId=${theirs.traineeId}`).set(who.auth))
+            .body.items,
+        ).toHaveLength(1);
+      }
+      expectError(await t.http.get('/api/v1/certificates'), 401);
+      expectError(await t.http.get('/api/v1/certificates?status=bogus').set(admin.auth), 400);
+      expectError(
+        await t.http.get('/api/v1/certificates?expiringBefore=2026-13-01').set(admin.auth),
+        400,
+      );
+    });
+
+    it('serves the PDF', async () => {
+      const s = await completedSession([{ passed: true }]);
+      const cert = (await issue(s.instructorUser, s.enrolments[0].id)).body;
+      const res = await t.http
+        .get(`/api/v1/certificates/${cert.id}/pdf`)
+        .set(admin.auth)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect((res.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    });
+  });
+
+  describe('signed credentials and public verification', () => {
+    it('verifies with jose and the JWKS over HTTP, and the status list bit follows revocation', async () => {
+      const s = await completedSession([{ passed: true }], {
+        imasReferences: ['IMAS 09.30', 'IMAS 10.40'],
+      });
+      const cert = (await issue(s.instructorUser, s.enrolments[0].id)).body as {
+        id: string;
+        serial: string;
+      };
+      const { body } = await t.http
+        .get(`/api/v1/certificates/${cert.id}/credential`)
+        .set(admin.auth);
+      expect(body.credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
+      expect(body.credential.credentialSubject.achievement.alignment).toHaveLength(2);
+      expect(JSON.stringify(body.credential)).not.toMatch(/dateOfBirth|1995-04-12|@coe\.test/);
+
+      // An independent verifier: nothing but the JWKS URL and the standard library.
+      const jwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
+      const verified = await jwtVerify(body.jwt, jwks, { algorithms: ['EdDSA'], typ: 'vc+jwt' });
+      expect(verified.protectedHeader.kid).toEqual(expect.any(String));
+      expect(verified.payload).toMatchObject({
+        id: `${t.baseUrl}/verify/${cert.serial}`,
+        validFrom: expect.any(String),
+      });
+
+      const entry = (
+        verified.payload.credentialStatus as {
+          statusPurpose: string;
+          statusListIndex: string;
+          statusListCredential: string;
+        }[]
+      ).find((e) => e.statusPurpose === 'revocation')!;
+      const bit = async () => {
+        const list = (await (await fetch(entry.statusListCredential)).json()) as {
+          credentialSubject: { encodedList: string };
+        };
+        const bits = gunzipSync(
+          Buffer.from(list.credentialSubject.encodedList.slice(1), 'base64url'),
+        );
+        const i = Number(entry.statusListIndex);
+        expect(bits.length * 8).toBeGreaterThanOrEqual(131_072);
+        return (bits[i >> 3] >> (7 - (i & 7))) & 1;
+      };
+      expect(await bit()).toBe(0);
+      const before = await t.http.post('/verify').send({ credential: body.jwt });
+      expect(before.body).toMatchObject({
+        signatureValid: true,
+        valid: true,
+        status: 'active',
+        serial: cert.serial,
+      });
+
+      await t.http
+        .post(`/api/v1/certificates/${cert.id}/revoke`)
+        .set(admin.auth)
+        .send({ reason: 'issued_in_error' })
+        .expect(201);
+      expect(await bit()).toBe(1);
+      const after = await t.http.post('/verify').send({ credential: body.jwt });
+      expect(after.body).toMatchObject({ signatureValid: true, valid: false, status: 'revoked' });
+
+      // One changed character anywhere makes it invalid.
+      const [h, p, sig] = (body.jwt as string).split('.');
+      const tamperedPayload = Buffer.from(
+        JSON.stringify({ ...verified.payload, validUntil: '2099-12-31T23:59:59Z' }),
+      ).toString('base64url');
+      for (const tampered of [
+        `${h}.${tamperedPayload}.${sig}`,
+        `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('A') ? 'B' : 'A'}A`,
+      ]) {
+        const res = await t.http.post('/verify').send({ credential: tampered });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ signatureValid: false, valid: false });
+      }
+      expectError(await t.http.post('/verify').send({}), 400);
+      expectError(await t.http.post('/verify').send({ credential: 42 }), 400);
+    });
+
+    it('GET /verify/:serial answers JSON with a masked holder, or 404 not_found', async () => {
+      const s = await completedSession([{ passed: true }]);
+      const cert = (await issue(s.instructorUser, s.enrolments[0].id)).body as { serial: string };
+      const res = await t.http
+        .get(`/verify/${cert.serial.toLowerCase()}`)
+        .set('Accept', 'application/json');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        serial: cert.serial,
+        valid: true,
+        status: 'active',
+        holder: `A. ${s.trainees[0].familyName}`,
+        course: { code: s.course.code, title: s.course.title },
+        issuedAt: expect.any(String),
+        validUntil: expect.any(String),
+        issuer: 'Mine Action Center of Excellence',
+        statusReason: null,
+      });
+      const missing = await t.http
+        .get('/verify/COE-NONE-2026-000000')
+        .set('Accept', 'application/json');
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({ status: 'not_found', valid: false, code: 'NOT_FOUND' });
+      expect(missing.body.holder).toBeNull();
+
+      const page = await t.http.get(`/verify/${cert.serial}?lang=az`).set('Accept', 'text/html');
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.text).toContain(cert.serial);
+      expect(page.text).not.toContain(s.trainees[0].givenName);
+      expect(page.text).not.toContain('1995-04-12');
+    });
+
+    it('publishes every key in the JWKS, never a private part', async () => {
+      const res = await t.http.get('/.well-known/jwks.json');
+      expect(res.status).toBe(200);
+      expect(res.body.keys.length).toBeGreaterThanOrEqual(1);
+      for (const key of res.body.keys) {
+        expect(key).toMatchObject({
+          kty: 'OKP',
+          crv: 'Ed25519',
+          alg: 'EdDSA',
+          kid: expect.any(String),
+        });
+        expect(key).not.toHaveProperty('d');
+      }
+      const stored = (await t.db.query('SELECT private_key_encrypted FROM signing_keys')) as {
+        private_key_encrypted: string;
+      }[];
+      expect(stored[0].private_key_encrypted).toMatch(/^v1\./);
+      expectError(await t.http.get('/credentials/status/nonsense'), 404);
+      expectError(await t.http.get('/credentials/status/revocation-999'), 404);
+    });
+  });
+});
