@@ -52,13 +52,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await runMigrations(databaseUrl, say);
-  if (embedded) {
-    const seeded = await seedDemoData(databaseUrl, config, { onlyIfEmpty: true });
-    if (seeded) say('Loaded the demo data set.');
-  }
 
   const app = await createApp(config);
   running.app = app;
+  if (embedded) {
+    await app.init();
+    if (await seedDemoData(app)) say('Loaded the demo data set.');
+  }
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;
   say(`\nMine Action CoE service is running at ${base}`);

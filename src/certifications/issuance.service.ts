@@ -83,8 +83,11 @@ export class IssuanceService {
     }
   }
 
-  /** Issues to every eligible participant; everyone else is reported with the reason. */
-  async issueForSession(actor: Actor, sessionId: string): Promise<BulkIssueResultDto> {
+  /**
+   * Issues to every eligible participant; everyone else is reported with the reason.
+   * `issuedOn` records history (the demo data set): the HTTP API always issues today.
+   */
+  async issueForSession(actor: Actor, sessionId: string, options: { issuedOn?: string } = {}): Promise<BulkIssueResultDto> {
     return this.dataSource.transaction(async (tx) => {
       const session = await tx.findOne(CourseSession, {
         where: { id: sessionId },
@@ -92,6 +95,7 @@ export class IssuanceService {
       });
       if (!session) throw notFound('Session');
       const ctx = await this.context(tx, actor, sessionId);
+      if (options.issuedOn) ctx.issuedOn = options.issuedOn;
       const enrolments = await tx.find(Enrolment, {
         where: { sessionId, status: In(['enrolled', 'completed', 'failed']) },
         order: { createdAt: 'ASC' },
@@ -161,7 +165,7 @@ export class IssuanceService {
         t,
       ]),
     );
-    const issuedAt = new Date();
+    const issuedAt = ctx.issuedOn === today(this.config.timeZone) ? new Date() : new Date(`${ctx.issuedOn}T12:00:00Z`);
     const validUntil =
       ctx.course.validityMonths === null
         ? null

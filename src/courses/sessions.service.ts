@@ -35,7 +35,16 @@ export class SessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  async create(actor: Actor, courseId: string, input: CreateSessionDto): Promise<SessionDto> {
+  /**
+   * `allowPastStart` is for recording history (the demo data set, imports of past courses);
+   * the HTTP API never sets it.
+   */
+  async create(
+    actor: Actor,
+    courseId: string,
+    input: CreateSessionDto,
+    options: { allowPastStart?: boolean } = {},
+  ): Promise<SessionDto> {
     return this.dataSource.transaction(async (tx) => {
       // Shared lock: the course cannot be retired while a session of it is being planned.
       const course = await tx.findOne(Course, {
@@ -50,7 +59,7 @@ export class SessionsService {
           { courseId, status: course.status },
         );
       }
-      this.checkDates(input.startsOn, input.endsOn, true);
+      this.checkDates(input.startsOn, input.endsOn, !options.allowPastStart);
       const session = await tx.save(
         tx.create(CourseSession, {
           courseId,
