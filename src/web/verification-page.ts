@@ -1,6 +1,7 @@
 import { html, SafeHtml, trustedHtml } from './html.js';
 import { type Lang, type MessageKey, t } from './i18n.js';
 import { renderPage } from './layout.js';
+import { STATUS_REASONS, type StatusReason } from '../certifications/certificate-status.js';
 
 export type VerificationStatus =
   'active' | 'expired' | 'suspended' | 'revoked' | 'superseded' | 'not_found';
@@ -22,18 +23,6 @@ export interface VerificationView {
   statusReason: string | null;
 }
 
-const STATUS_REASONS = [
-  'issued_in_error',
-  'fraud_or_misconduct',
-  'assessment_invalidated',
-  'safety_breach',
-  'qa_finding',
-  'medical_unfit',
-  'voluntary_surrender',
-  'deceased',
-  'other',
-] as const;
-type StatusReason = (typeof STATUS_REASONS)[number];
 
 /** `invalid` covers an "active" answer whose `valid` flag disagrees: never show green then. */
 type Verdict = Exclude<VerificationStatus, 'active'> | 'active' | 'invalid';
