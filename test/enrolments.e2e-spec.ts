@@ -256,6 +256,28 @@ describe('enrolment', () => {
       expect(events).toHaveLength(1);
     });
 
+    it('raising the capacity promotes the people waiting, in order', async () => {
+      const course = await makeCourse(t.db);
+      const session = await makeSession(t.db, course.id, { capacity: 1 });
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++)
+        ids.push((await enrol(admin, session.id, (await makeTrainee(t.db)).id)).body.id);
+      const patched = await t.http
+        .patch(`/api/v1/sessions/${session.id}`)
+        .set(admin.auth)
+        .send({ capacity: 3 });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ capacity: 3, seatsTaken: 3 });
+      const rows = await t.db.getRepository(Enrolment).find({ where: { sessionId: session.id } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(ids.map((id) => [byId.get(id)!.status, byId.get(id)!.waitlistPosition])).toEqual([
+        ['enrolled', null],
+        ['enrolled', null],
+        ['enrolled', null],
+        ['waitlisted', 1],
+      ]);
+    });
+
     it('a waitlisted withdrawal closes the gap behind it', async () => {
       const course = await makeCourse(t.db);
       const session = await makeSession(t.db, course.id, { capacity: 1 });

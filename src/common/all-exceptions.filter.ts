@@ -130,6 +130,14 @@ export function toErrorResponse(exception: unknown): {
     case '22021': // invalid byte sequence (NUL in text)
     case '54000': // program limit exceeded (e.g. index row too large)
       return { body: body(400, 'INVALID_VALUE', 'A value in the request is not acceptable') };
+    case '23502': // not_null_violation: a required value was sent as null
+      return { body: body(400, 'INVALID_VALUE', 'A required value is missing') };
+    case '23503': // foreign_key_violation: a referenced record does not exist (or is still in use)
+      return {
+        body: body(422, 'REFERENCE_NOT_FOUND', 'A referenced record does not exist or is in use'),
+      };
+    case '23514': // check_violation: the database's own rule refused the change
+      return { body: body(422, 'RULE_VIOLATION', 'The change breaks a rule of the register') };
     case '23505':
       return { body: body(409, 'CONFLICT', 'This conflicts with an existing record') };
     case '40001':

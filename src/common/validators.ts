@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { isCalendarDate } from './calendar.js';
 
 /** A real calendar date written `YYYY-MM-DD` (2026-02-30 is refused). */
@@ -30,3 +30,9 @@ export const UpperCase = () =>
 /** Text people type: no control characters except newline and tab. */
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 export const PRINTABLE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u;
+
+/**
+ * For optional fields of non-nullable columns: absent is fine, an explicit null is validated
+ * (and refused) rather than skipped as `@IsOptional()` would.
+ */
+export const NotNullIfGiven = () => ValidateIf((_object, value) => value !== undefined);

@@ -108,12 +108,9 @@ export class CoursesService {
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.level) qb.andWhere('lower(c.level) = lower(:level)', { level: query.level });
     if (query.imas) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM unnest(c.imasReferences) r WHERE lower(r) = lower(:imas))',
-        {
-          imas: query.imas,
-        },
-      );
+      const mentions =
+        'EXISTS (SELECT 1 FROM unnest(c.imasReferences) r WHERE lower(r) = lower(:imas))';
+      qb.andWhere(mentions, { imas: query.imas });
     }
     if (query.q) {
       qb.andWhere("(c.code ILIKE :q ESCAPE '\\' OR c.title ILIKE :q ESCAPE '\\')", {

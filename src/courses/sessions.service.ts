@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
+import { promoteWhileSeatsFree } from '../enrolments/waiting-list.js';
 import { badRequest, conflict, notFound, ruleViolation } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
@@ -153,14 +154,15 @@ export class SessionsService {
       const after = editableFields(session);
       if (JSON.stringify(before) === JSON.stringify(after)) return sessionDto(tx, session);
       await tx.save(session);
-      const dto = await sessionDto(tx, session);
       await this.audit.record(tx, actor, {
         action: 'session.updated',
         entityType: 'session',
         entityId: id,
         data: { before, after },
       });
-      return dto;
+      // New seats go to the people already waiting, in order, in the same transaction.
+      if (after.capacity > before.capacity) await promoteWhileSeatsFree(tx, this.audit, actor, id);
+      return sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id }));
     });
   }
 

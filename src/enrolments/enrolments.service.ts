@@ -19,6 +19,7 @@ import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
 import { Enrolment } from './enrolment.entity.js';
 import { assertMedicallyCleared, assertPrerequisitesMet } from './enrolment-rules.js';
+import { closeGap, promoteFirstInLine } from './waiting-list.js';
 
 /** Seats, the waiting list and withdrawals. Every change locks the session row first. */
 @Injectable()
@@ -227,33 +228,6 @@ async function nextWaitlistPosition(tx: EntityManager, sessionId: string): Promi
   return Number(next);
 }
 
-/** Everyone behind a departing person moves up one place, so positions stay 1..n. */
-async function closeGap(tx: EntityManager, sessionId: string, leftPosition: number): Promise<void> {
-  await tx.query(
-    `UPDATE enrolments SET waitlist_position = waitlist_position - 1, updated_at = now(), version = version + 1
-      WHERE session_id = $1 AND waitlist_position > $2`,
-    [sessionId, leftPosition],
-  );
-}
-
-async function promoteFirstInLine(
-  tx: EntityManager,
-  sessionId: string,
-): Promise<{ before: EnrolmentDto; after: EnrolmentDto } | null> {
-  const first = await tx.findOne(Enrolment, {
-    where: { sessionId, status: 'waitlisted', waitlistPosition: 1 },
-    lock: { mode: 'pessimistic_write' },
-  });
-  if (!first) return null;
-  const before = EnrolmentDto.from(first);
-  first.status = 'enrolled';
-  first.waitlistPosition = null;
-  await tx.save(first);
-  await closeGap(tx, sessionId, 1);
-  await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
-  return { before, after: EnrolmentDto.from(first) };
-}
-
-function pickStatus(dto: EnrolmentDto) {
+export function pickStatus(dto: EnrolmentDto) {
   return { status: dto.status, waitlistPosition: dto.waitlistPosition };
 }

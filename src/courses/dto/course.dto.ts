@@ -18,7 +18,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
-import { PRINTABLE_TEXT, Trim } from '../../common/validators.js';
+import { PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';
 import { COURSE_STATUSES, type Course, type CourseStatus } from '../course.entity.js';
 
 /** Codes go into certificate serials and URLs: letters, digits and a few separators. */
@@ -31,9 +31,6 @@ const trimEach = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 const lowerEach = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value;
-
-/** Optional, but an explicit null is refused (the column is not nullable). */
-const NotNullIfGiven = () => ValidateIf((_object, value) => value !== undefined);
 
 export class CourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -14,7 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
-import { IsCalendarDate, PRINTABLE_TEXT, Trim } from '../../common/validators.js';
+import { IsCalendarDate, PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';
 import { INSTRUCTOR_ROLES, type InstructorRole } from '../session-instructor.entity.js';
 import { SESSION_STATUSES, type SessionStatus } from '../session.entity.js';
 
@@ -24,9 +24,6 @@ const MAX_CAPACITY = 1000;
 
 const trimLower = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
-
-/** Optional, but an explicit null is refused (the column is not nullable). */
-const NotNullIfGiven = () => ValidateIf((_object, value) => value !== undefined);
 
 export class SessionCourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -12,7 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
-import { PRINTABLE_TEXT, Trim, UpperCase } from '../../common/validators.js';
+import { PRINTABLE_TEXT, Trim, UpperCase, NotNullIfGiven } from '../../common/validators.js';
 import {
   ORGANISATION_TYPES,
   type Organisation,
@@ -59,9 +59,6 @@ export class CreateOrganisationDto {
   @IsIn(ORGANISATION_TYPES)
   type: OrganisationType;
 }
-
-/** Optional, but an explicit null is refused (these columns are not nullable). */
-const NotNullIfGiven = () => ValidateIf((_object, value) => value !== undefined);
 
 export class UpdateOrganisationDto {
   @ApiPropertyOptional({ maxLength: 200 })

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../../common/roles.js';
 import { PageQueryDto } from '../../common/pagination.js';
+import { NotNullIfGiven } from '../../common/validators.js';
 import { IsAcceptablePassword } from '../../auth/password-policy.js';
 import type { User } from '../user.entity.js';
 
@@ -77,7 +78,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES, isArray: true })
-  @IsOptional()
+  @NotNullIfGiven()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)
@@ -86,7 +87,7 @@ export class UpdateUserDto {
   roles?: Role[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @NotNullIfGiven()
   @IsBoolean()
   disabled?: boolean;
 }
