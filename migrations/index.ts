@@ -1,10 +1,12 @@
 import { Foundation1795847927462 } from './1795847927462-Foundation.js';
 import { CatalogueEnrolmentCertificates1795848312739 } from './1795848312739-CatalogueEnrolmentCertificates.js';
 import { Credentials1795848675458 } from './1795848675458-Credentials.js';
+import { DataIntegrityCredentials1795850280221 } from './1795850280221-DataIntegrityCredentials.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
   Foundation1795847927462,
   CatalogueEnrolmentCertificates1795848312739,
   Credentials1795848675458,
+  DataIntegrityCredentials1795850280221,
 ];

@@ -9,6 +9,7 @@ import { sendError, toErrorResponse } from './common/all-exceptions.filter.js';
 import { UnparsableBody } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestIdFor } from './logging.js';
+import { registerImportUploads } from './imports/upload-parsers.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -72,6 +73,7 @@ export async function createApp(
     },
     crossOriginEmbedderPolicy: false,
   });
+  await registerImportUploads(app);
 
   const document = SwaggerModule.createDocument(
     app,

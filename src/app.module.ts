@@ -19,6 +19,8 @@ import { InstructorsModule } from './instructors/instructors.module.js';
 import { EnrolmentsModule } from './enrolments/enrolments.module.js';
 import { CertificationsModule } from './certifications/certifications.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
+import { ImportsModule } from './imports/imports.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 
 @Module({})
 export class AppModule {
@@ -44,6 +46,8 @@ export class AppModule {
         EnrolmentsModule,
         CredentialsModule,
         CertificationsModule,
+        ImportsModule,
+        ExportsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -1,6 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { AccessDeniedRecorder } from './access-denied.recorder.js';
+import { AuditQueryService } from './audit-query.service.js';
+import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditService, AuditQueryService, AccessDeniedRecorder],
+  exports: [AuditService, AuditQueryService, AccessDeniedRecorder],
+})
 export class AuditModule {}

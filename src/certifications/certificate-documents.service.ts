@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
+import { notFound } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { verificationUrl } from '../credentials/credential-builder.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { effectiveStatus } from './certificate-status.js';
+import type { Certificate } from './certificate.entity.js';
 import { CertificatesService } from './certificates.service.js';
 import type { CredentialResponseDto } from './dto/certificate.dto.js';
 import { renderCertificatePdf } from './pdf/certificate-pdf.js';
@@ -72,10 +74,54 @@ export class CertificateDocumentsService {
   }
 
   async credential(actor: Actor, id: string): Promise<CredentialResponseDto> {
-    const cert = await this.certificates.findReadable(actor, id);
+    const cert = await this.signedCertificate(actor, id);
+    const credential = this.credentials.credentialOf(cert.credentialJwt);
     return {
       jwt: cert.credentialJwt,
-      credential: this.credentials.credentialOf(cert.credentialJwt),
+      credential,
+      dataIntegrity: await this.dataIntegrityOf(cert, credential),
     };
+  }
+
+  /** The Open Badges 3.0 Data Integrity credential alone, for a wallet to import. */
+  async dataIntegrityCredential(
+    actor: Actor,
+    id: string,
+  ): Promise<{ serial: string; credential: Record<string, unknown> }> {
+    const cert = await this.signedCertificate(actor, id);
+    const credential = await this.dataIntegrityOf(
+      cert,
+      this.credentials.credentialOf(cert.credentialJwt),
+    );
+    return { serial: cert.serial, credential };
+  }
+
+  private async signedCertificate(actor: Actor, id: string): Promise<Certificate> {
+    const cert = await this.certificates.findReadable(actor, id);
+    // Only certificates brought in from an older register can lack a signed credential.
+    if (!cert.credentialJwt) throw notFound('Signed credential');
+    return cert;
+  }
+
+  /**
+   * Certificates issued before the Data Integrity form existed get it on first request, made
+   * from the claims of their vc+jwt, and keep it: the first one stored wins when requests race,
+   * so a holder never sees two different credentials for one certificate.
+   */
+  private async dataIntegrityOf(
+    cert: Certificate,
+    credential: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    if (cert.credentialDataIntegrity) return cert.credentialDataIntegrity;
+    const signed = await this.credentials.signDataIntegrity(credential, {
+      listNumber: cert.statusListNumber,
+      index: cert.statusListIndex,
+    });
+    const [rows] = (await this.dataSource.query(
+      `UPDATE certificates SET credential_data_integrity = COALESCE(credential_data_integrity, $2)
+        WHERE id = $1 RETURNING credential_data_integrity AS stored`,
+      [cert.id, signed],
+    )) as [{ stored: Record<string, unknown> }[], number];
+    return rows[0]?.stored ?? signed;
   }
 }

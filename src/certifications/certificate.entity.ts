@@ -120,6 +120,14 @@ export class Certificate extends Tracked {
   @Column({ name: 'credential_jwt', type: 'text' })
   credentialJwt: string;
 
+  /**
+   * The Open Badges 3.0 credential with its Data Integrity proof, stored once signed so a wallet
+   * always gets the same credential. Null for certificates issued before this form existed
+   * until it is first asked for.
+   */
+  @Column({ name: 'credential_data_integrity', type: 'jsonb', nullable: true })
+  credentialDataIntegrity: Record<string, unknown> | null;
+
   /** True for legacy certificates brought in by import. */
   @Column({ type: 'boolean', default: false })
   imported: boolean;

@@ -109,9 +109,9 @@ export class CertificatesController {
   @Get('certificates/:id/credential')
   @Roles(...READERS)
   @ApiOperation({
-    summary: 'The signed credential',
+    summary: 'The signed credential, in both forms',
     description:
-      'A W3C Verifiable Credential 2.0 (Open Badges 3.0 shape) secured as vc+jwt with EdDSA/Ed25519; verify with the keys at /.well-known/jwks.json.',
+      'A W3C Verifiable Credential 2.0 (Open Badges 3.0 shape) secured as vc+jwt with EdDSA/Ed25519 (verify with the keys at /.well-known/jwks.json), and as `dataIntegrity` the Open Badges 3.0 JSON-LD credential with a Data Integrity proof by the did:key of the same key, for wallets.',
   })
   @ApiOkResponse({ type: CredentialResponseDto })
   credential(
@@ -119,6 +119,28 @@ export class CertificatesController {
     @Param('id', UuidPipe) id: string,
   ): Promise<CredentialResponseDto> {
     return this.documents.credential(actor, id);
+  }
+
+  @Get('certificates/:id/credential.json')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The Open Badges 3.0 credential as a file for a wallet',
+    description:
+      'The Data Integrity credential alone, as a `.json` attachment named after the serial: what a holder imports into a wallet (e.g. the Learner Credential Wallet). Same access as reading the certificate.',
+  })
+  @ApiProduces('application/json')
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  async credentialFile(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { serial, credential } = await this.documents.dataIntegrityCredential(actor, id);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${serial}.json"`)
+      .header('Cache-Control', 'private, no-store')
+      .send(credential);
   }
 
   @Post('certificates/:id/suspend')

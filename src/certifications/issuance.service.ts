@@ -87,7 +87,11 @@ export class IssuanceService {
    * Issues to every eligible participant; everyone else is reported with the reason.
    * `issuedOn` records history (the demo data set): the HTTP API always issues today.
    */
-  async issueForSession(actor: Actor, sessionId: string, options: { issuedOn?: string } = {}): Promise<BulkIssueResultDto> {
+  async issueForSession(
+    actor: Actor,
+    sessionId: string,
+    options: { issuedOn?: string } = {},
+  ): Promise<BulkIssueResultDto> {
     return this.dataSource.transaction(async (tx) => {
       const session = await tx.findOne(CourseSession, {
         where: { id: sessionId },
@@ -165,7 +169,10 @@ export class IssuanceService {
         t,
       ]),
     );
-    const issuedAt = ctx.issuedOn === today(this.config.timeZone) ? new Date() : new Date(`${ctx.issuedOn}T12:00:00Z`);
+    const issuedAt =
+      ctx.issuedOn === today(this.config.timeZone)
+        ? new Date()
+        : new Date(`${ctx.issuedOn}T12:00:00Z`);
     const validUntil =
       ctx.course.validityMonths === null
         ? null
@@ -174,7 +181,7 @@ export class IssuanceService {
     const rows: Certificate[] = [];
     for (const [i, { enrolment, position }] of items.entries()) {
       const trainee = trainees.get(enrolment.traineeId)!;
-      const { jwt } = await this.credentials.sign({
+      const { jwt, dataIntegrity } = await this.credentials.sign({
         serial: serials[i],
         holderName: `${trainee.givenName} ${trainee.familyName}`,
         course: ctx.course,
@@ -202,6 +209,7 @@ export class IssuanceService {
           statusListNumber: position.listNumber,
           statusListIndex: position.index,
           credentialJwt: jwt,
+          credentialDataIntegrity: dataIntegrity,
         }),
       );
     }

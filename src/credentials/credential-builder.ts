@@ -40,6 +40,20 @@ export function statusListUrl(baseUrl: string, purpose: StatusPurpose, listNumbe
   return `${baseUrl}/credentials/status/${statusListId(purpose, listNumber)}`;
 }
 
+/**
+ * The Data Integrity form's lists are published once per signing key: a verifier requires the
+ * status list's issuer to be the credential's issuer, and each key is its own did:key, so a list
+ * signed by today's key could not speak for credentials signed before a rotation.
+ */
+export function dataIntegrityStatusListUrl(
+  baseUrl: string,
+  purpose: StatusPurpose,
+  listNumber: number,
+  keyFingerprint: string,
+): string {
+  return `${statusListUrl(baseUrl, purpose, listNumber)}/${keyFingerprint}`;
+}
+
 /** The last valid day (inclusive) as the instant it ends. */
 export function endOfDay(date: string): string {
   return `${date}T23:59:59Z`;
@@ -93,12 +107,49 @@ export function buildCredential(
         })),
       },
     },
-    credentialStatus: STATUS_PURPOSES.map((purpose) => ({
-      id: `${statusListUrl(baseUrl, purpose, facts.status.listNumber)}#${facts.status.index}`,
-      type: 'BitstringStatusListEntry',
-      statusPurpose: purpose,
-      statusListIndex: String(facts.status.index),
-      statusListCredential: statusListUrl(baseUrl, purpose, facts.status.listNumber),
-    })),
+    credentialStatus: statusEntries(facts.status, (purpose) =>
+      statusListUrl(baseUrl, purpose, facts.status.listNumber),
+    ),
   };
+}
+
+export interface DataIntegrityIssuer {
+  did: string;
+  keyFingerprint: string;
+  name: string;
+  url: string;
+}
+
+/**
+ * The Open Badges 3.0 credential for wallets: the very claims of the vc+jwt form (so the two
+ * forms of a certificate cannot disagree), issued by the did:key of the signing key, with
+ * status entries pointing at that key's Data Integrity status lists (same bits, same position).
+ */
+export function dataIntegrityForm(
+  credential: Record<string, unknown>,
+  baseUrl: string,
+  issuer: DataIntegrityIssuer,
+  status: StatusPosition,
+): Record<string, unknown> {
+  return {
+    ...credential,
+    issuer: { id: issuer.did, type: ['Profile'], name: issuer.name, url: issuer.url },
+    credentialStatus: statusEntries(status, (purpose) =>
+      dataIntegrityStatusListUrl(baseUrl, purpose, status.listNumber, issuer.keyFingerprint),
+    ),
+  };
+}
+
+/** One entry per purpose: the same index in the revocation and the suspension list. */
+function statusEntries(
+  status: StatusPosition,
+  listUrl: (purpose: StatusPurpose) => string,
+): Record<string, string>[] {
+  return STATUS_PURPOSES.map((purpose) => ({
+    id: `${listUrl(purpose)}#${status.index}`,
+    type: 'BitstringStatusListEntry',
+    statusPurpose: purpose,
+    statusListIndex: String(status.index),
+    statusListCredential: listUrl(purpose),
+  }));
 }

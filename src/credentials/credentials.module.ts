@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
 import { CredentialsService } from './credentials.service.js';
 import { PublicController } from './public.controller.js';
+import { SigningKeysController } from './signing-keys.controller.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { StatusListCredentialsService } from './status-list-credentials.service.js';
 import { StatusListsService } from './status-lists.service.js';
 import { VerificationService } from './verification.service.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
 
 @Module({
-  controllers: [PublicController],
+  controllers: [PublicController, SigningKeysController],
   providers: [
     SigningKeysService,
     StatusListsService,
+    StatusListCredentialsService,
     CredentialsService,
     VerificationService,
     VerifyRateLimiter,

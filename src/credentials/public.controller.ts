@@ -22,21 +22,18 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import { badRequest, notFound, STATUS_TEXT } from '../common/errors.js';
+import { badRequest, STATUS_TEXT } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
 import { renderVerificationPage } from '../web/verification-page.js';
-import { statusListUrl } from './credential-builder.js';
 import { CredentialsService } from './credentials.service.js';
 import {
   CredentialVerificationDto,
   SerialVerificationDto,
   VerifyCredentialDto,
 } from './dto/verify.dto.js';
-import { buildStatusListCredential } from './status-list-credential.js';
-import { parseStatusListId, StatusListsService } from './status-lists.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
-import { signCredentialJwt } from './vc-jwt.js';
+import { StatusListCredentialsService } from './status-list-credentials.service.js';
 import { VerificationService } from './verification.service.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
 
@@ -48,7 +45,7 @@ export class PublicController {
     private readonly verification: VerificationService,
     private readonly limiter: VerifyRateLimiter,
     private readonly keys: SigningKeysService,
-    private readonly statusLists: StatusListsService,
+    private readonly statusListCredentials: StatusListCredentialsService,
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
   ) {}
@@ -124,7 +121,7 @@ export class PublicController {
   @ApiOperation({
     summary: 'Verify a presented credential',
     description:
-      "Checks the signature against the Center's keys (current and retired), the validity dates and the current status. A tampered credential is never valid.",
+      "Takes the vc+jwt string or the Data Integrity (JSON-LD) credential object. Checks the signature against the Center's keys (current and retired; a proof by any other key is not valid), the validity dates and the current status. A tampered credential is never valid; a malformed one answers 200 with `signatureValid: false`.",
   })
   @ApiOkResponse({ type: CredentialVerificationDto })
   async verifyCredential(
@@ -132,14 +129,19 @@ export class PublicController {
     @Req() request: FastifyRequest,
   ): Promise<CredentialVerificationDto> {
     this.limiter.check(request.ip);
-    if (typeof body.credential === 'string') {
-      if (body.credential.length > 100_000)
+    const { credential } = body;
+    if (typeof credential === 'string') {
+      if (credential.length > 100_000)
         throw badRequest('VALIDATION_FAILED', 'credential is too long', { fields: [] });
-      return this.verification.credential(body.credential);
+      return this.verification.credential(credential);
     }
-    throw badRequest('UNSUPPORTED_CREDENTIAL', 'credential must be a vc+jwt string', {
-      fields: ['credential'],
-    });
+    if (typeof credential === 'object' && credential !== null && !Array.isArray(credential))
+      return this.verification.credential(credential as Record<string, unknown>);
+    throw badRequest(
+      'UNSUPPORTED_CREDENTIAL',
+      'credential must be a vc+jwt string or a Data Integrity credential object',
+      { fields: ['credential'] },
+    );
   }
 
   @Get('.well-known/jwks.json')
@@ -155,13 +157,30 @@ export class PublicController {
 
   @Get('issuer')
   @Public()
-  @ApiOperation({ summary: 'The issuer profile named in credentials' })
-  issuer() {
+  @ApiOperation({
+    summary: 'The issuer profile named in credentials',
+    description:
+      'The vc+jwt credentials name this URL as issuer; the Data Integrity credentials name a did:key, one per signing key. `otherIdentifier` lists every DID the Center has signed with, retired ones included, so a verifier can tell which did:key issuers are the Center.',
+  })
+  async issuer() {
     const issuer = this.credentials.issuer();
+    const keys = await this.keys.keyInfos();
     return {
       ...issuer,
       type: ['Profile'],
       jwksUri: `${this.config.publicBaseUrl}/.well-known/jwks.json`,
+      otherIdentifier: keys.map((k) => ({
+        type: ['IdentifierEntry'],
+        identifier: k.did,
+        identifierType: 'ext:did',
+      })),
+      signingKeys: keys.map((k) => ({
+        kid: k.kid,
+        did: k.did,
+        status: k.status,
+        createdAt: k.createdAt.toISOString(),
+        retiredAt: k.retiredAt?.toISOString() ?? null,
+      })),
     };
   }
 
@@ -170,7 +189,7 @@ export class PublicController {
   @ApiOperation({
     summary: 'A Bitstring Status List credential',
     description:
-      "The list the credentials' `credentialStatus` entries point to (`revocation-N`, `suspension-N`). JSON by default; `Accept: application/vc+jwt` gets it signed as a JWT. Always current: a suspension or revocation shows at once.",
+      "The list the vc+jwt credentials' `credentialStatus` entries point to (`revocation-N`, `suspension-N`). `Accept: application/vc+jwt` gets it signed as a statuslist+jwt by `{base}/issuer`; otherwise JSON secured with a Data Integrity proof by the current key's did:key. Always current: a suspension or revocation shows at once.",
   })
   @ApiProduces('application/json', 'application/vc+jwt')
   async statusList(
@@ -178,25 +197,29 @@ export class PublicController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const { purpose, listNumber } = parseStatusListId(listId);
-    if (!(await this.statusLists.listExists(listNumber))) throw notFound('Status list');
-    const url = statusListUrl(this.config.publicBaseUrl, purpose, listNumber);
-    const credential = buildStatusListCredential(
-      url,
-      this.credentials.issuer(),
-      purpose,
-      await this.statusLists.encodedList(purpose, listNumber),
-    );
     void reply.header('Cache-Control', 'no-cache').header('Vary', 'Accept');
     if ((request.headers.accept ?? '').includes('application/vc+jwt')) {
-      const jwt = await signCredentialJwt(
-        credential,
-        await this.keys.activeKey(),
-        'statuslist+jwt',
-      );
-      return reply.type('application/vc+jwt').send(jwt);
+      return reply.type('application/vc+jwt').send(await this.statusListCredentials.jwt(listId));
     }
-    return reply.type('application/json; charset=utf-8').send(credential);
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(await this.statusListCredentials.dataIntegrity(listId, null));
+  }
+
+  @Get('credentials/status/:listId/:keyFingerprint')
+  @Public()
+  @Header('Cache-Control', 'no-cache')
+  @ApiOperation({
+    summary: 'A Bitstring Status List credential for the Data Integrity credentials of one key',
+    description:
+      "The list the Data Integrity credentials' `credentialStatus` entries point to: secured with a Data Integrity proof by the did:key whose multibase key is `keyFingerprint`, the same issuer as the credentials it speaks for (retired keys included). Same bits as the vc+jwt form's list.",
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  statusListOfKey(
+    @Param('listId') listId: string,
+    @Param('keyFingerprint') keyFingerprint: string,
+  ): Promise<Record<string, unknown>> {
+    return this.statusListCredentials.dataIntegrity(listId, keyFingerprint.slice(0, 100));
   }
 }
 

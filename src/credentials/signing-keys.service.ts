@@ -6,13 +6,27 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { AppConfig } from '../config/app-config.js';
+import { didKeyOf, type DidKey } from './did-key.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
-import { SigningKey } from './signing-key.entity.js';
+import { SigningKey, type SigningKeyStatus } from './signing-key.entity.js';
 
+/** A key ready to sign: the JWT form names it by `kid`, the Data Integrity form by its did:key. */
 export interface ActiveSigningKey {
   kid: string;
   privateKey: KeyObject;
   publicJwk: JWK;
+  didKey: DidKey;
+}
+
+/** What may be said about a key in public: never its private part. */
+export interface SigningKeyInfo {
+  id: string;
+  kid: string;
+  did: string;
+  fingerprint: string;
+  status: SigningKeyStatus;
+  createdAt: Date;
+  retiredAt: Date | null;
 }
 
 const KEY_CREATION_LOCK = 740_118_010;
@@ -23,6 +37,9 @@ const CACHE_MS = 30_000;
 export class SigningKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SigningKeysService.name);
   private cached?: { key: ActiveSigningKey; at: number };
+  private cachedInfos?: { infos: Promise<SigningKeyInfo[]>; at: number };
+  /** Decrypted keys by kid; a key's material never changes, only whether it is active. */
+  private readonly decrypted = new Map<string, ActiveSigningKey>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,6 +69,66 @@ export class SigningKeysService implements OnApplicationBootstrap {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.key;
     const row = await this.dataSource.getRepository(SigningKey).findOneBy({ status: 'active' });
     if (!row) throw new Error('No active signing key');
+    const key = await this.material(row);
+    this.cached = { key, at: Date.now() };
+    return key;
+  }
+
+  /**
+   * Any key the Center has used, by its did:key fingerprint. A retired key signs nothing new
+   * except the status lists of the Data Integrity credentials it signed: a Bitstring Status
+   * List must come from the same issuer (DID) as the credential it speaks about.
+   */
+  async keyByFingerprint(fingerprint: string): Promise<ActiveSigningKey | null> {
+    const info = await this.findKey((k) => k.fingerprint === fingerprint);
+    if (!info) return null;
+    const cached = this.decrypted.get(info.kid);
+    if (cached) return cached;
+    const row = await this.dataSource.getRepository(SigningKey).findOneBy({ kid: info.kid });
+    return row ? this.material(row) : null;
+  }
+
+  /** Looks again in the database on a miss: another instance may have rotated moments ago. */
+  async findKey(match: (key: SigningKeyInfo) => boolean): Promise<SigningKeyInfo | null> {
+    const found = (await this.keyInfos()).find(match);
+    if (found) return found;
+    this.cachedInfos = undefined;
+    return (await this.keyInfos()).find(match) ?? null;
+  }
+
+  /** Every key with its DID, newest first (for the key list, the issuer profile, verification). */
+  keyInfos(): Promise<SigningKeyInfo[]> {
+    if (this.cachedInfos && Date.now() - this.cachedInfos.at < CACHE_MS)
+      return this.cachedInfos.infos;
+    const infos = this.loadKeyInfos();
+    this.cachedInfos = { infos, at: Date.now() };
+    infos.catch(() => (this.cachedInfos = undefined));
+    return infos;
+  }
+
+  private async loadKeyInfos(): Promise<SigningKeyInfo[]> {
+    const rows = await this.dataSource
+      .getRepository(SigningKey)
+      .find({ order: { createdAt: 'DESC' } });
+    return Promise.all(
+      rows.map(async (r) => {
+        const { did, fingerprint } = await didKeyOf(r.publicJwk as JWK);
+        return {
+          id: r.id,
+          kid: r.kid,
+          did,
+          fingerprint,
+          status: r.status,
+          createdAt: r.createdAt,
+          retiredAt: r.retiredAt,
+        };
+      }),
+    );
+  }
+
+  private async material(row: SigningKey): Promise<ActiveSigningKey> {
+    const cached = this.decrypted.get(row.kid);
+    if (cached) return cached;
     const der = decryptPrivateKey(
       this.config.keyEncryptionSecret,
       row.kid,
@@ -61,8 +138,9 @@ export class SigningKeysService implements OnApplicationBootstrap {
       kid: row.kid,
       privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
       publicJwk: row.publicJwk as JWK,
+      didKey: await didKeyOf(row.publicJwk as JWK),
     };
-    this.cached = { key, at: Date.now() };
+    this.decrypted.set(row.kid, key);
     return key;
   }
 
@@ -97,6 +175,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
       return { kid: key.kid, previousKid: previous?.kid ?? null };
     });
     this.cached = undefined;
+    this.cachedInfos = undefined;
     return result;
   }
 

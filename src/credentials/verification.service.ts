@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { effectiveStatus, maskedHolderName } from '../certifications/certificate-status.js';
 import type { CertificateStatus } from '../certifications/certificate.entity.js';
 import { normaliseSerial } from '../certifications/serial.js';
+import { verifyDataIntegrity } from './data-integrity.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { verifyCredentialJwt } from './vc-jwt.js';
 
@@ -25,6 +26,7 @@ export interface SerialVerification {
 }
 
 export interface CredentialVerification extends Omit<SerialVerification, 'status'> {
+  format: 'vc+jwt' | 'data-integrity';
   signatureValid: boolean;
   status: VerificationStatus | 'invalid';
   checks: { signature: string; dates: string; status: string };
@@ -84,20 +86,28 @@ export class VerificationService {
   }
 
   /**
-   * Checks a presented vc+jwt: the signature against every key the Center has used, the
-   * validity dates, and the current status (the same source the status lists publish).
+   * Checks a presented credential in either form: the signature against every key the Center
+   * has used (a vc+jwt by its `kid`, a Data Integrity credential by its did:key), the validity
+   * dates, and the current status (the same source the status lists publish).
    */
-  async credential(jwt: string): Promise<CredentialVerification> {
-    const check = await verifyCredentialJwt(jwt.trim(), await this.keys.publicKeys());
+  async credential(presented: string | Record<string, unknown>): Promise<CredentialVerification> {
+    const format = typeof presented === 'string' ? 'vc+jwt' : 'data-integrity';
+    const check =
+      typeof presented === 'string'
+        ? await this.jwtSignature(presented)
+        : await verifyDataIntegrity(presented, async (did) =>
+            Boolean(await this.keys.findKey((k) => k.did === did)),
+          );
     if (!check.ok) {
       return {
         ...this.notFound(''),
+        format,
         signatureValid: false,
         status: 'invalid',
         checks: { signature: check.reason, dates: 'not_checked', status: 'not_checked' },
       };
     }
-    const credential = check.payload;
+    const credential = check.credential;
     const serial = serialOf(credential);
     const record = serial ? await this.bySerial(serial) : this.notFound('');
     const now = Date.now();
@@ -109,6 +119,7 @@ export class VerificationService {
       record.status === 'active' && !datesOk ? 'expired' : record.status;
     return {
       ...record,
+      format,
       signatureValid: true,
       valid: record.valid && datesOk,
       status,
@@ -122,6 +133,11 @@ export class VerificationService {
         status: record.status,
       },
     };
+  }
+
+  private async jwtSignature(jwt: string) {
+    const check = await verifyCredentialJwt(jwt.trim(), await this.keys.publicKeys());
+    return check.ok ? { ok: true as const, credential: check.payload } : check;
   }
 
   private notFound(serial: string): SerialVerification {

@@ -18,6 +18,23 @@ export interface PageOptions {
   css?: string;
   /** Public pages about one person must stay out of search engines. */
   noindex?: boolean;
+  /** The signed-in application's shell: its scripts render `main` from the API. */
+  app?: AppShell;
+}
+
+export interface AppShell {
+  /** The page's id, read by the scripts. */
+  page: string;
+  /** Where the versioned assets live, e.g. /assets/<version>/. */
+  assetsBase: string;
+  stylesheet: string;
+  /** The entry module; `preload` lists the modules it imports, fetched in parallel. */
+  script: string;
+  /** The page's own module, relative to assetsBase. */
+  module: string;
+  preload: string[];
+  /** Record lists need more width than a form. */
+  wide: boolean;
 }
 
 // Mobile first: one column, 18px text, 48px tap targets, colours at WCAG AA or better.
@@ -35,6 +52,7 @@ a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #1d4e
 .langs a:hover{text-decoration:underline}
 .langs a[aria-current="true"]{background:#374151;color:#fff;font-weight:700}
 main{max-width:40rem;margin:0 auto;padding:16px}
+main.wide{max-width:72rem}
 .card{background:#fff;border:1px solid #d1d5db;border-radius:12px;padding:16px;margin:0 0 16px}
 label{display:block;font-weight:700;margin-bottom:6px}
 input[type="text"],input[type="search"]{width:100%;min-height:48px;padding:10px 12px;border:2px solid #6b7280;border-radius:8px;font:inherit;color:inherit;background:#fff}
@@ -70,8 +88,16 @@ function languageSwitch(current: Lang, path: string): SafeHtml {
   </nav>`;
 }
 
+function appHead(app: AppShell | undefined): SafeHtml | string {
+  if (!app) return '';
+  return html`<link rel="stylesheet" href="${app.stylesheet}" />
+    ${app.preload.map((href) => html`<link rel="modulepreload" href="${href}" />`)}
+    <script type="module" src="${app.script}"></script>`;
+}
+
 export function renderPage(page: PageOptions): string {
   const css = BASE_CSS + (page.css ?? '');
+  const app = page.app;
   return html`<!doctype html>
     <html lang="${page.lang}">
       <head>
@@ -84,15 +110,24 @@ export function renderPage(page: PageOptions): string {
         <style>
           ${trustedHtml(css)}
         </style>
+        ${appHead(app)}
       </head>
-      <body>
+      <body
+        ${app ? html`data-page="${app.page}" data-module="${app.module}" data-assets="${app.assetsBase}" data-lang="${page.lang}"` : ''}
+      >
+        ${app && html`<a class="skip" href="#main">${t(page.lang, 'app.skipToContent')}</a>`}
         <header class="topbar">
           <div class="topbar__inner">
             <span class="topbar__caption">${page.caption}</span
-            >${languageSwitch(page.lang, page.path)}
+            >${languageSwitch(page.lang, page.path)}${app && trustedHtml('<div id="account" class="account"></div>')}
           </div>
         </header>
-        <main>${page.main}</main>
+        ${app && trustedHtml('<nav id="sections" class="sections" hidden></nav>')}
+        <main
+          ${app ? html`id="main" tabindex="-1" class="${app.wide ? 'wide' : ''}"` : ''}
+        >
+          ${page.main}
+        </main>
       </body>
     </html> `.value;
 }

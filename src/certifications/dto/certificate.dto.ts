@@ -110,4 +110,11 @@ export class CredentialResponseDto {
     description: 'The credential the JWT carries',
   })
   credential: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The same certificate as an Open Badges 3.0 JSON-LD credential secured with a DataIntegrityProof (eddsa-rdfc-2022), issued by the did:key of the same signing key, with its own credentialStatus: the form wallets and standard verifiers accept',
+  })
+  dataIntegrity: Record<string, unknown>;
 }

@@ -11,7 +11,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate, PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';

@@ -36,7 +36,11 @@ export class SerialVerificationDto {
 }
 
 export class CredentialChecksDto {
-  @ApiProperty({ example: 'valid', description: 'valid | malformed | unknown_key | bad_signature' })
+  @ApiProperty({
+    example: 'valid',
+    description:
+      "valid | malformed | unknown_key (not one of the Center's keys) | issuer_mismatch | bad_signature",
+  })
   signature: string;
   @ApiProperty({ example: 'valid', description: 'valid | expired | not_yet_valid | not_checked' })
   dates: string;
@@ -44,6 +48,11 @@ export class CredentialChecksDto {
 }
 
 export class CredentialVerificationDto extends SerialVerificationDto {
+  @ApiProperty({
+    enum: ['vc+jwt', 'data-integrity'],
+    description: 'How the credential was secured',
+  })
+  format: string;
   @ApiProperty() signatureValid: boolean;
   @ApiProperty({ type: CredentialChecksDto }) checks: CredentialChecksDto;
 }

@@ -9,7 +9,6 @@ import {
   Matches,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { PRINTABLE_TEXT, Trim, UpperCase, NotNullIfGiven } from '../../common/validators.js';
