@@ -19,6 +19,8 @@ import { InstructorsModule } from './instructors/instructors.module.js';
 import { EnrolmentsModule } from './enrolments/enrolments.module.js';
 import { CertificationsModule } from './certifications/certifications.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
+import { CertificateHistoryModule } from './audit/certificate-history.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 
@@ -46,6 +48,8 @@ export class AppModule {
         EnrolmentsModule,
         CredentialsModule,
         CertificationsModule,
+        CertificateHistoryModule,
+        ReportsModule,
         ImportsModule,
         ExportsModule,
       ],

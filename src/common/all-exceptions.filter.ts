@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessDeniedRecorder } from '../audit/access-denied.recorder.js';
 import { DomainError, ErrorBody, STATUS_TEXT } from './errors.js';
 import { isDatabaseUnavailable, pgErrorCode } from './database-errors.js';
 
@@ -10,6 +11,8 @@ import { isDatabaseUnavailable, pgErrorCode } from './database-errors.js';
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(private readonly accessDenied: AccessDeniedRecorder) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -27,7 +30,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         'Database unavailable',
       );
     }
-    void sendError(reply, body, headers);
+    // A refused signed-in caller is on the record before they see the 403.
+    void this.accessDenied.record(request, body).then(() => sendError(reply, body, headers));
   }
 }
 

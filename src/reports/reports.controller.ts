@@ -1,0 +1,71 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../common/access.decorators.js';
+import { sendCsv, wantsCsv } from './csv.js';
+import {
+  ExpiringPageDto,
+  ExpiringQueryDto,
+  TrainingReportDto,
+  TrainingReportQueryDto,
+} from './dto/report.dto.js';
+import {
+  EXPIRING_CSV_HEADER,
+  expiringCsvRecord,
+  trainingCsvHeader,
+  trainingCsvRecord,
+} from './report-csv.js';
+import { ReportsService } from './reports.service.js';
+
+@ApiTags('reports')
+@Controller('api/v1/reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('training')
+  @Roles('admin', 'auditor')
+  @ApiOperation({
+    summary: 'Trainees enrolled, completed and certified, disaggregated',
+    description:
+      'Sessions are selected by start date (from/to inclusive; cancelled sessions are left out). Counts are per enrolment, so grouped rows add up to the total: `enrolled` = seats held (enrolled, completed or failed), `completed` = passed, `certified` = certificates issued for those enrolments whatever their status now. Age bands are taken at the session’s first day. `Accept: text/csv` gives a CSV download (UTF-8 with BOM, header row; an organisation column reads "(none)" for trainees without one).',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: TrainingReportDto })
+  async training(
+    @Query() query: TrainingReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const report = await this.reports.training(query);
+    if (!wantsCsv(accept)) return reply.send(report);
+    const groupBy = query.groupBy ?? [];
+    return sendCsv(
+      reply,
+      'training-report.csv',
+      trainingCsvHeader(groupBy),
+      report.rows.map((row) => trainingCsvRecord(groupBy, row)),
+    );
+  }
+
+  @Get('expiring')
+  @Roles('admin', 'auditor')
+  @ApiOperation({
+    summary: 'Active certificates expiring soon, to plan refresher sessions',
+    description:
+      'Certificates (stored status active) whose last valid day lies between today in the Center’s time zone and today + withinDays, both included, sorted by validUntil then serial. JSON is paginated; `Accept: text/csv` gives the whole window as one CSV download (limit and cursor do not apply).',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ExpiringPageDto })
+  async expiring(
+    @Query() query: ExpiringQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    if (!wantsCsv(accept)) return reply.send(await this.reports.expiring(query));
+    const items = await this.reports.expiringAll(query);
+    async function* records() {
+      for await (const item of items) yield expiringCsvRecord(item);
+    }
+    return sendCsv(reply, 'expiring-certificates.csv', EXPIRING_CSV_HEADER, records());
+  }
+}

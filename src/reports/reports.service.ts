@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { addDays, isCalendarDate, today } from '../common/calendar.js';
+import { badRequest } from '../common/errors.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
+import type {
+  AgeBand,
+  ExpiringCertificateDto,
+  ExpiringQueryDto,
+  TrainingGroup,
+  TrainingReportDto,
+  TrainingReportQueryDto,
+  TrainingReportRowDto,
+} from './dto/report.dto.js';
+import { trainingReportSql, type TrainingReportSqlRow } from './training-report.query.js';
+
+const DEFAULT_WINDOW_DAYS = 90;
+/** Rows per query when the whole window is written out as CSV. */
+const EXPORT_BATCH = 1_000;
+
+interface ExpiringSqlRow {
+  id: string;
+  serial: string;
+  valid_until: string;
+  trainee_id: string;
+  given_name: string;
+  family_name: string;
+  organisation_id: string | null;
+  organisation_name: string | null;
+  course_id: string;
+  course_code: string;
+  course_title: string;
+}
+
+interface ExpiringPosition {
+  validUntil: string;
+  serial: string;
+}
+
+/** Read-only figures across modules, aggregated in SQL. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async training(query: TrainingReportQueryDto): Promise<TrainingReportDto> {
+    if (query.from && query.to && query.from > query.to) {
+      throw badRequest('INVALID_PERIOD', 'from must not be after to', {
+        from: query.from,
+        to: query.to,
+      });
+    }
+    const groupBy: TrainingGroup[] = query.groupBy ?? [];
+    const { sql, params } = trainingReportSql(groupBy, query);
+    const rows = (await this.dataSource.query(sql, params)) as TrainingReportSqlRow[];
+    return { rows: rows.map((row) => trainingRow(groupBy, row)) };
+  }
+
+  /**
+   * Active certificates whose last valid day falls between today (where the Center is) and
+   * today + withinDays, soonest first. Ordered and paged by (validUntil, serial): serial is
+   * unique, so the order is total and reads well in a planning list.
+   */
+  async expiring(query: ExpiringQueryDto): Promise<Page<ExpiringCertificateDto>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor ? decodeExpiringCursor(query.cursor) : null;
+    const rows = await this.expiringRows(this.window(query), after, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(expiringItem),
+      nextCursor:
+        rows.length > limit && last ? encodeCursor([last.valid_until, last.serial]) : null,
+    };
+  }
+
+  /**
+   * The whole window, fetched batch by batch so memory stays flat however many there are. The
+   * first batch is read before anything is sent, so a database failure still gets a proper 503.
+   */
+  async expiringAll(query: ExpiringQueryDto): Promise<AsyncIterable<ExpiringCertificateDto>> {
+    const window = this.window(query);
+    const nextBatch = (after: ExpiringPosition | null) =>
+      this.expiringRows(window, after, EXPORT_BATCH);
+    const first = await nextBatch(null);
+    return (async function* () {
+      for (let rows = first; ;) {
+        for (const row of rows) yield expiringItem(row);
+        const last = rows.at(-1);
+        if (rows.length < EXPORT_BATCH || !last) return;
+        rows = await nextBatch({ validUntil: last.valid_until, serial: last.serial });
+      }
+    })();
+  }
+
+  private window(query: ExpiringQueryDto): { from: string; to: string } {
+    const from = today(this.config.timeZone);
+    return { from, to: addDays(from, query.withinDays ?? DEFAULT_WINDOW_DAYS) };
+  }
+
+  private async expiringRows(
+    window: { from: string; to: string },
+    after: ExpiringPosition | null,
+    limit: number,
+  ): Promise<ExpiringSqlRow[]> {
+    const params: unknown[] = [window.from, window.to, limit];
+    let keyset = '';
+    if (after) {
+      params.push(after.validUntil, after.serial);
+      keyset = 'AND (c.valid_until, c.serial) > ($4::date, $5)';
+    }
+    return (await this.dataSource.query(
+      `SELECT c.id, c.serial, to_char(c.valid_until, 'YYYY-MM-DD') AS valid_until,
+              t.id AS trainee_id, t.given_name, t.family_name,
+              o.id AS organisation_id, o.name AS organisation_name,
+              co.id AS course_id, co.code AS course_code, co.title AS course_title
+         FROM certificates c
+         JOIN trainees t ON t.id = c.trainee_id
+         JOIN courses co ON co.id = c.course_id
+         LEFT JOIN organisations o ON o.id = t.organisation_id
+        WHERE c.status = 'active'
+          AND c.valid_until BETWEEN $1::date AND $2::date
+          ${keyset}
+        ORDER BY c.valid_until, c.serial
+        LIMIT $3`,
+      params,
+    )) as ExpiringSqlRow[];
+  }
+}
+
+function trainingRow(groupBy: TrainingGroup[], row: TrainingReportSqlRow): TrainingReportRowDto {
+  const out: Partial<TrainingReportRowDto> = {};
+  for (const group of groupBy) {
+    switch (group) {
+      case 'sex':
+        out.sex = row.sex;
+        break;
+      case 'ageBand':
+        out.ageBand = row.age_band as AgeBand;
+        break;
+      case 'organisation':
+        out.organisation = row.organisation_id
+          ? { id: row.organisation_id, name: row.organisation_name ?? '' }
+          : null;
+        break;
+      case 'country':
+        out.country = row.country;
+        break;
+      case 'course':
+        out.course = { id: row.course_id!, code: row.course_code!, title: row.course_title! };
+        break;
+    }
+  }
+  return { ...out, enrolled: row.enrolled, completed: row.completed, certified: row.certified };
+}
+
+function expiringItem(row: ExpiringSqlRow): ExpiringCertificateDto {
+  return {
+    certificateId: row.id,
+    serial: row.serial,
+    validUntil: row.valid_until,
+    holder: { traineeId: row.trainee_id, givenName: row.given_name, familyName: row.family_name },
+    organisation: row.organisation_id
+      ? { id: row.organisation_id, name: row.organisation_name ?? '' }
+      : null,
+    course: { id: row.course_id, code: row.course_code, title: row.course_title },
+  };
+}
+
+function decodeExpiringCursor(cursor: string): ExpiringPosition {
+  const [validUntil, serial] = decodeCursor(cursor, 2);
+  if (!isCalendarDate(validUntil) || typeof serial !== 'string' || serial.length > 100) {
+    throw badRequest('INVALID_CURSOR', 'The cursor is not valid');
+  }
+  return { validUntil, serial };
+}
