@@ -5,7 +5,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { sendError, toErrorResponse } from './common/all-exceptions.filter.js';
 import { UnparsableBody } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestIdFor } from './logging.js';
@@ -54,11 +53,6 @@ export async function createApp(
       done(null, error ? new UnparsableBody(error.message) : value),
     );
   });
-  // Errors raised by Fastify itself (body too large, bad content length) get the same shape.
-  fastify.setErrorHandler((error, _request, reply) => {
-    const { body, headers } = toErrorResponse(error);
-    return sendError(reply, body, headers);
-  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -87,6 +81,5 @@ export async function createApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks([]);
   return app;
 }

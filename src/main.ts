@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { buildAppConfig } from './config/app-config.js';
 import { ConfigurationError, validateEnvironment } from './config/environment.js';
 import { createApp } from './app.factory.js';
@@ -18,13 +18,10 @@ async function main(): Promise<void> {
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    const dataDir = join(env.DATA_DIR, 'postgres');
+    // DATA_DIR may be relative (to where the app starts) or absolute.
+    const dataDir = resolve(env.DATA_DIR, 'postgres');
     say(`No DATABASE_URL: starting the embedded PostgreSQL in ${dataDir} ...`);
-    embedded = await startEmbeddedPostgres({
-      dataDir: join(process.cwd(), dataDir),
-      port: env.EMBEDDED_PG_PORT,
-      log: say,
-    });
+    embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, log: say });
     databaseUrl = embedded.url;
   }
   const config = buildAppConfig(env, databaseUrl);

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import argon2 from 'argon2';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 
-/** argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/**
+ * argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). @node-rs/argon2 ships
+ * a prebuilt binary per platform in the registry, so a fresh machine needs no compiler (the
+ * `argon2` package's prebuilt binary crashes on Debian 12 and falls back to node-gyp).
+ */
+const OPTIONS = {
+  algorithm: Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 @Injectable()
 export class PasswordHasher {
@@ -10,17 +19,17 @@ export class PasswordHasher {
   private dummyHash?: Promise<string>;
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, OPTIONS);
+    return hash(password, OPTIONS);
   }
 
-  async verify(hash: string | undefined, password: string): Promise<boolean> {
-    if (!hash) {
-      this.dummyHash ??= argon2.hash('not-a-real-password-0000', OPTIONS);
-      await argon2.verify(await this.dummyHash, password).catch(() => false);
+  async verify(storedHash: string | undefined, password: string): Promise<boolean> {
+    if (!storedHash) {
+      this.dummyHash ??= hash('not-a-real-password-0000', OPTIONS);
+      await verify(await this.dummyHash, password).catch(() => false);
       return false;
     }
     try {
-      return await argon2.verify(hash, password);
+      return await verify(storedHash, password);
     } catch {
       return false;
     }
