@@ -12,6 +12,21 @@ import { registerImportUploads } from './imports/upload-parsers.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const routeTables = new WeakMap<object, RegisteredRoute[]>();
+
+/**
+ * Every route the running app serves (HEAD aside), as registered: the authorization-matrix
+ * test walks this list, so a new route cannot ship without a decision about who may call it.
+ */
+export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return [...(routeTables.get(app) ?? [])];
+}
+
 /** Builds the fully configured application (used by main.ts and by the tests alike). */
 export async function createApp(
   config: AppConfig,
@@ -40,6 +55,11 @@ export async function createApp(
   else app.useLogger(false);
 
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  routeTables.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -3,7 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { ACCESS_KEY, type AccessRule } from '../common/access.decorators.js';
+import {
+  ACCESS_KEY,
+  INSTRUCTOR_SCOPE_KEY,
+  type AccessRule,
+  type InstructorScope,
+} from '../common/access.decorators.js';
 import { forbidden, unauthorized } from '../common/errors.js';
 import { User } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
@@ -65,6 +70,40 @@ export class AccessGuard implements CanActivate {
     if (!rule.roles.some((role) => user.roles.includes(role))) {
       throw forbidden(`Requires one of the roles: ${rule.roles.join(', ')}`);
     }
+    const scope = this.reflector.getAllAndOverride<InstructorScope | undefined>(
+      INSTRUCTOR_SCOPE_KEY,
+      [context.getHandler(), context.getClass()],
+    );
+    if (scope && !scope.anySession.some((role) => user.roles.includes(role))) {
+      await this.assertAssigned(
+        scope,
+        (request.params as Record<string, string>).id,
+        user.instructorId,
+      );
+    }
     return true;
+  }
+
+  private async assertAssigned(
+    scope: InstructorScope,
+    id: string | undefined,
+    instructorId: string | null,
+  ) {
+    // Malformed or unknown ids are left to the route (400/404); only a real session is guarded.
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return;
+    const sessionSql =
+      scope.resource === 'session'
+        ? 'SELECT $1::uuid AS session_id'
+        : 'SELECT session_id FROM enrolments WHERE id = $1';
+    const [row] = (await this.dataSource.query(
+      `SELECT s.session_id,
+              EXISTS (SELECT 1 FROM session_instructors si
+                       WHERE si.session_id = s.session_id AND si.instructor_id = $2) AS assigned
+         FROM (${sessionSql}) s`,
+      [id, instructorId],
+    )) as { session_id: string | null; assigned: boolean }[];
+    if (row?.session_id && !row.assigned) {
+      throw forbidden('Only the instructors assigned to this session may do this');
+    }
   }
 }

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '../common/access.decorators.js';
+import { AssignedInstructorOnly, Roles } from '../common/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CertificateDocumentsService } from './certificate-documents.service.js';
@@ -35,6 +35,7 @@ export class CertificatesController {
 
   @Post('enrolments/:id/certificate')
   @Roles('instructor')
+  @AssignedInstructorOnly('enrolment', [])
   @ApiOperation({
     summary: 'Issue the certificate for an enrolment',
     description:
@@ -50,6 +51,7 @@ export class CertificatesController {
 
   @Post('sessions/:id/certificates')
   @Roles('instructor')
+  @AssignedInstructorOnly('session', [])
   @ApiOperation({
     summary: 'Issue certificates to every eligible participant of a session',
     description:

@@ -42,3 +42,22 @@ export const Roles = (...roles: Role[]) =>
 
 /** Any signed-in user, whatever their role. */
 export const SignedIn = () => Roles(...ROLES);
+
+export const INSTRUCTOR_SCOPE_KEY = 'coe:instructor-scope';
+
+export interface InstructorScope {
+  /** What the route's `:id` names: a session, or an enrolment (whose session counts). */
+  resource: 'session' | 'enrolment';
+  /** Roles that may act on any session, assigned or not. */
+  anySession: readonly Role[];
+}
+
+/**
+ * An instructor may use this route only for sessions they are assigned to. Checked by the
+ * access guard before the body is validated, so an instructor of another session gets 403
+ * whatever they send (the services check again).
+ */
+export const AssignedInstructorOnly = (
+  resource: InstructorScope['resource'],
+  anySession: readonly Role[] = ['admin'],
+) => SetMetadata(INSTRUCTOR_SCOPE_KEY, { resource, anySession } satisfies InstructorScope);

@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /** Recognises PostgreSQL driver errors by what they mean to a client. */
 
 interface PgLikeError {
@@ -25,6 +27,15 @@ function driverError(error: unknown): PgLikeError | undefined {
 
 /** True when the database cannot be reached or went away: the client should retry later (503). */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // TypeORM hands a connection back to the pool the moment it reports an error; when it dies
+  // between two statements of a transaction, the next statement finds its query runner
+  // released and the connection error itself is never thrown (test/faults).
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  ) {
+    return true;
+  }
   const e = driverError(error);
   if (!e) return false;
   const code = e.code ?? '';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/access.decorators.js';
+import { AssignedInstructorOnly, Roles } from '../common/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
@@ -42,6 +42,7 @@ export class EnrolmentsController {
 
   @Get('sessions/:id/enrolments')
   @Roles('admin', 'auditor', 'instructor')
+  @AssignedInstructorOnly('session', ['admin', 'auditor'])
   @ApiOperation({
     summary: 'The session roster',
     description: 'Admins and auditors; instructors only for sessions they are assigned to.',
@@ -80,6 +81,7 @@ export class EnrolmentsController {
 
   @Put('enrolments/:id/attendance')
   @Roles('admin', 'instructor')
+  @AssignedInstructorOnly('enrolment')
   @ApiOperation({
     summary: 'Record attendance days',
     description:
@@ -96,6 +98,7 @@ export class EnrolmentsController {
 
   @Put('enrolments/:id/assessment')
   @Roles('admin', 'instructor')
+  @AssignedInstructorOnly('enrolment')
   @ApiOperation({
     summary: 'Record theory and practical scores',
     description:

@@ -1,0 +1,355 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { registeredRoutes } from '../src/app.factory.js';
+import { Enrolment } from '../src/enrolments/enrolment.entity.js';
+import { startTestApp, type TestApp } from './app.js';
+import { createUser, TEST_PASSWORD, type SignedInUser } from './factories.js';
+import {
+  assign,
+  makeCourse,
+  makeInstructor,
+  makeOrganisation,
+  makeSession,
+  makeTrainee,
+  qualify,
+} from './fixtures.js';
+
+/**
+ * Every route the running app serves, checked against who may call it. A route missing from
+ * MATRIX fails the test: nothing ships without a decision about its callers.
+ *
+ * Outcomes: `ok` = let through (any status but 401/403: the call may still be refused for
+ * its content), `403`, `401`. Callers meet two contexts: "mine" (the trainee's own records;
+ * the instructor's assigned session) and "theirs" (another trainee's; a session they don't
+ * teach). A pair [mine, theirs] gives both outcomes; one value means the same for both.
+ */
+type Outcome = 'ok' | 401 | 403;
+type Pair = Outcome | [Outcome, Outcome];
+interface Rule {
+  anon: Outcome;
+  trainee: Pair;
+  instructor: Pair;
+  auditor: Outcome;
+  admin: Outcome;
+  body?: (ctx: Context) => object;
+}
+
+const everyone: Rule = { anon: 'ok', trainee: 'ok', instructor: 'ok', auditor: 'ok', admin: 'ok' };
+const signedIn: Rule = { anon: 401, trainee: 'ok', instructor: 'ok', auditor: 'ok', admin: 'ok' };
+const adminOnly: Rule = { anon: 401, trainee: 403, instructor: 403, auditor: 403, admin: 'ok' };
+const readers: Rule = { anon: 401, trainee: 403, instructor: 403, auditor: 'ok', admin: 'ok' };
+/** A trainee's own records, the people of an instructor's sessions, and everything for auditors. */
+const personal: Rule = {
+  anon: 401,
+  trainee: ['ok', 403],
+  instructor: ['ok', 403],
+  auditor: 'ok',
+  admin: 'ok',
+};
+const recording: Rule = {
+  anon: 401,
+  trainee: 403,
+  instructor: ['ok', 403],
+  auditor: 403,
+  admin: 'ok',
+};
+const issuing: Rule = {
+  anon: 401,
+  trainee: 403,
+  instructor: ['ok', 403],
+  auditor: 403,
+  admin: 403,
+};
+
+const MATRIX: Record<string, Rule> = {
+  'GET /health/live': everyone,
+  'GET /health/ready': everyone,
+  'GET /docs': everyone,
+  'GET /docs/': everyone,
+  'GET /docs/*': everyone,
+  'GET /docs/swagger-ui-init.js': everyone,
+  'GET /docs/docs/swagger-ui-init.js': everyone,
+  'GET /docs/index.html': everyone,
+  'GET /docs/LICENSE': everyone,
+  'GET /docs-json': everyone,
+  'GET /docs-yaml': everyone,
+  'GET /verify': everyone,
+  'GET /verify/:serial': everyone,
+  'POST /verify': { ...everyone, body: (c) => ({ credential: c.jwt }) },
+  'GET /.well-known/jwks.json': everyone,
+  'GET /issuer': everyone,
+  'GET /credentials/status/:listId': everyone,
+  'GET /credentials/status/:listId/:keyFingerprint': everyone,
+
+  'POST /api/v1/auth/login': {
+    ...everyone,
+    body: (c) => ({ email: c.loginEmail, password: TEST_PASSWORD }),
+  },
+  // Open to all: a made-up token is refused for what it is (401), whoever sends it.
+  'POST /api/v1/auth/refresh': {
+    anon: 401,
+    trainee: 401,
+    instructor: 401,
+    auditor: 401,
+    admin: 401,
+    body: () => ({ refreshToken: 'not-a-token' }),
+  },
+  'POST /api/v1/auth/logout': { ...signedIn, body: () => ({ refreshToken: 'not-a-token' }) },
+  'GET /api/v1/auth/me': signedIn,
+  'POST /api/v1/auth/password': signedIn,
+
+  'POST /api/v1/users': adminOnly,
+  'GET /api/v1/users': readers,
+  'GET /api/v1/users/:id': readers,
+  'PATCH /api/v1/users/:id': adminOnly,
+
+  'POST /api/v1/organisations': adminOnly,
+  'GET /api/v1/organisations': signedIn,
+  'GET /api/v1/organisations/:id': signedIn,
+  'PATCH /api/v1/organisations/:id': adminOnly,
+
+  'POST /api/v1/courses': adminOnly,
+  'GET /api/v1/courses': signedIn,
+  'GET /api/v1/courses/:id': signedIn,
+  'PATCH /api/v1/courses/:id': adminOnly,
+  'POST /api/v1/courses/:courseId/sessions': adminOnly,
+
+  'GET /api/v1/sessions': signedIn,
+  'GET /api/v1/sessions/:id': signedIn,
+  'PATCH /api/v1/sessions/:id': adminOnly,
+  'POST /api/v1/sessions/:id/status': adminOnly,
+  'POST /api/v1/sessions/:id/instructors': adminOnly,
+  'DELETE /api/v1/sessions/:id/instructors/:instructorId': adminOnly,
+  'POST /api/v1/sessions/:id/enrolments': {
+    anon: 401,
+    trainee: ['ok', 403],
+    instructor: 403,
+    auditor: 403,
+    admin: 'ok',
+    body: (c) => ({ traineeId: c.traineeId }),
+  },
+  'GET /api/v1/sessions/:id/enrolments': { ...personal, trainee: 403 },
+  'POST /api/v1/sessions/:id/certificates': issuing,
+
+  'GET /api/v1/enrolments/:id': personal,
+  'POST /api/v1/enrolments/:id/withdraw': {
+    anon: 401,
+    trainee: ['ok', 403],
+    instructor: 403,
+    auditor: 403,
+    admin: 'ok',
+  },
+  'PUT /api/v1/enrolments/:id/attendance': recording,
+  'PUT /api/v1/enrolments/:id/assessment': recording,
+  'POST /api/v1/enrolments/:id/certificate': issuing,
+
+  'GET /api/v1/trainees': readers,
+  'POST /api/v1/trainees': adminOnly,
+  'GET /api/v1/trainees/:id': personal,
+  'PATCH /api/v1/trainees/:id': adminOnly,
+  'GET /api/v1/trainees/:id/transcript': personal,
+
+  'GET /api/v1/instructors': { ...readers, instructor: 'ok' },
+  'POST /api/v1/instructors': adminOnly,
+  'GET /api/v1/instructors/:id': { ...readers, instructor: 'ok' },
+  'PATCH /api/v1/instructors/:id': adminOnly,
+  'POST /api/v1/instructors/:id/qualifications': adminOnly,
+  'GET /api/v1/instructors/:id/qualifications': { ...readers, instructor: ['ok', 403] },
+
+  'GET /api/v1/certificates': signedIn,
+  'GET /api/v1/certificates/:id': personal,
+  'GET /api/v1/certificates/:id/pdf': personal,
+  'GET /api/v1/certificates/:id/credential': personal,
+  'GET /api/v1/certificates/:id/credential.json': personal,
+  'GET /api/v1/certificates/:id/history': personal,
+  'POST /api/v1/certificates/:id/suspend': adminOnly,
+  'POST /api/v1/certificates/:id/reinstate': adminOnly,
+  'POST /api/v1/certificates/:id/revoke': adminOnly,
+
+  'GET /api/v1/signing-keys': readers,
+  'POST /api/v1/signing-keys/rotate': adminOnly,
+
+  'GET /api/v1/audit-events': readers,
+  'GET /api/v1/audit-events/verification': readers,
+  'GET /api/v1/reports/training': readers,
+  'GET /api/v1/reports/expiring': readers,
+  'POST /api/v1/imports/:kind': adminOnly,
+  'GET /api/v1/exports/:kind': readers,
+};
+
+interface Context {
+  traineeId: string;
+  sessionId: string;
+  instructorId: string;
+  enrolmentId: string;
+  certificateId: string;
+  serial: string;
+  jwt: string;
+  courseId: string;
+  organisationId: string;
+  userId: string;
+  loginEmail: string;
+}
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  const callers: Record<string, SignedInUser | null> = {};
+  const ctx: Record<'mine' | 'theirs', Context> = {} as never;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const org = await makeOrganisation(t.db);
+    const course = await makeCourse(t.db);
+    const world = async () => {
+      const trainee = await makeTrainee(t.db, { organisationId: org.id });
+      const instructor = await makeInstructor(t.db);
+      await qualify(t.db, instructor.id, course.id);
+      const session = await makeSession(t.db, course.id, {
+        startsOn: '2026-11-02',
+        endsOn: '2026-11-06',
+        status: 'completed',
+      });
+      await assign(t.db, session.id, instructor.id);
+      const enrolment = await t.db.getRepository(Enrolment).save({
+        sessionId: session.id,
+        traineeId: trainee.id,
+        status: 'completed',
+        passed: true,
+        attendancePercent: 100,
+        theoryScore: 90,
+        practicalScore: 90,
+      });
+      // A second participant keeps the session's certificate routes meaningful after issuing.
+      const other = await makeTrainee(t.db);
+      await t.db
+        .getRepository(Enrolment)
+        .save({ sessionId: session.id, traineeId: other.id, status: 'enrolled' });
+      return { trainee, instructor, session, enrolment };
+    };
+    const mine = await world();
+    const theirs = await world();
+    callers.anon = null;
+    callers.trainee = await createUser(t, ['trainee'], { traineeId: mine.trainee.id });
+    callers.instructor = await createUser(t, ['instructor'], { instructorId: mine.instructor.id });
+    callers.auditor = await createUser(t, ['auditor']);
+    callers.admin = await createUser(t, ['admin']);
+    const theirInstructor = await createUser(t, ['instructor'], {
+      instructorId: theirs.instructor.id,
+    });
+    const loginAccount = await createUser(t, ['trainee']);
+    for (const [key, w, issuer] of [
+      ['mine', mine, callers.instructor],
+      ['theirs', theirs, theirInstructor],
+    ] as const) {
+      const cert = await t.http
+        .post(`/api/v1/enrolments/${w.enrolment.id}/certificate`)
+        .set(issuer!.auth);
+      expect(cert.status).toBe(201);
+      const credential = await t.http
+        .get(`/api/v1/certificates/${cert.body.id}/credential`)
+        .set(callers.admin.auth);
+      ctx[key] = {
+        traineeId: w.trainee.id,
+        sessionId: w.session.id,
+        instructorId: w.instructor.id,
+        enrolmentId: w.enrolment.id,
+        certificateId: cert.body.id,
+        serial: cert.body.serial,
+        jwt: credential.body.jwt,
+        courseId: course.id,
+        organisationId: org.id,
+        userId: callers.auditor.id,
+        loginEmail: loginAccount.email,
+      };
+    }
+    // Open sessions make the enrolment routes reach their own rules.
+    await t.db.query("UPDATE course_sessions SET status = 'in_progress'");
+  });
+  afterAll(() => t.close());
+
+  function pathFor(url: string, c: Context): string {
+    const segment = (before: string) => {
+      switch (before) {
+        case 'sessions':
+          return c.sessionId;
+        case 'trainees':
+          return c.traineeId;
+        case 'instructors':
+          return c.instructorId;
+        case 'enrolments':
+          return c.enrolmentId;
+        case 'certificates':
+          return c.certificateId;
+        case 'courses':
+          return c.courseId;
+        case 'organisations':
+          return c.organisationId;
+        case 'users':
+          return c.userId;
+        case 'imports':
+        case 'exports':
+          return 'trainees';
+        case 'verify':
+          return c.serial;
+        case 'status':
+          return 'revocation-1';
+        default:
+          return 'x';
+      }
+    };
+    const parts = url.split('/');
+    return parts
+      .map((part, i) =>
+        part === '*'
+          ? 'index.html'
+          : part.startsWith(':')
+            ? segment(parts[i - 1] === 'instructors' && i > 4 ? 'instructors' : parts[i - 1])
+            : part,
+      )
+      .join('/');
+  }
+
+  it('every route has a decision', () => {
+    const routes = registeredRoutes(t.app).map((r) => `${r.method} ${r.url}`);
+    const undecided = routes.filter((r) => !(r in MATRIX) && !isWebPage(r));
+    expect(undecided).toEqual([]);
+    const stale = Object.keys(MATRIX).filter((r) => !routes.includes(r));
+    expect(stale).toEqual([]);
+  });
+
+  it('each caller gets the expected outcome on every route', async () => {
+    const mismatches: string[] = [];
+    const order = ['anon', 'trainee', 'instructor', 'auditor', 'admin'] as const;
+    // Caller by caller, admin last: the admin's calls may change things (unassign, rotate).
+    for (const who of order) {
+      for (const route of registeredRoutes(t.app)) {
+        const key = `${route.method} ${route.url}`;
+        const rule = MATRIX[key];
+        if (!rule) continue;
+        const expected = rule[who];
+        for (const [i, context] of (['mine', 'theirs'] as const).entries()) {
+          const want = Array.isArray(expected) ? expected[i] : expected;
+          const c = ctx[context];
+          const path = pathFor(route.url, c);
+          const caller = callers[who];
+          let req = t.http[route.method.toLowerCase() as 'get'](path);
+          if (caller) req = req.set(caller.auth);
+          if (route.method !== 'GET' && route.method !== 'DELETE')
+            req = req.send(rule.body ? rule.body(c) : {});
+          const res = await req;
+          const got: Outcome = res.status === 401 ? 401 : res.status === 403 ? 403 : 'ok';
+          if (got !== want)
+            mismatches.push(
+              `${key} as ${who} (${context}): expected ${want}, got ${res.status} ${res.body?.code ?? ''}`,
+            );
+          if (res.status >= 500) mismatches.push(`${key} as ${who} (${context}): ${res.status}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+/** Pages of the web interface are public shells; the data they show comes through the API. */
+function isWebPage(route: string): boolean {
+  return /^GET \/(?!api\/|docs|health|verify|credentials|issuer|\.well-known)/.test(route);
+}
