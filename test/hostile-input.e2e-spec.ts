@@ -209,7 +209,7 @@ describe('hostile input', () => {
   });
 
   it('injection strings that are valid data are stored and returned literally', async () => {
-    for (const name of INJECTIONS.filter((s) => !/\u0000/.test(s) && s.length < 200)) {
+    for (const name of INJECTIONS.filter((s) => !s.includes('\u0000') && s.length < 200)) {
       const res = await t.http
         .post('/api/v1/organisations')
         .set(admin.auth)

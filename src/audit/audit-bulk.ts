@@ -32,6 +32,8 @@ export async function recordMany(
   let seq = BigInt(last?.seq ?? '0');
   let prevHash = last?.hash ?? GENESIS_HASH;
   const occurredAt = new Date().toISOString();
+  // The next chunk is hashed while the database writes the previous one.
+  let inFlight: Promise<unknown> = Promise.resolve();
 
   for (let start = 0; start < inputs.length; start += INSERT_CHUNK) {
     const rows = inputs.slice(start, start + INSERT_CHUNK).map((input) => {
@@ -49,10 +51,7 @@ export async function recordMany(
         note: input.note ?? null,
         requestId: actor.requestId,
         // The same JSON round trip as record(): what is hashed is what jsonb gives back.
-        data: JSON.parse(JSON.stringify(scrubSecrets(input.data ?? {}))) as Record<
-          string,
-          unknown
-        >,
+        data: JSON.parse(JSON.stringify(scrubSecrets(input.data ?? {}))) as Record<string, unknown>,
       };
       const hash = chainHash(prevHash, content);
       const row = {
@@ -70,8 +69,9 @@ export async function recordMany(
       prevHash = hash;
       return row;
     });
+    await inFlight;
     // One JSON document per chunk: cheaper to build than one array parameter per column.
-    await manager.query(
+    inFlight = manager.query(
       `INSERT INTO audit_events
          (seq, id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id,
           reason, note, request_id, data, prev_hash, hash)
@@ -82,6 +82,9 @@ export async function recordMany(
                    reason text, note text, data jsonb, prev_hash text, hash text)`,
       [JSON.stringify(rows), occurredAt, actor.userId, [...actor.roles], actor.requestId],
     );
+    // Awaited on the next round; until then a failure must not count as unhandled.
+    inFlight.catch(() => undefined);
     onProgress?.(Math.min(start + INSERT_CHUNK, inputs.length));
   }
+  await inFlight;
 }

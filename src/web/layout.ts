@@ -90,7 +90,9 @@ function languageSwitch(current: Lang, path: string): SafeHtml {
 
 function appHead(app: AppShell | undefined): SafeHtml | string {
   if (!app) return '';
-  return html`<link rel="stylesheet" href="${app.stylesheet}" />
+  // An empty icon: browsers stop asking for /favicon.ico on every page.
+  return html`<link rel="icon" href="data:," />
+    <link rel="stylesheet" href="${app.stylesheet}" />
     ${app.preload.map((href) => html`<link rel="modulepreload" href="${href}" />`)}
     <script type="module" src="${app.script}"></script>`;
 }
@@ -123,9 +125,7 @@ export function renderPage(page: PageOptions): string {
           </div>
         </header>
         ${app && trustedHtml('<nav id="sections" class="sections" hidden></nav>')}
-        <main
-          ${app ? html`id="main" tabindex="-1" class="${app.wide ? 'wide' : ''}"` : ''}
-        >
+        <main ${app ? html`id="main" tabindex="-1" class="${app.wide ? 'wide' : ''}"` : ''}>
           ${page.main}
         </main>
       </body>

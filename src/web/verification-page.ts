@@ -23,7 +23,6 @@ export interface VerificationView {
   statusReason: string | null;
 }
 
-
 /** `invalid` covers an "active" answer whose `valid` flag disagrees: never show green then. */
 type Verdict = Exclude<VerificationStatus, 'active'> | 'active' | 'invalid';
 
