@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { loadEnvironment, openCliApp } from './app-context.js';
+import { line } from './cli-io.js';
+import { locateDatabase } from './database.js';
+import { runCli } from './run.js';
+
+/** `npm run cli -- <command>`: the operator's command line (see `--help`). */
+const log = (message: string) => line(process.stderr, message);
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  io: {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    progress: process.stderr.isTTY === true,
+  },
+  openApp: () => openCliApp(log),
+  locateDatabase: () => locateDatabase(loadEnvironment()),
+});
