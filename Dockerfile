@@ -29,6 +29,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The web interface's static assets are read from the source tree at start.
+COPY --from=build /app/src/web/assets ./src/web/assets
 # The official image's unprivileged user (uid 1000). Nothing in /app needs to be writable.
 USER node
 EXPOSE 3000

@@ -21,6 +21,7 @@ import { CertificationsModule } from './certifications/certifications.module.js'
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { CertificateHistoryModule } from './audit/certificate-history.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { WebModule } from './web/web.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 
@@ -50,6 +51,7 @@ export class AppModule {
         CertificationsModule,
         CertificateHistoryModule,
         ReportsModule,
+        WebModule,
         ImportsModule,
         ExportsModule,
       ],

@@ -1,0 +1,192 @@
+import { get, post } from '../api.js';
+import { h, replace } from '../dom.js';
+import { form } from '../forms.js';
+import { dateTime, day, label, t } from '../i18n.js';
+import { pdfButton, shareButton, validUntil } from '../certs.js';
+import {
+  badge,
+  button,
+  errorContent,
+  facts,
+  heading,
+  link,
+  notice,
+  pagedList,
+  pathId,
+  personName,
+  section,
+} from '../ui.js';
+import { eventsTable } from './audit.js';
+
+const REASONS = [
+  'issued_in_error',
+  'fraud_or_misconduct',
+  'assessment_invalidated',
+  'safety_breach',
+  'qa_finding',
+  'medical_unfit',
+  'voluntary_surrender',
+  'deceased',
+  'other',
+];
+
+function statusForm(cert, redraw) {
+  const actions = [];
+  if (cert.status === 'active') actions.push('suspend', 'revoke');
+  if (cert.status === 'suspended') actions.push('reinstate', 'revoke');
+  if (cert.status === 'expired' || cert.status === 'superseded') actions.push('revoke');
+  if (actions.length === 0)
+    return section(t('certificate.manage'), h('p', { class: 'muted' }, t('certificate.final')));
+  return section(
+    t('certificate.manage'),
+    form({
+      fields: [
+        {
+          name: 'action',
+          label: t('certificate.action'),
+          type: 'select',
+          required: true,
+          options: [['', t('filter.choose')], ...actions.map((a) => [a, t(`certificate.do.${a}`)])],
+        },
+        {
+          name: 'reason',
+          label: t('field.reason'),
+          type: 'select',
+          required: true,
+          options: [['', t('filter.choose')], ...REASONS.map((r) => [r, label('reason', r)])],
+        },
+        {
+          name: 'note',
+          label: t('certificate.note'),
+          type: 'textarea',
+          maxlength: 1000,
+          hint: t('certificate.noteHint'),
+        },
+      ],
+      submitLabel: t('certificate.apply'),
+      onSubmit: (v) =>
+        post(`/api/v1/certificates/${cert.id}/${v.action}`, { reason: v.reason, note: v.note }),
+      onDone: (c) =>
+        redraw(
+          notice('success', t('certificate.changed', { status: label('certStatus', c.status) })),
+        ),
+    }),
+  );
+}
+
+function credentialSection(cert) {
+  const slot = h('div', { class: 'slot' });
+  return section(
+    t('certificate.credential'),
+    h('p', { class: 'hint' }, t('certificate.credentialHint')),
+    slot,
+    button(
+      t('certificate.showCredential'),
+      async () => {
+        try {
+          const c = await get(`/api/v1/certificates/${cert.id}/credential`);
+          replace(
+            slot,
+            h('label', { for: 'vc-jwt' }, 'vc+jwt'),
+            h('textarea', { id: 'vc-jwt', readonly: true, rows: 6, class: 'mono' }, c.jwt),
+          );
+        } catch (err) {
+          replace(slot, notice('error', ...errorContent(err)));
+        }
+      },
+      { kind: 'secondary' },
+    ),
+  );
+}
+
+export default async function render(root, { user }) {
+  const id = pathId(1);
+  const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
+  const draw = async (message) => {
+    const cert = await get(`/api/v1/certificates/${id}`);
+    const [holder, course] = await Promise.all([
+      get(`/api/v1/trainees/${cert.traineeId}`).catch(() => null),
+      get(`/api/v1/courses/${cert.courseId}`).catch(() => null),
+    ]);
+    const actionSlot = h('div', { class: 'slot' });
+    replace(flash, message || []);
+    root.append(
+      heading(`${t('page.certificate')} ${cert.serial}`),
+      flash,
+      h(
+        'div',
+        { class: 'card' },
+        facts([
+          [
+            t('field.status'),
+            [
+              badge('certStatus', cert.status),
+              cert.statusReason ? ` ${label('reason', cert.statusReason)}` : '',
+            ],
+          ],
+          [t('certificate.note'), cert.statusNote],
+          [
+            t('field.holder'),
+            holder ? link(personName(holder), `/app/trainees/${holder.id}`) : null,
+          ],
+          [t('field.course'), course ? `${course.code} · ${course.title}` : null],
+          [t('cert.issuedAt'), day(cert.issuedAt)],
+          [t('cert.validUntil'), validUntil(cert.validUntil)],
+          [
+            t('certificate.statusChangedAt'),
+            cert.statusChangedAt ? dateTime(cert.statusChangedAt) : null,
+          ],
+          [
+            t('certificate.session'),
+            cert.sessionId
+              ? link(t('certificate.openSession'), `/app/sessions/${cert.sessionId}`)
+              : null,
+          ],
+          [
+            t('certificate.supersededBy'),
+            cert.supersededById
+              ? link(t('certificate.openNew'), `/app/certificates/${cert.supersededById}`)
+              : null,
+          ],
+          [
+            t('certificate.verificationUrl'),
+            h('a', { href: cert.verificationUrl }, cert.verificationUrl),
+          ],
+        ]),
+        h('div', { class: 'actions' }, pdfButton(cert, actionSlot), shareButton(cert, actionSlot)),
+        actionSlot,
+      ),
+    );
+    if (user.roles.includes('admin')) root.append(statusForm(cert, redraw));
+    root.append(credentialSection(cert));
+    if (user.roles.includes('admin') || user.roles.includes('auditor')) {
+      const history = h('div');
+      root.append(
+        section(
+          t('certificate.history'),
+          h('p', { class: 'hint' }, t('certificate.historyHint')),
+          history,
+        ),
+      );
+      await pagedList(
+        history,
+        (cursor) =>
+          get('/api/v1/audit-events', {
+            entityType: 'certificate',
+            entityId: cert.id,
+            order: 'asc',
+            cursor,
+            limit: 50,
+          }),
+        (items) => eventsTable(items, { showEntity: false }),
+        t('audit.empty'),
+      );
+    }
+  };
+  const redraw = async (message) => {
+    replace(root);
+    await draw(message);
+    flash.focus();
+  };
+  await draw();
+}

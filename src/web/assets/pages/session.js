@@ -1,0 +1,335 @@
+import { del, get, post, patch } from '../api.js';
+import { h, replace } from '../dom.js';
+import { form } from '../forms.js';
+import { label, t } from '../i18n.js';
+import { courses as loadCourses, instructors as loadInstructors } from '../lookups.js';
+import {
+  badge,
+  button,
+  errorContent,
+  facts,
+  heading,
+  link,
+  notice,
+  pathId,
+  personName,
+  section,
+  table,
+} from '../ui.js';
+
+/** planned → open → in_progress → completed; planned|open → cancelled. */
+const NEXT = {
+  planned: ['open', 'cancelled'],
+  open: ['in_progress', 'cancelled'],
+  in_progress: ['completed'],
+  completed: [],
+  cancelled: [],
+};
+
+function seatsText(s) {
+  return s.seatsLeft > 0
+    ? t('session.seatsLeft', { n: s.seatsLeft, capacity: s.capacity })
+    : t('session.full');
+}
+
+async function enrolmentBox(session, user, redraw) {
+  const slot = h('div', { class: 'slot', 'aria-live': 'polite' });
+  const transcript = await get(`/api/v1/trainees/${user.traineeId}/transcript`);
+  const mine = transcript.enrolments.find(
+    (e) => e.sessionId === session.id && e.status !== 'withdrawn',
+  );
+  const box = h('div', {}, slot);
+  if (mine) {
+    box.append(
+      h(
+        'p',
+        { class: 'enrol-state' },
+        t('enrol.yourStatus'),
+        ' ',
+        badge('enrolStatus', mine.status),
+      ),
+      mine.status === 'waitlisted'
+        ? h('p', { class: 'lead' }, t('enrol.position', { n: mine.waitlistPosition }))
+        : null,
+    );
+    if (['enrolled', 'waitlisted'].includes(mine.status)) {
+      box.append(
+        button(
+          t('enrol.withdraw'),
+          async () => {
+            try {
+              await post(`/api/v1/enrolments/${mine.enrolmentId}/withdraw`);
+              await redraw(notice('success', t('enrol.withdrawn')));
+            } catch (err) {
+              replace(slot, notice('error', ...errorContent(err)));
+            }
+          },
+          { kind: 'danger' },
+        ),
+      );
+    }
+    return box;
+  }
+  if (session.status !== 'open') {
+    box.append(h('p', {}, t('enrol.notOpen')));
+    return box;
+  }
+  box.append(
+    h('p', {}, session.seatsLeft > 0 ? t('enrol.seatAvailable') : t('enrol.willWait')),
+    button(t('enrol.enrol'), async () => {
+      try {
+        const e = await post(`/api/v1/sessions/${session.id}/enrolments`, {
+          traineeId: user.traineeId,
+        });
+        await redraw(
+          notice(
+            'success',
+            e.status === 'waitlisted'
+              ? t('enrol.waitlisted', { n: e.waitlistPosition })
+              : t('enrol.enrolled'),
+          ),
+        );
+      } catch (err) {
+        replace(
+          slot,
+          notice('error', h('strong', {}, t('enrol.refused')), ' ', ...errorContent(err)),
+        );
+        slot.querySelector('[role=alert]')?.focus?.();
+      }
+    }),
+  );
+  return box;
+}
+
+function adminBoxes(session, course, redraw) {
+  const statusSlot = h('div', { class: 'slot' });
+  const statusButtons = NEXT[session.status].map((to) =>
+    button(
+      t(`session.to.${to}`),
+      async () => {
+        try {
+          await post(`/api/v1/sessions/${session.id}/status`, {
+            status: to,
+            version: session.version,
+          });
+          await redraw(
+            notice('success', t('session.statusChanged', { status: label('sessionStatus', to) })),
+          );
+        } catch (err) {
+          replace(statusSlot, notice('error', ...errorContent(err)));
+        }
+      },
+      { kind: to === 'cancelled' ? 'danger' : 'primary' },
+    ),
+  );
+  const statusBox = section(
+    t('session.statusTitle'),
+    h('p', {}, t('session.currentStatus'), ' ', badge('sessionStatus', session.status)),
+    statusSlot,
+    statusButtons.length
+      ? h('div', { class: 'actions' }, statusButtons)
+      : h('p', { class: 'muted' }, t('session.final')),
+  );
+
+  const instrSlot = h('div', { class: 'slot' });
+  const assigned = session.instructors.length
+    ? table(
+        [
+          { label: t('field.name'), cell: (i) => personName(i) },
+          { label: t('session.role'), cell: (i) => label('instructorRole', i.role) },
+          {
+            label: t('field.actions'),
+            cell: (i) =>
+              button(
+                t('session.unassign'),
+                async () => {
+                  try {
+                    await del(`/api/v1/sessions/${session.id}/instructors/${i.instructorId}`);
+                    await redraw(notice('success', t('session.unassigned')));
+                  } catch (err) {
+                    replace(instrSlot, notice('error', ...errorContent(err)));
+                  }
+                },
+                { kind: 'danger', 'aria-label': `${t('session.unassign')}: ${personName(i)}` },
+              ),
+          },
+        ],
+        session.instructors,
+      )
+    : h('p', { class: 'muted' }, t('session.noInstructors'));
+  const instrBox = section(t('session.instructors'), instrSlot, assigned);
+  loadInstructors()
+    .then((list) => {
+      const qualified = (i) => i.qualifications.some((q) => q.courseId === course.id);
+      const options = list
+        .filter((i) => !session.instructors.some((a) => a.instructorId === i.id))
+        .sort((a, b) => qualified(b) - qualified(a) || personName(a).localeCompare(personName(b)))
+        .map((i) => [
+          i.id,
+          `${personName(i)}${qualified(i) ? '' : ` (${t('session.notQualified')})`}`,
+        ]);
+      instrBox.append(
+        h('h3', {}, t('session.assign')),
+        form({
+          fields: [
+            {
+              name: 'instructorId',
+              label: t('session.instructor'),
+              type: 'select',
+              required: true,
+              options: [['', t('filter.choose')], ...options],
+            },
+            {
+              name: 'role',
+              label: t('session.role'),
+              type: 'select',
+              required: true,
+              value: session.instructors.some((i) => i.role === 'lead') ? 'assistant' : 'lead',
+              options: [
+                ['lead', label('instructorRole', 'lead')],
+                ['assistant', label('instructorRole', 'assistant')],
+              ],
+            },
+          ],
+          submitLabel: t('session.assignSubmit'),
+          onSubmit: (v) => post(`/api/v1/sessions/${session.id}/instructors`, v),
+          onDone: () => redraw(notice('success', t('session.assigned'))),
+        }),
+      );
+    })
+    .catch((err) => instrBox.append(notice('error', ...errorContent(err))));
+
+  const editBox = section(
+    t('session.edit'),
+    form({
+      fields: [
+        {
+          name: 'startsOn',
+          label: t('field.startsOn'),
+          type: 'date',
+          required: true,
+          value: session.startsOn,
+        },
+        {
+          name: 'endsOn',
+          label: t('field.endsOn'),
+          type: 'date',
+          required: true,
+          value: session.endsOn,
+        },
+        {
+          name: 'location',
+          label: t('field.location'),
+          required: true,
+          maxlength: 200,
+          value: session.location,
+        },
+        {
+          name: 'language',
+          label: t('field.language'),
+          required: true,
+          maxlength: 35,
+          value: session.language,
+          hint: t('session.languageHint'),
+        },
+        {
+          name: 'capacity',
+          label: t('field.capacity'),
+          type: 'number',
+          required: true,
+          min: 1,
+          max: 1000,
+          step: 1,
+          value: session.capacity,
+        },
+      ],
+      submitLabel: t('form.save'),
+      onSubmit: (v) => patch(`/api/v1/sessions/${session.id}`, { ...v, version: session.version }),
+      onDone: () => redraw(notice('success', t('form.saved'))),
+    }),
+  );
+  return [statusBox, instrBox, editBox];
+}
+
+export default async function render(root, { user }) {
+  const id = pathId(1);
+  const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
+  const redraw = async (message) => {
+    replace(root);
+    await draw(message);
+  };
+  const draw = async (message) => {
+    const session = await get(`/api/v1/sessions/${id}`);
+    const [course, allCourses] = await Promise.all([
+      get(`/api/v1/courses/${session.courseId}`),
+      loadCourses(),
+    ]);
+    const byId = new Map(allCourses.map((c) => [c.id, c]));
+    const prereqs = course.prerequisiteCourseIds.map((p) => byId.get(p)).filter(Boolean);
+    replace(flash, message || []);
+    root.append(
+      heading(`${session.course.code} · ${session.course.title}`),
+      flash,
+      h(
+        'div',
+        { class: 'card' },
+        facts([
+          [t('field.status'), badge('sessionStatus', session.status)],
+          [t('field.dates'), `${session.startsOn} – ${session.endsOn}`],
+          [t('field.location'), session.location],
+          [t('field.language'), label('language', session.language)],
+          [
+            t('session.seats'),
+            h(
+              'span',
+              { class: session.seatsLeft > 0 ? 'seats' : 'seats seats--full' },
+              seatsText(session),
+            ),
+          ],
+          [
+            t('session.instructors'),
+            session.instructors
+              .map((i) => `${personName(i)} (${label('instructorRole', i.role)})`)
+              .join(', ') || '—',
+          ],
+          [t('course.level'), course.level],
+          [t('course.imas'), course.imasReferences.join(', ')],
+          [
+            t('course.passMark'),
+            `${course.passMark} · ${t('course.minAttendance', { n: course.minAttendancePercent })}`,
+          ],
+          [
+            t('course.prerequisites'),
+            prereqs.map((p) => `${p.code} · ${p.title}`).join('; ') || t('course.none'),
+          ],
+          [
+            t('course.medicalTitle'),
+            course.requiresMedicalClearance ? t('course.medical') : t('course.notNeeded'),
+          ],
+        ]),
+        course.description && h('p', {}, course.description),
+      ),
+    );
+    if (user.roles.includes('trainee') && user.traineeId) {
+      root.append(section(t('enrol.title'), await enrolmentBox(session, user, redraw)));
+    }
+    const assigned = session.instructors.some((i) => i.instructorId === user.instructorId);
+    if (user.roles.includes('admin') || user.roles.includes('auditor') || assigned) {
+      root.append(
+        h(
+          'p',
+          {},
+          link(
+            t('session.openRoster'),
+            `/app/sessions/${session.id}/roster`,
+            {},
+            { class: 'btn btn--secondary' },
+          ),
+        ),
+      );
+    }
+    if (user.roles.includes('admin')) root.append(...adminBoxes(session, course, redraw));
+    if (message) flash.focus?.();
+  };
+  await draw();
+}

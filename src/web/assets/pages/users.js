@@ -1,0 +1,214 @@
+import { get, patch, post } from '../api.js';
+import { h, replace } from '../dom.js';
+import { field, form } from '../forms.js';
+import { href, label, t } from '../i18n.js';
+import { instructors as loadInstructors, trainees as loadTrainees } from '../lookups.js';
+import {
+  badge,
+  button,
+  heading,
+  notice,
+  pagedList,
+  personName,
+  queryParams,
+  section,
+  setQueryParams,
+  table,
+} from '../ui.js';
+
+const ROLES = ['admin', 'instructor', 'trainee', 'auditor'];
+
+export default async function render(root, { user }) {
+  const q = queryParams();
+  const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
+  const [people, teachers] = await Promise.all([
+    loadTrainees().catch(() => []),
+    loadInstructors().catch(() => []),
+  ]);
+  const traineeName = new Map(people.map((p) => [p.id, personName(p)]));
+  const instructorName = new Map(teachers.map((p) => [p.id, personName(p)]));
+  root.append(heading(t('users.title')), flash);
+  const filters = h(
+    'form',
+    { class: 'card filters', role: 'search', 'aria-label': t('users.filters') },
+    h(
+      'div',
+      { class: 'filters__grid' },
+      field({
+        name: 'email',
+        label: t('field.email'),
+        type: 'search',
+        value: q.email,
+        maxlength: 254,
+      }),
+      field({
+        name: 'role',
+        label: t('users.role'),
+        type: 'select',
+        value: q.role,
+        options: [['', t('filter.any')], ...ROLES.map((r) => [r, label('role', r)])],
+      }),
+    ),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn--primary' }, t('filter.apply')),
+      h('a', { class: 'btn btn--secondary', href: href('/app/users') }, t('filter.clear')),
+    ),
+  );
+  const results = h('div', { 'aria-live': 'polite' });
+  const editBox = h('div');
+  const edit = (u) => {
+    replace(
+      editBox,
+      section(
+        t('users.edit', { email: u.email }),
+        form({
+          fields: [
+            {
+              name: 'roles',
+              label: t('users.roles'),
+              type: 'checkboxes',
+              value: u.roles,
+              required: true,
+              options: ROLES.map((r) => [r, label('role', r)]),
+            },
+            {
+              name: 'disabled',
+              label: t('users.disabled'),
+              type: 'checkbox',
+              value: u.disabled,
+              hint: t('users.disabledHint'),
+            },
+          ],
+          submitLabel: t('form.save'),
+          onSubmit: (v) => patch(`/api/v1/users/${u.id}`, v),
+          onDone: async () => {
+            replace(editBox);
+            replace(flash, notice('success', t('form.saved')));
+            await load();
+            flash.focus();
+          },
+        }),
+        button(t('form.cancel'), () => replace(editBox), { kind: 'secondary' }),
+      ),
+    );
+    editBox.querySelector('input')?.focus();
+  };
+  const load = async () => {
+    const v = {
+      email: filters.elements.namedItem('email').value.trim(),
+      role: filters.elements.namedItem('role').value,
+    };
+    setQueryParams(v);
+    await pagedList(
+      results,
+      (cursor) => get('/api/v1/users', { ...v, cursor, limit: 50 }),
+      (items) =>
+        table(
+          [
+            { label: t('field.email'), cell: (u) => u.email },
+            {
+              label: t('users.roles'),
+              cell: (u) => u.roles.map((r) => label('role', r)).join(', '),
+            },
+            {
+              label: t('users.linked'),
+              cell: (u) =>
+                u.traineeId
+                  ? (traineeName.get(u.traineeId) ?? t('role.trainee'))
+                  : u.instructorId
+                    ? (instructorName.get(u.instructorId) ?? t('role.instructor'))
+                    : '—',
+            },
+            {
+              label: t('field.status'),
+              cell: (u) => badge('account', u.disabled ? 'disabled' : 'enabled'),
+            },
+            user.roles.includes('admin') && {
+              label: t('field.actions'),
+              cell: (u) =>
+                button(t('form.edit'), () => edit(u), {
+                  kind: 'secondary',
+                  'aria-label': `${t('form.edit')}: ${u.email}`,
+                }),
+            },
+          ].filter(Boolean),
+          items,
+          { caption: t('users.title') },
+        ),
+      t('users.empty'),
+    );
+  };
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void load();
+  });
+  root.append(editBox, filters, results);
+  if (user.roles.includes('admin')) {
+    const unlinked = (list) => list.filter((p) => !p.userId);
+    root.append(
+      section(
+        t('users.create'),
+        form({
+          fields: [
+            {
+              name: 'email',
+              label: t('field.email'),
+              type: 'email',
+              required: true,
+              maxlength: 254,
+              autocomplete: 'off',
+            },
+            {
+              name: 'password',
+              label: t('users.initialPassword'),
+              type: 'password',
+              required: true,
+              minlength: 12,
+              maxlength: 128,
+              autocomplete: 'new-password',
+              hint: t('password.rules'),
+            },
+            {
+              name: 'roles',
+              label: t('users.roles'),
+              type: 'checkboxes',
+              required: true,
+              options: ROLES.map((r) => [r, label('role', r)]),
+            },
+            {
+              name: 'traineeId',
+              label: t('users.traineeRecord'),
+              type: 'select',
+              hint: t('users.traineeHint'),
+              options: [
+                ['', t('users.none')],
+                ...unlinked(people).map((p) => [p.id, `${personName(p)} (${p.dateOfBirth})`]),
+              ],
+            },
+            {
+              name: 'instructorId',
+              label: t('users.instructorRecord'),
+              type: 'select',
+              hint: t('users.instructorHint'),
+              options: [
+                ['', t('users.none')],
+                ...unlinked(teachers).map((p) => [p.id, `${personName(p)} (${p.email})`]),
+              ],
+            },
+          ],
+          submitLabel: t('users.createSubmit'),
+          onSubmit: (v) => post('/api/v1/users', v),
+          onDone: async (u, el) => {
+            el.reset();
+            replace(flash, notice('success', t('users.created', { email: u.email })));
+            await load();
+            flash.focus();
+          },
+        }),
+      ),
+    );
+  }
+  await load();
+}

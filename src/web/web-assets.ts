@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LANGUAGES, MESSAGES } from './i18n.js';
+
+export interface WebAsset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * The browser scripts and styles, read once at start. They are plain files in
+ * src/web/assets, found from this module's folder (running from source) or from the project
+ * root (running the compiled dist/ build), so no build step copies them. Each language's
+ * messages are served as a generated module beside them. All names carry a version (a hash
+ * of the contents), so browsers on slow links may cache them for good.
+ */
+@Injectable()
+export class WebAssets {
+  readonly version: string;
+  private readonly files = new Map<string, WebAsset>();
+
+  constructor() {
+    const dir = assetsDir();
+    for (const path of walk(dir)) {
+      const type = TYPES[extname(path)];
+      if (type) this.add(relative(dir, path).split(sep).join('/'), readFileSync(path), type);
+    }
+    for (const lang of LANGUAGES) {
+      const source = `export default ${JSON.stringify(MESSAGES[lang])};\n`;
+      this.add(`i18n/${lang}.js`, Buffer.from(source), TYPES['.js']);
+    }
+    const all = createHash('sha256');
+    for (const [name, file] of [...this.files].sort(([a], [b]) => a.localeCompare(b)))
+      all.update(name).update(file.etag);
+    this.version = all.digest('hex').slice(0, 12);
+  }
+
+  get(name: string): WebAsset | undefined {
+    return this.files.get(name);
+  }
+
+  /** The URL of an asset in this version. */
+  url(name: string): string {
+    return `/assets/${this.version}/${name}`;
+  }
+
+  private add(name: string, body: Buffer, type: string) {
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    this.files.set(name, { body, type, etag });
+  }
+}
+
+function assetsDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const besideModule = join(here, 'assets');
+  if (existsSync(besideModule)) return besideModule;
+  // dist/src/web → the project root, whose src/web/assets holds the files.
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'src', 'web', 'assets');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+  }
+  throw new Error(`Web assets not found (looked beside ${here} and under the project root)`);
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
