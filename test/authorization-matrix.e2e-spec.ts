@@ -131,6 +131,7 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/v1/sessions/:id/certificates': issuing,
 
   'GET /api/v1/enrolments/:id': personal,
+  'GET /api/v1/enrolments/:id/attendance': personal,
   'POST /api/v1/enrolments/:id/withdraw': {
     anon: 401,
     trainee: ['ok', 403],

@@ -393,6 +393,11 @@ describe('enrolment', () => {
       expect(att.status).toBe(200);
       expect(att.body.attendancePercent).toBe(80);
       expect(att.body.days).toHaveLength(5);
+      const read = await t.http
+        .get(`/api/v1/enrolments/${s.enrolmentId}/attendance`)
+        .set(s.traineeUser.auth);
+      expect(read.status).toBe(200);
+      expect(read.body.days).toEqual(week([true, true, true, true, false]));
 
       const pass = await t.http
         .put(`/api/v1/enrolments/${s.enrolmentId}/assessment`)

@@ -67,6 +67,27 @@ export class EnrolmentsController {
     return this.enrolments.get(actor, id);
   }
 
+  @Get('enrolments/:id/attendance')
+  @Roles('admin', 'auditor', 'instructor', 'trainee')
+  @ApiOperation({
+    summary: 'The attendance recorded for an enrolment',
+    description: 'Same access as reading the enrolment. Days not listed were not recorded.',
+  })
+  @ApiOkResponse({ type: AttendanceDto })
+  async readAttendance(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+  ): Promise<AttendanceDto> {
+    const enrolment = await this.enrolments.get(actor, id);
+    const days = await this.results.attendanceOf(id);
+    return {
+      enrolmentId: id,
+      days,
+      attendancePercent: enrolment.attendancePercent ?? 0,
+      enrolment,
+    };
+  }
+
   @Post('enrolments/:id/withdraw')
   @HttpCode(200)
   @Roles('admin', 'trainee')

@@ -121,8 +121,8 @@ export class ResultsService {
     });
   }
 
-  async getAttendance(manager: EntityManager, enrolmentId: string) {
-    return attendanceOf(manager, enrolmentId);
+  attendanceOf(enrolmentId: string): Promise<{ date: string; present: boolean }[]> {
+    return attendanceOf(this.dataSource.manager, enrolmentId);
   }
 
   private async loadForRecording(tx: EntityManager, actor: Actor, enrolmentId: string) {
