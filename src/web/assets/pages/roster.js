@@ -20,10 +20,7 @@ import {
 
 const PARTICIPANTS = ['enrolled', 'completed', 'failed'];
 
-/**
- * The API answers recorded days when they are saved but has no route to read them back, so
- * what this tab saved is kept for the tab's life; other days show as "not recorded".
- */
+/** Recorded days per enrolment, read from the API when the roster loads and kept for the tab. */
 const cacheKey = (enrolmentId) => `coe.attendance.${enrolmentId}`;
 function knownDays(enrolmentId) {
   try {
@@ -403,6 +400,11 @@ export default async function render(root, { user }) {
     const canIssue = user.roles.includes('instructor') && assigned;
     const byName = (a, b) => personName(a.trainee).localeCompare(personName(b.trainee));
     const participants = roster.filter((e) => PARTICIPANTS.includes(e.status)).sort(byName);
+    await Promise.all(
+      participants.map(async (e) =>
+        rememberDays(e.id, (await get(`/api/v1/enrolments/${e.id}/attendance`)).days),
+      ),
+    );
     const others = roster
       .filter((e) => !PARTICIPANTS.includes(e.status))
       .sort((a, b) => (a.waitlistPosition ?? 1e9) - (b.waitlistPosition ?? 1e9));
