@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'test/artifacts/', 'bench/results/', '.bench-scratch/', '.trial/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.data/',
+      'test/artifacts/',
+      'bench/results/',
+      '.bench-scratch/',
+      '.trial/',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,

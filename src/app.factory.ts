@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { sendError } from './common/all-exceptions.filter.js';
+import { STATUS_TEXT } from './common/errors.js';
 import { UnparsableBody } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestIdFor } from './logging.js';
@@ -42,7 +44,8 @@ export async function createApp(
     },
     // On shutdown, idle keep-alive connections close at once; busy ones finish their request.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Fastify's own 503 while closing lacks the api.md error shape; a hook below answers.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 500 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -58,10 +61,34 @@ export async function createApp(
   const routes: RegisteredRoute[] = [];
   routeTables.set(app, routes);
   fastify.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  // Set when close() begins (SIGTERM): requests in flight finish, anything newer is turned away.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    void sendError(
+      reply,
+      {
+        statusCode: 503,
+        error: STATUS_TEXT[503],
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The service is shutting down, try again shortly',
+        details: {},
+      },
+      { 'Retry-After': '5', Connection: 'close' },
+    );
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // A keep-alive connection that outlives its last request would hold the shutdown open
+    // until the keep-alive timeout (and main.ts's watchdog exits 1): close it with this answer.
+    if (closing) void reply.header('Connection', 'close');
   });
   // Parse errors are parked, not thrown: authorization is decided first (see UnparsableBody).
   const defaultJson = fastify.getDefaultJsonParser('error', 'error');

@@ -1,7 +1,16 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/app-config.js';
+
+/** Where log lines go: stdout unless replaced before the app is built (tests read them). */
+let logDestination: DestinationStream | undefined;
+
+export function setLogDestination(destination: DestinationStream | undefined): void {
+  logDestination = destination;
+}
 
 /** Paths whose values never reach a log line, whatever the level. */
 export const REDACTED_PATHS = [
@@ -26,7 +35,11 @@ export function requestIdFor(req: IncomingMessage): string {
 
 export function loggerOptions(config: AppConfig): Params {
   return {
+    // nestjs-pino's default pattern ('{/*splat}') reaches @fastify/middie as '/{/*splat}' under
+    // Nest 12, which matches no request: without this, not one request was logged.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
+      ...(logDestination ? { stream: logDestination } : {}),
       level: config.logLevel,
       // Fastify already chose the id (see main.ts); reuse it so logs and errors agree.
       genReqId: (req) =>
@@ -44,7 +57,15 @@ export function loggerOptions(config: AppConfig): Params {
       },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+      // The middleware sees req.url with its matched prefix stripped; originalUrl is the path.
+      autoLogging: {
+        ignore: (req) =>
+          (
+            (req as IncomingMessage & { originalUrl?: string }).originalUrl ??
+            req.url ??
+            ''
+          ).startsWith('/health/'),
+      },
     },
   };
 }

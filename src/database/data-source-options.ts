@@ -28,6 +28,14 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       // Bound every statement; a stuck query must not hold a connection forever.
       statement_timeout: 30_000,
       application_name: 'coe',
+      // pg-pool stops listening to a new connection's errors when it hands it out, and TypeORM
+      // starts a promise tick later: a connection killed in between (its FATAL message in the
+      // same packet as ReadyForQuery) emits an 'error' nobody hears, which crashes the process
+      // (test/faults/killed-connection). This listener lasts as long as the connection; the
+      // failed queries still report the loss, and the pool drops the unqueryable connection.
+      onConnect: (client: pg.ClientBase) => {
+        client.on('error', () => undefined);
+      },
     },
   };
 }
