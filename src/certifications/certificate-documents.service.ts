@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { verificationUrl } from '../credentials/credential-builder.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { effectiveStatus } from './certificate-status.js';
-import type { Certificate } from './certificate.entity.js';
+import { Certificate } from './certificate.entity.js';
 import { CertificatesService } from './certificates.service.js';
 import type { CredentialResponseDto } from './dto/certificate.dto.js';
 import { renderCertificatePdf } from './pdf/certificate-pdf.js';
@@ -98,6 +98,13 @@ export class CertificateDocumentsService {
 
   private async signedCertificate(actor: Actor, id: string): Promise<Certificate> {
     const cert = await this.certificates.findReadable(actor, id);
+    // The signed forms are not loaded with the row by default (lists never need them).
+    const signed = await this.dataSource.getRepository(Certificate).findOneOrFail({
+      where: { id },
+      select: { id: true, credentialJwt: true, credentialDataIntegrity: true },
+    });
+    cert.credentialJwt = signed.credentialJwt;
+    cert.credentialDataIntegrity = signed.credentialDataIntegrity;
     // Only certificates brought in from an older register can lack a signed credential.
     if (!cert.credentialJwt) throw notFound('Signed credential');
     return cert;

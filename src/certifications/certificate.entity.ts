@@ -116,8 +116,8 @@ export class Certificate extends Tracked {
   @Column({ name: 'status_list_index', type: 'integer' })
   statusListIndex: number;
 
-  /** The signed `vc+jwt`, as issued. */
-  @Column({ name: 'credential_jwt', type: 'text' })
+  /** The signed `vc+jwt`, as issued. Not loaded by default: lists never need its kilobytes. */
+  @Column({ name: 'credential_jwt', type: 'text', select: false })
   credentialJwt: string;
 
   /**
@@ -125,7 +125,7 @@ export class Certificate extends Tracked {
    * always gets the same credential. Null for certificates issued before this form existed
    * until it is first asked for.
    */
-  @Column({ name: 'credential_data_integrity', type: 'jsonb', nullable: true })
+  @Column({ name: 'credential_data_integrity', type: 'jsonb', nullable: true, select: false })
   credentialDataIntegrity: Record<string, unknown> | null;
 
   /** True for legacy certificates brought in by import. */
