@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Logger, QueryRunner } from 'typeorm';
+import { loadDataSet } from '../bench/generator.js';
+import { today } from '../src/common/calendar.js';
+import { encodeCursor } from '../src/common/pagination.js';
+import { ReportsService } from '../src/reports/reports.service.js';
+import { startTestApp, type TestApp } from './app.js';
+import { createUser, type SignedInUser } from './factories.js';
+
+/**
+ * Every query the benchmark drives must be answered through an index, not by reading a large
+ * table whole. The benchmark's own generator loads a realistic data set (20,000 certificates,
+ * ANALYZEd), the app serves each request while its SQL is captured, and each captured statement
+ * is EXPLAINed as the planner really would run it: a Seq Scan of one of the large tables fails.
+ */
+const LARGE_TABLES = ['certificates', 'trainees', 'enrolments', 'audit_events'];
+const CERTIFICATES = 20_000;
+
+interface Captured {
+  query: string;
+  parameters: unknown[];
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+let t: TestApp;
+let admin: SignedInUser;
+let captured: Captured[] | null = null;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await loadDataSet({
+    databaseUrl: t.config.databaseUrl,
+    certificates: CERTIFICATES,
+    seed: 'query-plans',
+    asOf: today('UTC'),
+    publicBaseUrl: t.config.publicBaseUrl,
+    centerName: t.config.centerName,
+    keyEncryptionSecret: t.config.keyEncryptionSecret,
+    password: 'not-used-by-this-test-0',
+    signedCredentials: 20,
+    auditLevel: 'lean',
+  });
+  admin = await createUser(t, ['admin']);
+  // Every statement the app sends passes through the data source's logger first.
+  const logger = t.db.logger as Logger;
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (query: string, parameters?: unknown[], runner?: QueryRunner) => {
+    captured?.push({ query, parameters: parameters ?? [] });
+    return logQuery(query, parameters, runner);
+  };
+}, 300_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** The statements touching a large table that `act` makes the app send. */
+async function statementsOf(act: () => Promise<unknown>): Promise<Captured[]> {
+  captured = [];
+  try {
+    await act();
+    return captured.filter((c) =>
+      LARGE_TABLES.some((table) => new RegExp(`\\b${table}\\b`).test(c.query)),
+    );
+  } finally {
+    captured = null;
+  }
+}
+
+function scans(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
+  if (node['Relation Name']) out.push(node);
+  for (const child of node.Plans ?? []) scans(child, out);
+  return out;
+}
+
+/** Fails on a sequential scan of a large table; answers the scans for the failure message. */
+async function expectIndexedPlans(act: () => Promise<unknown>): Promise<void> {
+  const statements = await statementsOf(act);
+  expect(statements.length).toBeGreaterThan(0);
+  for (const { query, parameters } of statements) {
+    const [row] = (await t.db.query(`EXPLAIN (FORMAT JSON) ${query}`, parameters)) as {
+      'QUERY PLAN': { Plan: PlanNode }[];
+    }[];
+    const relationScans = scans(row['QUERY PLAN'][0].Plan);
+    const sequential = relationScans
+      .filter((s) => s['Node Type'] === 'Seq Scan' && LARGE_TABLES.includes(s['Relation Name']!))
+      .map((s) => s['Relation Name']);
+    // The statement without its column list, so a failure shows what it filters and sorts on.
+    const shown = query.replace(/\s+/g, ' ').replace(/^SELECT .*? FROM /, 'SELECT … FROM ');
+    expect({ query: shown, sequential }).toEqual({ query: shown, sequential: [] });
+  }
+}
+
+describe('query plans at 20,000 certificates', () => {
+  it('the data set is loaded, analysed, and its audit chain verifies', async () => {
+    const [{ n }] = (await t.db.query('SELECT count(*)::int AS n FROM certificates')) as {
+      n: number;
+    }[];
+    expect(n).toBe(CERTIFICATES);
+    const res = await t.http.get('/api/v1/audit-events/verification').set(admin.auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ intact: true, firstBrokenId: null });
+  });
+
+  it('verify by serial', async () => {
+    const [{ serial }] = (await t.db.query(
+      'SELECT serial FROM certificates ORDER BY serial LIMIT 1 OFFSET 12345',
+    )) as { serial: string }[];
+    await expectIndexedPlans(async () => {
+      const res = await t.http.get(`/verify/${serial}`).set('Accept', 'application/json');
+      expect(res.status).toBe(200);
+    });
+  });
+
+  describe('certificate list', () => {
+    const list = (query: string) => async () => {
+      const res = await t.http.get(`/api/v1/certificates?limit=50${query}`).set(admin.auth);
+      expect(res.status).toBe(200);
+    };
+    let course = '';
+    let deepCursor = '';
+
+    beforeAll(async () => {
+      const [busiest] = (await t.db.query(
+        'SELECT course_id FROM certificates GROUP BY course_id ORDER BY count(*) DESC LIMIT 1',
+      )) as { course_id: string }[];
+      course = busiest.course_id;
+      const [deep] = (await t.db.query(
+        'SELECT issued_at, id FROM certificates ORDER BY issued_at DESC, id DESC OFFSET $1 LIMIT 1',
+        [Math.floor(CERTIFICATES * 0.9)],
+      )) as { issued_at: Date; id: string }[];
+      deepCursor = encodeCursor([deep.issued_at.toISOString(), deep.id]);
+    });
+
+    it('first page', () => expectIndexedPlans(list('')));
+    it('a page 90% deep', () => expectIndexedPlans(list(`&cursor=${deepCursor}`)));
+    it('filtered by course', () => expectIndexedPlans(list(`&courseId=${course}`)));
+    it('filtered by course and status', () =>
+      expectIndexedPlans(list(`&courseId=${course}&status=active`)));
+    // TODO(issue 7): no index leads with status, so the planner reads the whole table and sorts
+    // (see the proposed certificates_status_issued_idx); flip to `it` once it exists.
+    it.failing('filtered by a rare status', () => expectIndexedPlans(list('&status=revoked')));
+  });
+
+  describe('reports', () => {
+    // The service directly: the same SQL whether or not its routes are mounted yet.
+    const reports = () => new ReportsService(t.db, t.config);
+
+    it('expiring within 90 days', () =>
+      expectIndexedPlans(() => reports().expiring({ withinDays: 90 })));
+
+    // TODO(issue 7): a report over all data reads every seat-holding enrolment; no index can
+    // avoid visiting them all. Needs a summary maintained on write (see the benchmark notes);
+    // flip to `it` once the report stops scanning enrolments and trainees.
+    it.failing('training report grouped by sex, age band, organisation and course', () =>
+      expectIndexedPlans(() =>
+        reports().training({ groupBy: ['sex', 'ageBand', 'organisation', 'course'] }),
+      ),
+    );
+  });
+});
