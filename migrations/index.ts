@@ -2,6 +2,7 @@ import { Foundation1795847927462 } from './1795847927462-Foundation.js';
 import { CatalogueEnrolmentCertificates1795848312739 } from './1795848312739-CatalogueEnrolmentCertificates.js';
 import { Credentials1795848675458 } from './1795848675458-Credentials.js';
 import { DataIntegrityCredentials1795850280221 } from './1795850280221-DataIntegrityCredentials.js';
+import { CertificateStatusIndex1795856066876 } from './1795856066876-CertificateStatusIndex.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CatalogueEnrolmentCertificates1795848312739,
   Credentials1795848675458,
   DataIntegrityCredentials1795850280221,
+  CertificateStatusIndex1795856066876,
 ];
