@@ -29,6 +29,8 @@ export interface BenchResults {
   machine: { cpus: number; loadAverage: number[]; node: string; postgres: string };
   settings: Record<string, string | number>;
   dataSet: SeedMeta;
+  /** Certificates when this run started: the seed's plus those earlier runs issued. */
+  certificatesAtStart?: number;
   baseline: { runs: Measurement[]; rps: number; p50: number; p99: number };
   scenarios: ScenarioResult[];
   appPeakRssMb: number;
@@ -65,7 +67,10 @@ export function markdown(r: BenchResults): string {
     `Data set: ${n0(d.certificates)} certificates (${Object.entries(d.rows)
       .filter(([t]) => ['trainees', 'enrolments', 'course_sessions', 'audit_events'].includes(t))
       .map(([t, n]) => `${n0(n)} ${t}`)
-      .join(', ')}), seed "${d.seed}", as of ${d.asOf}; seeded in ${d.seconds.toFixed(0)} s.`,
+      .join(', ')}), seed "${d.seed}", as of ${d.asOf}; seeded in ${d.seconds.toFixed(0)} s` +
+      (r.certificatesAtStart && r.certificatesAtStart !== d.certificates
+        ? `; ${n0(r.certificatesAtStart)} certificates at the start of this run (earlier runs' bulk issues included).`
+        : '.'),
     '',
   );
   lines.push(

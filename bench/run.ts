@@ -167,6 +167,7 @@ async function main(): Promise<void> {
         database: db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL',
       },
       dataSet: meta,
+      certificatesAtStart: fixtures.certificateCount,
       baseline: baselineSummary,
       scenarios,
       appPeakRssMb,
