@@ -211,6 +211,14 @@ describe('reports', () => {
       expect(await report({ from: '2030-01-01', groupBy: 'sex' })).toEqual([]);
     });
 
+    it("groups by the month of the session's start, in order", async () => {
+      expect(await report({ groupBy: 'month' })).toEqual([
+        { month: '2025-10', ...counts(1, 1, 1) },
+        { month: '2026-03', ...counts(3, 2, 2) },
+        { month: '2026-06', ...counts(3, 2, 1) },
+      ]);
+    });
+
     it('groups by sex', async () => {
       expect(await report({ ...in2026, groupBy: 'sex' })).toEqual([
         { sex: 'female', ...counts(4, 3, 2) },

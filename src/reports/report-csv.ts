@@ -14,6 +14,7 @@ const TRAINING_COLUMNS: Record<TrainingGroup, string[]> = {
   organisation: ['organisationId', 'organisationName'],
   country: ['country'],
   course: ['courseId', 'courseCode', 'courseTitle'],
+  month: ['month'],
 };
 
 export function trainingCsvHeader(groupBy: TrainingGroup[]): string[] {
@@ -35,6 +36,8 @@ export function trainingCsvRecord(groupBy: TrainingGroup[], row: TrainingReportR
         return [row.country];
       case 'course':
         return [row.course?.id, row.course?.code, row.course?.title];
+      case 'month':
+        return [row.month];
     }
   });
   return [...cells, row.enrolled, row.completed, row.certified];

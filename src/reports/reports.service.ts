@@ -153,6 +153,9 @@ function trainingRow(groupBy: TrainingGroup[], row: TrainingReportSqlRow): Train
       case 'course':
         out.course = { id: row.course_id!, code: row.course_code!, title: row.course_title! };
         break;
+      case 'month':
+        out.month = row.month;
+        break;
     }
   }
   return { ...out, enrolled: row.enrolled, completed: row.completed, certified: row.certified };

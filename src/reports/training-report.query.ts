@@ -11,6 +11,7 @@ const GROUPS: Record<TrainingGroup, { columns: string[]; orderBy: string[] }> = 
   },
   country: { columns: ['country'], orderBy: ['country'] },
   course: { columns: ['course_id', 'course_code', 'course_title'], orderBy: ['course_code'] },
+  month: { columns: ['month'], orderBy: ['month'] },
 };
 
 // Whole years at the session's first day, as age() counts them (birthdays on 29 February too).
@@ -50,6 +51,7 @@ export function trainingReportSql(
              c.id AS course_id,
              c.code AS course_code,
              c.title AS course_title,
+             to_char(s.starts_on, 'YYYY-MM') AS month,
              e.status,
              cert.id IS NOT NULL AS certified
         FROM enrolments e
@@ -79,6 +81,7 @@ export interface TrainingReportSqlRow {
   course_id?: string;
   course_code?: string;
   course_title?: string;
+  month?: string;
   enrolled: number;
   completed: number;
   certified: number;

@@ -4,7 +4,14 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate } from '../../common/validators.js';
 
-export const TRAINING_GROUPS = ['sex', 'ageBand', 'organisation', 'country', 'course'] as const;
+export const TRAINING_GROUPS = [
+  'sex',
+  'ageBand',
+  'organisation',
+  'country',
+  'course',
+  'month',
+] as const;
 export type TrainingGroup = (typeof TRAINING_GROUPS)[number];
 
 export const AGE_BANDS = ['under_18', '18_24', '25_34', '35_49', '50_plus'] as const;
@@ -72,6 +79,11 @@ export class TrainingReportRowDto {
   @ApiPropertyOptional({ example: 'AZ', description: "The trainee's nationality (ISO 3166-1)" })
   country?: string;
   @ApiPropertyOptional({ type: CourseRefDto }) course?: CourseRefDto;
+  @ApiPropertyOptional({
+    example: '2026-11',
+    description: "Month of the session's start (YYYY-MM)",
+  })
+  month?: string;
   @ApiProperty({ description: 'Seats held: enrolments enrolled, completed or failed' })
   enrolled: number;
   @ApiProperty({ description: 'Of those, passed (completed)' })
