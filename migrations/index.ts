@@ -3,6 +3,7 @@ import { CatalogueEnrolmentCertificates1795848312739 } from './1795848312739-Cat
 import { Credentials1795848675458 } from './1795848675458-Credentials.js';
 import { DataIntegrityCredentials1795850280221 } from './1795850280221-DataIntegrityCredentials.js';
 import { CertificateStatusIndex1795856066876 } from './1795856066876-CertificateStatusIndex.js';
+import { ChangeNotifications1795900000000 } from './1795900000000-ChangeNotifications.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Credentials1795848675458,
   DataIntegrityCredentials1795850280221,
   CertificateStatusIndex1795856066876,
+  ChangeNotifications1795900000000,
 ];

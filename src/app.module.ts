@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { StrictValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
+import { ChangeFeedModule } from './database/change-feed.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './logging.js';
@@ -38,6 +39,7 @@ export class AppModule {
           // Migrations run before the app starts (see main.ts); never retry silently at boot.
           retryAttempts: 0,
         }),
+        ChangeFeedModule,
         AuditModule,
         HealthModule,
         UsersModule,

@@ -33,6 +33,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     trustProxy: false,
     centerName: 'Mine Action Center of Excellence',
     verifyRateLimitPerMinute: 0,
+    verifyCacheEntries: 50_000,
     ...overrides,
   } as AppConfig);
 }
@@ -50,22 +51,40 @@ export async function startTestApp(
     database.url,
     port ? { publicBaseUrl: `http://127.0.0.1:${port}`, ...overrides } : overrides,
   );
+  const instance = await boot(config, port);
+  return {
+    ...instance,
+    close: async () => {
+      await instance.app.close();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * A second instance of the application on the same database as `first` (as behind a load
+ * balancer): for what must hold across instances. Closing it leaves the database alone.
+ */
+export async function startPeerApp(
+  first: TestApp,
+  overrides: Partial<AppConfig> = {},
+): Promise<TestApp & { baseUrl: string }> {
+  const instance = await boot(new AppConfig({ ...first.config, ...overrides } as AppConfig), 0);
+  return { ...instance, close: () => instance.app.close() };
+}
+
+async function boot(config: AppConfig, port: number) {
   const app = await createApp(config, { logs: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   if (port) await app.listen({ port, host: '127.0.0.1' });
-  const baseUrl = config.publicBaseUrl;
   const db = app.get<DataSource>(getDataSourceToken());
   return {
     app,
     http: supertest(app.getHttpServer()),
     db,
     config,
-    baseUrl,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
+    baseUrl: config.publicBaseUrl,
   };
 }
 

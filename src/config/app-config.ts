@@ -27,6 +27,7 @@ export class AppConfig {
   readonly trustProxy: boolean;
   readonly centerName: string;
   readonly verifyRateLimitPerMinute: number;
+  readonly verifyCacheEntries: number;
 
   constructor(init: Omit<AppConfig, never>) {
     Object.assign(this, init);
@@ -64,6 +65,7 @@ export function buildAppConfig(
     trustProxy: env.TRUST_PROXY === 'true',
     centerName: env.CENTER_NAME,
     verifyRateLimitPerMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE,
+    verifyCacheEntries: env.VERIFY_CACHE_ENTRIES,
     ...overrides,
   } as AppConfig);
 }

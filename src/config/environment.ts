@@ -111,6 +111,13 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   VERIFY_RATE_LIMIT_PER_MINUTE = 300;
 
+  /** Certificates one instance keeps in memory for verification by serial (0 = no cache). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  VERIFY_CACHE_ENTRIES = 50_000;
+
   /** IANA zone whose calendar days count as "today" for session dates. */
   @IsString()
   TIME_ZONE = 'UTC';

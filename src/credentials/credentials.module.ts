@@ -5,6 +5,7 @@ import { SigningKeysController } from './signing-keys.controller.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { StatusListCredentialsService } from './status-list-credentials.service.js';
 import { StatusListsService } from './status-lists.service.js';
+import { VerificationCache } from './verification-cache.js';
 import { VerificationService } from './verification.service.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
 
@@ -16,6 +17,7 @@ import { VerifyRateLimiter } from './verify-rate-limiter.js';
     StatusListCredentialsService,
     CredentialsService,
     VerificationService,
+    VerificationCache,
     VerifyRateLimiter,
   ],
   exports: [SigningKeysService, StatusListsService, CredentialsService, VerificationService],

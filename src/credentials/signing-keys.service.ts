@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { AppConfig } from '../config/app-config.js';
+import { ChangeFeed } from '../database/change-feed.js';
 import { didKeyOf, type DidKey } from './did-key.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 import { SigningKey, type SigningKeyStatus } from './signing-key.entity.js';
@@ -30,7 +31,10 @@ export interface SigningKeyInfo {
 }
 
 const KEY_CREATION_LOCK = 740_118_010;
-/** Other instances pick up a rotation within this time. */
+/**
+ * A rotation through another instance is announced by the change feed and picked up at once;
+ * this bound only matters while the feed is down.
+ */
 const CACHE_MS = 30_000;
 
 @Injectable()
@@ -45,7 +49,12 @@ export class SigningKeysService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    feed.subscribe(({ topic }) => {
+      if (topic === 'signing_key' || topic === 'all') this.forgetCached();
+    });
+  }
 
   /** The first start creates the issuer key; later starts check it still decrypts. */
   async onApplicationBootstrap(): Promise<void> {
@@ -174,9 +183,13 @@ export class SigningKeysService implements OnApplicationBootstrap {
       });
       return { kid: key.kid, previousKid: previous?.kid ?? null };
     });
+    this.forgetCached();
+    return result;
+  }
+
+  private forgetCached(): void {
     this.cached = undefined;
     this.cachedInfos = undefined;
-    return result;
   }
 
   private async createKey(tx: EntityManager): Promise<SigningKey> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
 import { effectiveStatus, maskedHolderName } from '../certifications/certificate-status.js';
@@ -8,6 +10,7 @@ import type { CertificateStatus } from '../certifications/certificate.entity.js'
 import { normaliseSerial } from '../certifications/serial.js';
 import { verifyDataIntegrity } from './data-integrity.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { VerificationCache, type VerifiedCertificateRow } from './verification-cache.js';
 import { verifyCredentialJwt } from './vc-jwt.js';
 
 export type VerificationStatus = CertificateStatus | 'not_found';
@@ -32,17 +35,19 @@ export interface CredentialVerification extends Omit<SerialVerification, 'status
   checks: { signature: string; dates: string; status: string };
 }
 
-interface Row {
-  serial: string;
-  status: 'active' | 'suspended' | 'revoked' | 'superseded';
-  valid_until: string | null;
-  issued_at: Date;
-  status_reason: string | null;
-  given_name: string;
-  family_name: string;
-  code: string;
-  title: string;
-}
+/**
+ * A named statement: each pooled connection parses and plans it once, then only binds and runs
+ * it (verification is the busiest path, and its plan never changes: one unique-index lookup).
+ */
+const BY_SERIAL = {
+  name: 'verify-by-serial',
+  text: `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
+                c.trainee_id, c.course_id, t.given_name, t.family_name, co.code, co.title
+           FROM certificates c
+           JOIN trainees t ON t.id = c.trainee_id
+           JOIN courses co ON co.id = c.course_id
+          WHERE c.serial = $1`,
+};
 
 @Injectable()
 export class VerificationService {
@@ -50,20 +55,12 @@ export class VerificationService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
+    private readonly cache: VerificationCache,
   ) {}
 
   async bySerial(input: string): Promise<SerialVerification> {
     const serial = normaliseSerial(input);
-    const rows = (await this.dataSource.query(
-      `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
-              t.given_name, t.family_name, co.code, co.title
-         FROM certificates c
-         JOIN trainees t ON t.id = c.trainee_id
-         JOIN courses co ON co.id = c.course_id
-        WHERE c.serial = $1`,
-      [serial],
-    )) as Row[];
-    const row = rows[0];
+    const row = await this.cache.get(serial, () => this.load(serial));
     if (!row) return this.notFound(serial);
     const status = effectiveStatus(
       { status: row.status, validUntil: row.valid_until },
@@ -138,6 +135,13 @@ export class VerificationService {
   private async jwtSignature(jwt: string) {
     const check = await verifyCredentialJwt(jwt.trim(), await this.keys.publicKeys());
     return check.ok ? { ok: true as const, credential: check.payload } : check;
+  }
+
+  private async load(serial: string): Promise<VerifiedCertificateRow | undefined> {
+    // The pool TypeORM manages (pg.Pool): TypeORM's query() cannot name a statement.
+    const pool = (this.dataSource.driver as PostgresDriver).master as pg.Pool;
+    const result = await pool.query<VerifiedCertificateRow>({ ...BY_SERIAL, values: [serial] });
+    return result.rows[0];
   }
 
   private notFound(serial: string): SerialVerification {

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { ChangeFeed, type Change } from '../database/change-feed.js';
+
+/** What verification reads of a certificate: its stored facts, never a derived verdict. */
+export interface VerifiedCertificateRow {
+  serial: string;
+  status: 'active' | 'suspended' | 'revoked' | 'superseded';
+  valid_until: string | null;
+  issued_at: Date;
+  status_reason: string | null;
+  trainee_id: string;
+  course_id: string;
+  given_name: string;
+  family_name: string;
+  code: string;
+  title: string;
+}
+
+/**
+ * The most recently verified certificates, kept in memory so a verification needs no round
+ * trip to the database. Correct across instances because every change that alters what a
+ * verification shows is announced by PostgreSQL after commit (ChangeFeed) and evicts the
+ * entry here; while the feed is down nothing is served from memory.
+ *
+ * Only the stored facts are kept: "expired" is derived from the date at each request, and an
+ * unknown serial is not kept (issuing it later needs no announcement).
+ */
+@Injectable()
+export class VerificationCache {
+  private readonly entries = new Map<string, VerifiedCertificateRow>();
+  private readonly capacity: number;
+
+  constructor(
+    config: AppConfig,
+    private readonly feed: ChangeFeed,
+  ) {
+    this.capacity = config.verifyCacheEntries;
+    if (this.capacity > 0) feed.subscribe((change) => this.forget(change));
+  }
+
+  /**
+   * The certificate with this serial, from memory if it can be trusted, otherwise from `load`;
+   * what `load` returns is kept only if no change was announced while it ran.
+   */
+  async get(
+    serial: string,
+    load: () => Promise<VerifiedCertificateRow | undefined>,
+  ): Promise<VerifiedCertificateRow | undefined> {
+    if (this.capacity === 0 || !this.feed.live) return load();
+    const hit = this.entries.get(serial);
+    if (hit) {
+      // Least recently used goes first: a Map iterates in insertion order.
+      this.entries.delete(serial);
+      this.entries.set(serial, hit);
+      return hit;
+    }
+    const epoch = this.feed.epoch;
+    const row = await load();
+    if (row && this.feed.live && this.feed.epoch === epoch) this.keep(serial, row);
+    return row;
+  }
+
+  /** Whether the next verification of this serial would be answered from memory. */
+  has(serial: string): boolean {
+    return this.feed.live && this.entries.has(serial);
+  }
+
+  private keep(serial: string, row: VerifiedCertificateRow): void {
+    this.entries.set(serial, row);
+    if (this.entries.size > this.capacity) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+
+  private forget(change: Change): void {
+    switch (change.topic) {
+      case 'certificate':
+        this.entries.delete(change.key);
+        return;
+      case 'trainee':
+        return this.forgetWhere((row) => row.trainee_id === change.key);
+      case 'course':
+        return this.forgetWhere((row) => row.course_id === change.key);
+      case 'all':
+        this.entries.clear();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private forgetWhere(match: (row: VerifiedCertificateRow) => boolean): void {
+    for (const [serial, row] of this.entries) if (match(row)) this.entries.delete(serial);
+  }
+}

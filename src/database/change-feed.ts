@@ -1,0 +1,146 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import pg from 'pg';
+import { AppConfig } from '../config/app-config.js';
+
+export type ChangeTopic = 'certificate' | 'trainee' | 'course' | 'signing_key' | 'all';
+
+/** One committed change: `key` is a serial or an id, `*` for "any". */
+export interface Change {
+  topic: ChangeTopic;
+  key: string;
+}
+
+const CHANNEL = 'coe_changes';
+/** How often the listening connection proves it is alive (a silent drop would hide changes). */
+const PING_MS = 5_000;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 10_000;
+
+/**
+ * Committed changes that caches in this instance depend on, as PostgreSQL announces them to
+ * every instance (triggers in migration ChangeNotifications call pg_notify, and a notification
+ * is delivered only once its transaction has committed).
+ *
+ * A cache may serve from memory only while the feed is `live`. Losing the connection would
+ * lose notifications, so every subscriber is told to forget everything (`all:*`) when the
+ * connection drops and again when it is back. A cache fill compares `epoch` before and after
+ * its read: any change in between may not be in what it read, so the fill is not kept.
+ */
+@Injectable()
+export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChangeFeed.name);
+  private readonly subscribers = new Set<(change: Change) => void>();
+  private client: pg.Client | null = null;
+  private ping: NodeJS.Timeout | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private retryMs = RETRY_MIN_MS;
+  private stopped = false;
+  private isLive = false;
+  private counter = 0;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get live(): boolean {
+    return this.isLive;
+  }
+
+  /** Moves on with every change and every reconnection. */
+  get epoch(): number {
+    return this.counter;
+  }
+
+  subscribe(handler: (change: Change) => void): () => void {
+    this.subscribers.add(handler);
+    return () => this.subscribers.delete(handler);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // The first attempt is awaited so the app starts with warm caches allowed; if it fails,
+    // the app still starts (caches stay off) and the feed keeps trying.
+    await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.disconnect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'coe-change-feed',
+      keepAlive: true,
+      query_timeout: PING_MS,
+    });
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, null));
+    client.on('notification', (message) => {
+      if (message.channel === CHANNEL && message.payload) this.publish(parse(message.payload));
+    });
+    try {
+      this.client = client;
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      this.lost(client, error as Error);
+      return;
+    }
+    if (this.client !== client) return;
+    // Whatever changed while nobody listened is unknown: start from empty caches.
+    this.publish({ topic: 'all', key: '*' });
+    this.isLive = true;
+    this.retryMs = RETRY_MIN_MS;
+    this.ping = setInterval(() => {
+      client.query('SELECT 1').catch((error: Error) => this.lost(client, error));
+    }, PING_MS);
+    this.ping.unref();
+  }
+
+  private lost(client: pg.Client, error: Error | null): void {
+    if (this.client !== client) return;
+    this.client = null;
+    this.isLive = false;
+    if (this.ping) clearInterval(this.ping);
+    this.ping = null;
+    this.publish({ topic: 'all', key: '*' });
+    client.end().catch(() => undefined);
+    if (this.stopped) return;
+    this.logger.warn(
+      `Not listening for changes (${error?.message ?? 'connection ended'}); caches are off until it is back`,
+    );
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect();
+    }, this.retryMs);
+    this.retry.unref();
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.isLive = false;
+    if (this.ping) clearInterval(this.ping);
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private publish(change: Change): void {
+    this.counter += 1;
+    for (const handler of this.subscribers) handler(change);
+  }
+}
+
+function parse(payload: string): Change {
+  const colon = payload.indexOf(':');
+  const topic = payload.slice(0, colon) as ChangeTopic;
+  const known = ['certificate', 'trainee', 'course', 'signing_key'].includes(topic);
+  // Anything unrecognised (a newer instance's topic) is treated as "everything changed".
+  return known ? { topic, key: payload.slice(colon + 1) } : { topic: 'all', key: '*' };
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ChangeFeed } from '../src/database/change-feed.js';
+import { SigningKeysService } from '../src/credentials/signing-keys.service.js';
+import { VerificationCache } from '../src/credentials/verification-cache.js';
+import { startPeerApp, startTestApp, type TestApp } from './app.js';
+import { createUser, type SignedInUser } from './factories.js';
+import { makeCertificate, makeCourse, makeTrainee } from './fixtures.js';
+
+/**
+ * Two instances of the app on one database, as behind a load balancer: what one changes, the
+ * other must show at once, although both keep verifications in memory.
+ */
+describe('several instances on one database', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let adminA: SignedInUser;
+  let courseId: string;
+  let traineeId: string;
+
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startPeerApp(a);
+    adminA = await createUser(a, ['admin']);
+    courseId = (await makeCourse(a.db, { code: 'EOD2', title: 'EOD Level 2' })).id;
+    traineeId = (await makeTrainee(a.db, { givenName: 'Leyla', familyName: 'Huseynova' })).id;
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  const verify = (t: TestApp, serial: string) =>
+    t.http.get(`/verify/${serial}`).set('Accept', 'application/json');
+
+  async function cachedCertificate() {
+    const cert = await makeCertificate(a.db, { traineeId, courseId });
+    // Both instances have verified it once, so both now answer from memory.
+    for (const t of [a, b]) expect((await verify(t, cert.serial)).body.status).toBe('active');
+    expect(cached(b, cert.serial)).toBe(true);
+    return cert;
+  }
+
+  it('a revocation through one instance is seen at once through the other', async () => {
+    const cert = await cachedCertificate();
+    const revoked = await a.http
+      .post(`/api/v1/certificates/${cert.id}/revoke`)
+      .set(adminA.auth)
+      .send({ reason: 'fraud_or_misconduct', note: 'Forged assessment sheet' });
+    expect(revoked.status).toBe(201);
+
+    const seen = await verify(b, cert.serial);
+    expect(seen.body).toMatchObject({ serial: cert.serial, valid: false, status: 'revoked' });
+  });
+
+  it('a suspension and a reinstatement through one are seen through the other', async () => {
+    const cert = await cachedCertificate();
+    await a.http
+      .post(`/api/v1/certificates/${cert.id}/suspend`)
+      .set(adminA.auth)
+      .send({ reason: 'qa_finding', note: 'Pending review' })
+      .expect(201);
+    expect((await verify(b, cert.serial)).body.status).toBe('suspended');
+    await a.http
+      .post(`/api/v1/certificates/${cert.id}/reinstate`)
+      .set(adminA.auth)
+      .send({ reason: 'qa_finding', note: 'Review closed' })
+      .expect(201);
+    expect((await verify(b, cert.serial)).body.status).toBe('active');
+  });
+
+  it('a change made in the database directly (not through any instance) is seen too', async () => {
+    const cert = await cachedCertificate();
+    await a.db.query(
+      "UPDATE certificates SET status = 'revoked', status_reason = 'other' WHERE id = $1",
+      [cert.id],
+    );
+    await until(() => !cached(b, cert.serial));
+    expect((await verify(b, cert.serial)).body.status).toBe('revoked');
+  });
+
+  it("a holder's corrected name reaches every instance's cached verifications", async () => {
+    const cert = await cachedCertificate();
+    await a.db.query("UPDATE trainees SET family_name = 'Hüseynova' WHERE id = $1", [traineeId]);
+    await until(() => !cached(b, cert.serial));
+    expect((await verify(b, cert.serial)).body.holder).toBe('L. Hüseynova');
+    expect(cached(b, cert.serial)).toBe(true);
+  });
+
+  it('serves nothing from memory while it cannot hear the database', async () => {
+    const cert = await cachedCertificate();
+    const feed = b.app.get(ChangeFeed);
+    // Cut the listening connection from the server side, as a failover or restart would.
+    await a.db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'coe-change-feed' AND datname = current_database()",
+    );
+    await until(() => !feed.live || !cached(b, cert.serial));
+    expect(cached(b, cert.serial)).toBe(false);
+    // Until it listens again, every verification reads the database.
+    await a.db.query("UPDATE certificates SET status = 'suspended' WHERE id = $1", [cert.id]);
+    expect((await verify(b, cert.serial)).body.status).toBe('suspended');
+    await until(() => feed.live);
+    expect((await verify(b, cert.serial)).body.status).toBe('suspended');
+  });
+
+  it('a key rotation through one instance is used at once by the other', async () => {
+    const rotated = await a.http.post('/api/v1/signing-keys/rotate').set(adminA.auth).send({});
+    expect(rotated.status).toBeLessThan(300);
+    const kid = (rotated.body as { kid: string }).kid;
+    // Without the announcement, the other instance would sign with the retired key for 30 s.
+    const keys = b.app.get(SigningKeysService);
+    await until(async () => (await keys.activeKey()).kid === kid);
+    const jwks = await b.http.get('/.well-known/jwks.json');
+    expect((jwks.body as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toContain(kid);
+  });
+});
+
+function cached(t: TestApp, serial: string): boolean {
+  return t.app.get(VerificationCache).has(serial);
+}
+
+/** Notifications travel asynchronously; wait (briefly) for a condition instead of sleeping. */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
