@@ -35,7 +35,11 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.databaseUrl, config.databasePoolSize),
+          ...dataSourceOptions(
+            config.databaseUrl,
+            config.databasePoolSize,
+            config.databaseReplicaUrls,
+          ),
           // Migrations run before the app starts (see main.ts); never retry silently at boot.
           retryAttempts: 0,
         }),

@@ -20,6 +20,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     nodeEnv: 'test',
     databaseUrl,
     databasePoolSize: 10,
+    databaseReplicaUrls: [],
     host: '127.0.0.1',
     port: 0,
     publicBaseUrl: 'http://coe.test',

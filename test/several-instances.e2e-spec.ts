@@ -19,7 +19,9 @@ describe('several instances on one database', () => {
 
   beforeAll(async () => {
     a = await startTestApp();
-    b = await startPeerApp(a);
+    // The second instance also reads through a "replica" (here the same database), so the
+    // replication settings are exercised end to end.
+    b = await startPeerApp(a, { databaseReplicaUrls: [a.config.databaseUrl] });
     adminA = await createUser(a, ['admin']);
     courseId = (await makeCourse(a.db, { code: 'EOD2', title: 'EOD Level 2' })).id;
     traineeId = (await makeTrainee(a.db, { givenName: 'Leyla', familyName: 'Huseynova' })).id;
@@ -101,6 +103,20 @@ describe('several instances on one database', () => {
     expect((await verify(b, cert.serial)).body.status).toBe('suspended');
     await until(() => feed.live);
     expect((await verify(b, cert.serial)).body.status).toBe('suspended');
+  });
+
+  it('the instance with a read replica serves reads and writes', async () => {
+    const admin = await createUser(b, ['admin']);
+    const created = await b.http
+      .post('/api/v1/organisations')
+      .set(admin.auth)
+      .send({ name: 'Regional Demining Unit', country: 'AZ', type: 'national_authority' });
+    expect(created.status).toBe(201);
+    const listed = await b.http.get('/api/v1/organisations?limit=200').set(admin.auth);
+    expect(listed.status).toBe(200);
+    expect((listed.body as { items: { id: string }[] }).items.map((o) => o.id)).toContain(
+      (created.body as { id: string }).id,
+    );
   });
 
   it('a key rotation through one instance is used at once by the other', async () => {

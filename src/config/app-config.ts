@@ -12,6 +12,8 @@ export class AppConfig {
   readonly nodeEnv: EnvironmentVariables['NODE_ENV'];
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** Read replicas of databaseUrl (none by default). */
+  readonly databaseReplicaUrls: string[];
   readonly host: string;
   readonly port: number;
   readonly publicBaseUrl: string;
@@ -50,6 +52,10 @@ export function buildAppConfig(
     nodeEnv: env.NODE_ENV,
     databaseUrl,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((url) => url.trim())
+      .filter(Boolean),
     host: env.HOST,
     port: env.PORT,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),

@@ -34,6 +34,17 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL?: string;
 
+  /**
+   * Read replicas (streaming standbys of DATABASE_URL), comma-separated: TypeORM sends reads
+   * made outside a transaction through find/query builders to them (see docs/scaling.md).
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/[^,\s]+(,\s*postgres(ql)?:\/\/[^,\s]+)*$/, {
+    message: 'must be postgres:// connection URLs separated by commas',
+  })
+  DATABASE_REPLICA_URLS?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

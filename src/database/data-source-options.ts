@@ -7,10 +7,25 @@ import { ENTITIES } from './entities.js';
 // (pg would otherwise build a Date at local midnight, which shifts days across time zones).
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * With replicas, TypeORM sends find/query-builder reads outside a transaction to a replica
+ * chosen at random, and everything else (writes, transactions, raw `query`) to the primary.
+ */
+export function dataSourceOptions(
+  url: string,
+  poolSize = 10,
+  replicaUrls: string[] = [],
+): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    ...(replicaUrls.length > 0
+      ? {
+          replication: {
+            master: { url },
+            slaves: replicaUrls.map((replica) => ({ url: replica })),
+          },
+        }
+      : { url }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
