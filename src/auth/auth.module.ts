@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
@@ -14,7 +15,10 @@ import { AuthService } from './auth.service.js';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A KeyObject, not the string: given a string, jsonwebtoken first tries to read it as a
+        // PEM public key and throws, on every request (about 5% of a busy instance's CPU).
+        // The key bytes are the same, so tokens are the same.
+        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
         // The algorithm is pinned both ways: tokens are signed and accepted only as HS256.
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
