@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
 import {
   assign,
+  makeCertificate,
   makeCourse,
   makeInstructor,
   makeSession,
@@ -307,6 +308,110 @@ describe('certificates', () => {
         .get(`/verify/${first.body.serial}`)
         .set('Accept', 'application/json');
       expect(json.body).toMatchObject({ status: 'superseded', valid: false });
+    });
+
+    it('a bulk issue supersedes earlier certificates of the course and of the one it renews', async () => {
+      const base = await makeCourse(t.db);
+      const other = await makeCourse(t.db);
+      const s = await completedSession(
+        [{ passed: true }, { passed: true }, { passed: true }, { passed: true }],
+        { renewsCourseId: base.id },
+      );
+      const [both, revokedOnly, , otherCourse] = s.trainees;
+      const earlier = async (
+        trainee: { id: string },
+        courseId: string,
+        issuedAt: string,
+        status: 'active' | 'revoked' = 'active',
+      ) =>
+        makeCertificate(t.db, {
+          traineeId: trainee.id,
+          courseId,
+          issuedAt: new Date(issuedAt),
+          status,
+        });
+      // Given in reverse order of issue: superseded ones are answered oldest first.
+      const refresherOfBoth = await earlier(both, s.course.id, '2025-06-01T10:00:00Z');
+      const baseOfBoth = await earlier(both, base.id, '2024-06-01T10:00:00Z');
+      const revoked = await earlier(revokedOnly, base.id, '2024-06-01T10:00:00Z', 'revoked');
+      const unrelated = await earlier(otherCourse, other.id, '2024-06-01T10:00:00Z');
+      const [{ seq }] = (await t.db.query(
+        'SELECT COALESCE(MAX(seq), 0)::int AS seq FROM audit_events',
+      )) as { seq: number }[];
+
+      const res = await t.http
+        .post(`/api/v1/sessions/${s.session.id}/certificates`)
+        .set(s.instructorUser.auth);
+      expect(res.status).toBe(201);
+      const issued = res.body.issued as { id: string; traineeId: string; serial: string }[];
+      expect(issued.map((c) => c.traineeId)).toEqual(s.trainees.map((tr) => tr.id));
+      const successor = issued[0];
+
+      const states = (await t.db.query(
+        `SELECT id, status, superseded_by_id, status_changed_by, status_changed_at, version
+           FROM certificates WHERE id = ANY($1)`,
+        [[refresherOfBoth.id, baseOfBoth.id, revoked.id, unrelated.id]],
+      )) as {
+        id: string;
+        status: string;
+        superseded_by_id: string | null;
+        status_changed_by: string | null;
+        status_changed_at: Date | null;
+        version: number;
+      }[];
+      const state = (id: string) => states.find((r) => r.id === id)!;
+      for (const old of [refresherOfBoth, baseOfBoth]) {
+        expect(state(old.id)).toMatchObject({
+          status: 'superseded',
+          superseded_by_id: successor.id,
+          status_changed_by: s.instructorUser.id,
+          status_changed_at: expect.any(Date),
+          version: old.version + 1,
+        });
+      }
+      expect(state(revoked.id)).toMatchObject({ status: 'revoked', superseded_by_id: null });
+      expect(state(unrelated.id)).toMatchObject({ status: 'active', superseded_by_id: null });
+      const old = await t.http.get(`/api/v1/certificates/${baseOfBoth.id}`).set(admin.auth);
+      expect(old.body).toMatchObject({ status: 'superseded', supersededById: successor.id });
+
+      // One event per change, each superseded one before the certificate that replaced it.
+      const events = (await t.db.query(
+        'SELECT action, entity_id, data FROM audit_events WHERE seq > $1 ORDER BY seq',
+        [seq],
+      )) as { action: string; entity_id: string; data: Record<string, unknown> }[];
+      const issuedEvent = (c: (typeof issued)[number], supersedes: string[]) => ({
+        action: 'certificate.issued',
+        entity_id: c.id,
+        data: {
+          after: {
+            serial: c.serial,
+            traineeId: c.traineeId,
+            courseId: s.course.id,
+            enrolmentId: expect.any(String),
+            validUntil: expect.any(String),
+          },
+          supersedes,
+        },
+      });
+      const supersededEvent = (oldCert: { id: string; serial: string }) => ({
+        action: 'certificate.superseded',
+        entity_id: oldCert.id,
+        data: {
+          before: { status: 'active' },
+          after: { status: 'superseded', supersededById: successor.id },
+          serial: oldCert.serial,
+        },
+      });
+      expect(events).toEqual([
+        supersededEvent(baseOfBoth),
+        supersededEvent(refresherOfBoth),
+        issuedEvent(issued[0], [baseOfBoth.id, refresherOfBoth.id]),
+        issuedEvent(issued[1], []),
+        issuedEvent(issued[2], []),
+        issuedEvent(issued[3], []),
+      ]);
+      const chain = await t.http.get('/api/v1/audit-events/verification').set(auditor.auth);
+      expect(chain.body).toMatchObject({ intact: true, firstBrokenId: null });
     });
 
     it('expires by date without any job', async () => {

@@ -223,7 +223,7 @@ describe('Open Badges 3.0 credentials with Data Integrity proofs', () => {
       );
     }
 
-    // Stored at issuance: asked again, the very same credential.
+    // Stored when first asked for: asked again, the very same credential.
     const again = await t.http.get(`/api/v1/certificates/${cert.id}/credential`).set(admin.auth);
     expect(again.body.dataIntegrity).toEqual(di);
   });
@@ -376,7 +376,60 @@ describe('Open Badges 3.0 credentials with Data Integrity proofs', () => {
     expect(diList.issuer.id).toBe((di.issuer as Json).id);
   });
 
-  it('signs lazily, once, for certificates issued before the Data Integrity form', async () => {
+  it('issues with the vc+jwt only; a bulk-issued certificate gets its Data Integrity form on first request', async () => {
+    const course = await makeCourse(t.db, { imasReferences: ['IMAS 09.30'] });
+    const session = await makeSession(t.db, course.id, {
+      startsOn: '2026-11-02',
+      endsOn: '2026-11-06',
+      status: 'completed',
+    });
+    const instructor = await makeInstructor(t.db);
+    await qualify(t.db, instructor.id, course.id);
+    await assign(t.db, session.id, instructor.id);
+    const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
+    for (let i = 0; i < 3; i++) {
+      await t.db.getRepository(Enrolment).save({
+        sessionId: session.id,
+        traineeId: (await makeTrainee(t.db)).id,
+        status: 'completed',
+        passed: true,
+        attendancePercent: 100,
+        theoryScore: 90,
+        practicalScore: 90,
+      });
+    }
+    const res = await t.http
+      .post(`/api/v1/sessions/${session.id}/certificates`)
+      .set(instructorUser.auth);
+    expect(res.status).toBe(201);
+    const ids = (res.body.issued as { id: string }[]).map((c) => c.id);
+    expect(ids).toHaveLength(3);
+    const stored = async () =>
+      (await t.db.query(
+        `SELECT id, credential_jwt <> '' AS signed, credential_data_integrity AS di
+           FROM certificates WHERE id = ANY($1)`,
+        [ids],
+      )) as { id: string; signed: boolean; di: Json | null }[];
+    expect(await stored()).toEqual(
+      expect.arrayContaining(ids.map((id) => ({ id, signed: true, di: null }))),
+    );
+
+    const first = await t.http.get(`/api/v1/certificates/${ids[1]}/credential`).set(admin.auth);
+    expect(first.status).toBe(200);
+    const di = first.body.dataIntegrity as Json;
+    expect(di).toMatchObject({
+      id: first.body.credential.id,
+      credentialSubject: first.body.credential.credentialSubject,
+      proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022' },
+    });
+    expect(await verifierCore(di)).toMatchObject({ errors: [], validSignature: true });
+    expect(await postVerify(di)).toMatchObject({ valid: true });
+    const after = await stored();
+    expect(after.find((r) => r.id === ids[1])!.di).toEqual(di);
+    expect(after.filter((r) => r.di === null).map((r) => r.id)).toHaveLength(2);
+  });
+
+  it('signs lazily, once, even when the first requests race', async () => {
     const cert = await issuedCertificate();
     await t.db.query('UPDATE certificates SET credential_data_integrity = NULL WHERE id = $1', [
       cert.id,

@@ -3,9 +3,11 @@ import type { Logger, QueryRunner } from 'typeorm';
 import { loadDataSet } from '../bench/generator.js';
 import { today } from '../src/common/calendar.js';
 import { encodeCursor } from '../src/common/pagination.js';
+import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { ReportsService } from '../src/reports/reports.service.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, type SignedInUser } from './factories.js';
+import { assign, makeCourse, makeInstructor, makeSession, qualify } from './fixtures.js';
 
 /**
  * Every query the benchmark drives must be answered through an index, not by reading a large
@@ -145,6 +147,52 @@ describe('query plans at 20,000 certificates', () => {
       expectIndexedPlans(list(`&courseId=${course}&status=active`)));
     // certificates_status_issued_idx leads with status, so a rare status is found, not scanned for.
     it('filtered by a rare status', () => expectIndexedPlans(list('&status=revoked')));
+  });
+
+  it('bulk issue for a session whose participants hold earlier certificates', async () => {
+    const holders = (await t.db.query(
+      `SELECT trainee_id, course_id FROM certificates WHERE status = 'active'
+        ORDER BY course_id, trainee_id LIMIT 20`,
+    )) as { trainee_id: string; course_id: string }[];
+    const renewed = holders[0].course_id;
+    const refresher = await makeCourse(t.db, { renewsCourseId: renewed });
+    const session = await makeSession(t.db, refresher.id, {
+      startsOn: '2026-11-02',
+      endsOn: '2026-11-06',
+      status: 'completed',
+      capacity: 50,
+    });
+    const instructor = await makeInstructor(t.db);
+    await qualify(t.db, instructor.id, refresher.id);
+    await assign(t.db, session.id, instructor.id);
+    const lead = await createUser(t, ['instructor'], { instructorId: instructor.id });
+    const trainees = new Set(
+      holders.filter((h) => h.course_id === renewed).map((h) => h.trainee_id),
+    );
+    expect(trainees.size).toBeGreaterThan(1);
+    for (const traineeId of trainees) {
+      await t.db.getRepository(Enrolment).save({
+        sessionId: session.id,
+        traineeId,
+        status: 'completed',
+        passed: true,
+        attendancePercent: 100,
+        theoryScore: 90,
+        practicalScore: 90,
+      });
+    }
+    await expectIndexedPlans(async () => {
+      const res = await t.http.post(`/api/v1/sessions/${session.id}/certificates`).set(lead.auth);
+      expect(res.status).toBe(201);
+      expect(res.body.issued).toHaveLength(trainees.size);
+    });
+    const [{ n }] = (await t.db.query(
+      `SELECT count(*)::int AS n FROM certificates old
+         JOIN certificates successor ON successor.id = old.superseded_by_id
+        WHERE successor.session_id = $1`,
+      [session.id],
+    )) as { n: number }[];
+    expect(n).toBeGreaterThanOrEqual(trainees.size);
   });
 
   describe('reports', () => {

@@ -111,9 +111,10 @@ export class CertificateDocumentsService {
   }
 
   /**
-   * Certificates issued before the Data Integrity form existed get it on first request, made
-   * from the claims of their vc+jwt, and keep it: the first one stored wins when requests race,
-   * so a holder never sees two different credentials for one certificate.
+   * A certificate gets its Data Integrity form on first request (issuance signs only the vc+jwt:
+   * see CredentialsService.sign), made from the claims of its vc+jwt, and keeps it: the first
+   * one stored wins when requests race, so a holder never sees two different credentials for
+   * one certificate.
    */
   private async dataIntegrityOf(
     cert: Certificate,

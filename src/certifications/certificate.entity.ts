@@ -123,8 +123,8 @@ export class Certificate extends Tracked {
 
   /**
    * The Open Badges 3.0 credential with its Data Integrity proof, stored once signed so a wallet
-   * always gets the same credential. Null for certificates issued before this form existed
-   * until it is first asked for.
+   * always gets the same credential. Null until it is first asked for: issuance signs only the
+   * vc+jwt.
    */
   @Column({ name: 'credential_data_integrity', type: 'jsonb', nullable: true, select: false })
   credentialDataIntegrity: Record<string, unknown> | null;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AuditService } from '../audit/audit.service.js';
+import { recordMany } from '../audit/audit-bulk.js';
+import type { AuditInput } from '../audit/audit.service.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { addMonths, today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
@@ -22,6 +24,7 @@ import type {
   SkippedEnrolmentDto,
 } from './dto/certificate.dto.js';
 import { ineligibility } from './eligibility.js';
+import { insertCertificates, supersedeEarlier, type Supersession } from './issuance-writes.js';
 import { generateSerial } from './serial.js';
 
 interface IssueContext {
@@ -35,7 +38,6 @@ interface IssueContext {
 export class IssuanceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly credentials: CredentialsService,
     private readonly statusLists: StatusListsService,
@@ -105,10 +107,12 @@ export class IssuanceService {
         order: { createdAt: 'ASC' },
         lock: { mode: 'pessimistic_write' },
       });
+      // By enrolment, not session: certificates_enrolment_key finds them; certificates have no
+      // index on session_id, and a scan of the register costs seconds at a million rows.
       const certified = new Map(
         (
           await tx.find(Certificate, {
-            where: { sessionId },
+            where: { enrolmentId: In(enrolments.map((e) => e.id)) },
             select: { id: true, enrolmentId: true, serial: true },
           })
         ).map((c) => [c.enrolmentId, c]),
@@ -156,6 +160,10 @@ export class IssuanceService {
     return { session, course, issuedOn };
   }
 
+  /**
+   * Signs, stores and audits the new certificates and supersedes what they replace, with a
+   * fixed number of statements however many there are.
+   */
   private async create(
     tx: EntityManager,
     actor: Actor,
@@ -178,109 +186,62 @@ export class IssuanceService {
         ? null
         : addMonths(ctx.issuedOn, ctx.course.validityMonths);
     const serials = await this.freshSerials(tx, ctx.course.code, ctx.issuedOn, items.length);
-    const rows: Certificate[] = [];
-    for (const [i, { enrolment, position }] of items.entries()) {
-      const trainee = trainees.get(enrolment.traineeId)!;
-      const { jwt, dataIntegrity } = await this.credentials.sign({
-        serial: serials[i],
-        holderName: `${trainee.givenName} ${trainee.familyName}`,
-        course: ctx.course,
-        issuedAt,
-        validUntil,
-        status: position,
-      });
-      rows.push(
-        tx.create(Certificate, {
+    const signed = await this.credentials.sign(
+      items.map(({ enrolment, position }, i) => {
+        const trainee = trainees.get(enrolment.traineeId)!;
+        return {
           serial: serials[i],
-          traineeId: enrolment.traineeId,
-          courseId: ctx.course.id,
-          sessionId: ctx.session.id,
-          enrolmentId: enrolment.id,
-          issuedBy: actor.instructorId,
+          holderName: `${trainee.givenName} ${trainee.familyName}`,
+          course: ctx.course,
           issuedAt,
           validUntil,
-          status: 'active',
-          statusReason: null,
-          statusNote: null,
-          statusChangedAt: null,
-          statusChangedBy: null,
-          supersededById: null,
-          imported: false,
-          statusListNumber: position.listNumber,
-          statusListIndex: position.index,
-          credentialJwt: jwt,
-          credentialDataIntegrity: dataIntegrity,
-        }),
-      );
-    }
-    await tx.save(rows, { chunk: 200 });
+          status: position,
+        };
+      }),
+    );
+    const certificates = items.map(({ enrolment, position }, i) =>
+      tx.create(Certificate, {
+        id: randomUUID(),
+        serial: serials[i],
+        traineeId: enrolment.traineeId,
+        courseId: ctx.course.id,
+        sessionId: ctx.session.id,
+        enrolmentId: enrolment.id,
+        issuedBy: actor.instructorId,
+        issuedAt,
+        validUntil,
+        status: 'active',
+        statusReason: null,
+        statusNote: null,
+        statusChangedAt: null,
+        statusChangedBy: null,
+        supersededById: null,
+        imported: false,
+        statusListNumber: position.listNumber,
+        statusListIndex: position.index,
+        credentialJwt: signed[i].jwt,
+        credentialDataIntegrity: null,
+      }),
+    );
+    await insertCertificates(tx, certificates);
+    // A new certificate of a course, or of a refresher that renews it, replaces the holder's
+    // earlier ones: they become superseded and point at the new one; nothing is deleted.
+    const superseded = await supersedeEarlier(
+      tx,
+      certificates,
+      [ctx.course.id, ...(ctx.course.renewsCourseId ? [ctx.course.renewsCourseId] : [])],
+      actor.userId,
+      new Date(),
+    );
     const dtoCtx = { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone };
-    const dtos: CertificateDto[] = [];
-    for (const cert of rows) {
-      const superseded = await this.supersedeEarlier(tx, actor, cert, ctx.course);
-      const dto = toCertificateDto(cert, dtoCtx);
-      await this.audit.record(tx, actor, {
-        action: 'certificate.issued',
-        entityType: 'certificate',
-        entityId: cert.id,
-        data: {
-          after: {
-            serial: dto.serial,
-            traineeId: dto.traineeId,
-            courseId: dto.courseId,
-            enrolmentId: dto.enrolmentId,
-            validUntil: dto.validUntil,
-          },
-          supersedes: superseded,
-        },
-      });
-      dtos.push(dto);
-    }
+    const dtos = certificates.map((cert) => toCertificateDto(cert, dtoCtx));
+    // Last: the audit chain's lock is held until commit.
+    await recordMany(
+      tx,
+      actor,
+      dtos.flatMap((dto) => issuanceEvents(dto, superseded.get(dto.id) ?? [])),
+    );
     return dtos;
-  }
-
-  /**
-   * A new certificate of a course, or of a refresher that renews it, replaces the holder's
-   * earlier ones: they become superseded and point at the new one; nothing is deleted.
-   */
-  private async supersedeEarlier(
-    tx: EntityManager,
-    actor: Actor,
-    cert: Certificate,
-    course: Course,
-  ): Promise<string[]> {
-    const courseIds = [course.id, ...(course.renewsCourseId ? [course.renewsCourseId] : [])];
-    const earlier = await tx.find(Certificate, {
-      where: { traineeId: cert.traineeId, courseId: In(courseIds), status: 'active' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const superseded: string[] = [];
-    for (const old of earlier) {
-      if (old.id === cert.id) continue;
-      await tx.update(
-        Certificate,
-        { id: old.id },
-        {
-          status: 'superseded',
-          supersededById: cert.id,
-          statusChangedAt: new Date(),
-          statusChangedBy: actor.userId,
-          statusReason: null,
-        },
-      );
-      await this.audit.record(tx, actor, {
-        action: 'certificate.superseded',
-        entityType: 'certificate',
-        entityId: old.id,
-        data: {
-          before: { status: 'active' },
-          after: { status: 'superseded', supersededById: cert.id },
-          serial: old.serial,
-        },
-      });
-      superseded.push(old.id);
-    }
-    return superseded;
   }
 
   private async freshSerials(
@@ -305,4 +266,35 @@ export class IssuanceService {
     }
     return [...serials];
   }
+}
+
+/** Each superseded certificate's event, then the new certificate's, naming what it replaced. */
+function issuanceEvents(dto: CertificateDto, superseded: Supersession[]): AuditInput[] {
+  return [
+    ...superseded.map((old): AuditInput => ({
+      action: 'certificate.superseded',
+      entityType: 'certificate',
+      entityId: old.id,
+      data: {
+        before: { status: 'active' },
+        after: { status: 'superseded', supersededById: dto.id },
+        serial: old.serial,
+      },
+    })),
+    {
+      action: 'certificate.issued',
+      entityType: 'certificate',
+      entityId: dto.id,
+      data: {
+        after: {
+          serial: dto.serial,
+          traineeId: dto.traineeId,
+          courseId: dto.courseId,
+          enrolmentId: dto.enrolmentId,
+          validUntil: dto.validUntil,
+        },
+        supersedes: superseded.map((old) => old.id),
+      },
+    },
+  ];
 }

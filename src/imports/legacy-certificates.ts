@@ -71,7 +71,7 @@ const SIGN_CHUNK = 2_000;
 /**
  * Certificates issued before this system, with their original serials and dates. Each is
  * signed now as a vc+jwt with a place in the status lists, so it verifies like any other
- * (its Data Integrity form is made on first request, as for certificates older than that form).
+ * (its Data Integrity form is made on first request, as for every certificate).
  * They are marked imported, have no session, enrolment or issuing instructor, and supersede
  * nothing: the holder's history before this system is not known well enough to rewrite.
  */
