@@ -4,6 +4,7 @@ import { Credentials1795848675458 } from './1795848675458-Credentials.js';
 import { DataIntegrityCredentials1795850280221 } from './1795850280221-DataIntegrityCredentials.js';
 import { CertificateStatusIndex1795856066876 } from './1795856066876-CertificateStatusIndex.js';
 import { ChangeNotifications1795900000000 } from './1795900000000-ChangeNotifications.js';
+import { TrainingSeats1795900000100 } from './1795900000100-TrainingSeats.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DataIntegrityCredentials1795850280221,
   CertificateStatusIndex1795856066876,
   ChangeNotifications1795900000000,
+  TrainingSeats1795900000100,
 ];
