@@ -10,6 +10,7 @@ import { didKeyOf } from '../src/credentials/did-key.js';
 import { decryptPrivateKey, encryptPrivateKey } from '../src/credentials/key-encryption.js';
 import type { ActiveSigningKey } from '../src/credentials/signing-keys.service.js';
 import { signCredentialJwt } from '../src/credentials/vc-jwt.js';
+import { TRAINING_SEATS_FILL } from '../src/reports/training-seats.query.js';
 import { LANGUAGES, LOCATIONS } from './catalogue.js';
 import { copyBytes, CopyWriter, textArray, type CopyValue } from './copy.js';
 import {
@@ -212,7 +213,8 @@ async function activeKey(
   return { kid, privateKey, publicJwk, didKey: await didKeyOf(publicJwk) };
 }
 
-type Task = { name: string; after: string[]; run: () => Promise<number> };
+/** `after`: the tables to commit first when foreign keys are checked; `reads`: always. */
+type Task = { name: string; after: string[]; reads?: string[]; run: () => Promise<number> };
 
 /** Every table the loader writes. */
 const TABLE_NAMES = {
@@ -228,6 +230,7 @@ const TABLE_NAMES = {
   enrolments: true,
   certificates: true,
   audit_events: true,
+  training_seats: true,
 };
 
 /** Tables whose secondary indexes are built once after the load rather than row by row. */
@@ -329,13 +332,21 @@ export class Loader {
       { name: 'enrolments', after: ['course_sessions', 'trainees'], run: () => this.enrolments() },
       { name: 'certificates', after: ['enrolments'], run: () => this.certificates() },
       { name: 'audit_events', after: [], run: () => this.auditEvents() },
+      {
+        name: 'training_seats',
+        after: [],
+        reads: ['course_sessions', 'trainees', 'enrolments', 'certificates'],
+        run: () => this.trainingSeats(log),
+      },
     ];
     const ticker = setInterval(() => log(this.progress()), 2_000);
     try {
       const done = new Map<string, Promise<void>>();
       for (const task of tasks.filter((t) => !this.tables || this.tables.has(t.name))) {
         // Without the right to skip foreign-key checks, parents must be committed first.
-        const deps = this.foreignKeyChecks ? task.after.flatMap((d) => done.get(d) ?? []) : [];
+        const deps = [...(this.foreignKeyChecks ? task.after : []), ...(task.reads ?? [])].flatMap(
+          (d) => done.get(d) ?? [],
+        );
         done.set(
           task.name,
           Promise.all(deps).then(async () => {
@@ -409,6 +420,56 @@ export class Loader {
       throw error;
     } finally {
       // A connection left mid-COPY or mid-transaction is closed rather than reused.
+      client.release(failed);
+    }
+  }
+
+  /**
+   * `training_seats` is kept by triggers, which COPY under the replica role does not fire: it
+   * is filled here in one statement once its sources are loaded, indexed and analysed. Emptied
+   * first, so what triggers did write (a load with foreign-key checks fires them, row by row)
+   * is replaced, and in the same transaction, so with `wal_level=minimal` the fill writes no WAL.
+   * Its indexes, primary key included, are built after the fill rather than row by row.
+   */
+  private async trainingSeats(log: (line: string) => void): Promise<number> {
+    const client = await this.pool.connect();
+    let failed = false;
+    try {
+      await client.query("SET maintenance_work_mem = '256MB'");
+      log('training_seats: filling from the loaded enrolments ...');
+      const started = Date.now();
+      await client.query('BEGIN');
+      await client.query('TRUNCATE training_seats');
+      const { rows: keys } = await client.query<{ name: string; definition: string }>(
+        `SELECT conname AS name, pg_get_constraintdef(oid) AS definition
+           FROM pg_constraint WHERE conrelid = 'training_seats'::regclass AND contype = 'p'`,
+      );
+      for (const k of keys)
+        await client.query(
+          `ALTER TABLE training_seats DROP CONSTRAINT ${client.escapeIdentifier(k.name)}`,
+        );
+      const deferred = await dropSecondaryIndexes(client, 'training_seats');
+      const { rowCount } = await client.query(TRAINING_SEATS_FILL);
+      await client.query('COMMIT');
+      const filled = Date.now();
+      for (const k of keys) {
+        await client.query(
+          `ALTER TABLE training_seats ADD CONSTRAINT ${client.escapeIdentifier(k.name)} ${k.definition}`,
+        );
+      }
+      for (const definition of deferred) await client.query(definition);
+      await client.query('VACUUM (ANALYZE) training_seats');
+      const rows = rowCount ?? 0;
+      log(
+        `training_seats: ${rows.toLocaleString('en')} rows filled in ${secondsSince(started)} s ` +
+          `(insert ${((filled - started) / 1000).toFixed(1)} s, then indexes and vacuum)`,
+      );
+      return rows;
+    } catch (error) {
+      failed = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
       client.release(failed);
     }
   }

@@ -5,6 +5,10 @@ import { today } from '../src/common/calendar.js';
 import { encodeCursor } from '../src/common/pagination.js';
 import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { ReportsService } from '../src/reports/reports.service.js';
+import {
+  TRAINING_SEATS_COLUMNS,
+  TRAINING_SEATS_SELECT,
+} from '../src/reports/training-seats.query.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, type SignedInUser } from './factories.js';
 import { assign, makeCourse, makeInstructor, makeSession, qualify } from './fixtures.js';
@@ -220,6 +224,19 @@ describe('query plans at 20,000 certificates', () => {
       }[];
       const read = new Set(scans(row['QUERY PLAN'][0].Plan).map((s) => s['Relation Name']));
       expect([...read].sort()).toEqual(['courses', 'organisations', 'training_seats']);
+    });
+
+    it('training_seats as the generator fills it (COPY bypasses its triggers) is exact', async () => {
+      const columns = TRAINING_SEATS_COLUMNS.join(', ');
+      const [counts] = (await t.db.query(
+        `SELECT (SELECT count(*) FROM training_seats)::int AS stored,
+                (SELECT count(*) FROM (${TRAINING_SEATS_SELECT}) d)::int AS defined,
+                (SELECT count(*) FROM (SELECT ${columns} FROM training_seats
+                                       EXCEPT SELECT ${columns} FROM (${TRAINING_SEATS_SELECT}) d) x
+                )::int AS differing`,
+      )) as { stored: number; defined: number; differing: number }[];
+      expect(counts.stored).toBeGreaterThan(CERTIFICATES);
+      expect(counts).toEqual({ stored: counts.defined, defined: counts.defined, differing: 0 });
     });
   });
 });
