@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { SUPERSEDE_EARLIER_SQL } from '../src/certifications/issuance-writes.js';
 import { addDays, today } from '../src/common/calendar.js';
+import { VERIFY_BY_SERIAL } from '../src/credentials/verification.service.js';
 import { SEAT_HOLDING } from '../src/enrolments/enrolment.entity.js';
 import { trainingReportSql } from '../src/reports/training-report.query.js';
 import { openBenchDatabase, readMeta } from './database.js';
@@ -52,10 +55,8 @@ async function main(): Promise<void> {
     const training = trainingReportSql(['sex', 'ageBand', 'organisation', 'course'], {});
     const cases: { title: string; sql: string; params: unknown[] }[] = [
       {
-        title: '1. verify by serial (VerificationService.bySerial)',
-        sql: `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason, t.given_name, t.family_name, co.code, co.title
-                FROM certificates c JOIN trainees t ON t.id = c.trainee_id JOIN courses co ON co.id = c.course_id
-               WHERE c.serial = $1`,
+        title: '1. verify by serial (VerificationService.bySerial, a named statement)',
+        sql: VERIFY_BY_SERIAL.text,
         params: [serial],
       },
       { title: '2a. certificate list, first page', ...list('') },
@@ -99,12 +100,12 @@ async function main(): Promise<void> {
       },
       {
         title:
-          '4c. bulk issue: earlier certificates to supersede, per certificate (IssuanceService.supersedeEarlier)',
-        sql: "SELECT * FROM certificates WHERE trainee_id = $1 AND course_id = ANY($2) AND status = 'active' FOR UPDATE",
-        params: [holder.trainee_id, [holder.course_id]],
+          '4c. bulk issue: supersede earlier certificates, one statement per issue (supersedeEarlier)',
+        sql: SUPERSEDE_EARLIER_SQL,
+        params: [[randomUUID()], [holder.trainee_id], [holder.course_id], new Date(), null],
       },
       {
-        title: '4d/5. audit chain head, per audit event (AuditService.record)',
+        title: '4d/5. audit chain head, per append (AuditService.record, recordMany)',
         sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
         params: [],
       },

@@ -51,6 +51,19 @@ export interface Supersession {
   serial: string;
 }
 
+/** $1 new certificate ids, $2 their holders, $3 the course ids, $4 when, $5 by whom. */
+export const SUPERSEDE_EARLIER_SQL = `
+  UPDATE certificates old
+     SET status = 'superseded', superseded_by_id = n.id, status_changed_at = $4,
+         status_changed_by = $5, status_reason = NULL, updated_at = now(),
+         version = old.version + 1
+    FROM unnest($1::uuid[], $2::uuid[]) AS n(id, trainee_id)
+   WHERE old.trainee_id = n.trainee_id
+     AND old.course_id = ANY($3::uuid[])
+     AND old.status = 'active'
+     AND old.id <> ALL($1::uuid[])
+  RETURNING old.id, old.serial, old.issued_at, n.id AS superseded_by_id`;
+
 /**
  * Every active certificate of the given courses held by the trainee of a new certificate becomes
  * superseded by it, in one statement whose row locks hold back any concurrent change to them. The
@@ -67,19 +80,13 @@ export async function supersedeEarlier(
 ): Promise<Map<string, Supersession[]>> {
   // updated_at and version move as TypeORM's update() moves them, so an edit based on the
   // certificate as read before is refused as stale.
-  const [rows] = (await tx.query(
-    `UPDATE certificates old
-        SET status = 'superseded', superseded_by_id = n.id, status_changed_at = $4,
-            status_changed_by = $5, status_reason = NULL, updated_at = now(),
-            version = old.version + 1
-       FROM unnest($1::uuid[], $2::uuid[]) AS n(id, trainee_id)
-      WHERE old.trainee_id = n.trainee_id
-        AND old.course_id = ANY($3::uuid[])
-        AND old.status = 'active'
-        AND old.id <> ALL($1::uuid[])
-      RETURNING old.id, old.serial, old.issued_at, n.id AS superseded_by_id`,
-    [issued.map((c) => c.id), issued.map((c) => c.traineeId), courseIds, changedAt, changedBy],
-  )) as [{ id: string; serial: string; issued_at: Date; superseded_by_id: string }[], number];
+  const [rows] = (await tx.query(SUPERSEDE_EARLIER_SQL, [
+    issued.map((c) => c.id),
+    issued.map((c) => c.traineeId),
+    courseIds,
+    changedAt,
+    changedBy,
+  ])) as [{ id: string; serial: string; issued_at: Date; superseded_by_id: string }[], number];
   rows.sort((a, b) => a.issued_at.getTime() - b.issued_at.getTime() || a.id.localeCompare(b.id));
   const bySuccessor = new Map<string, Supersession[]>();
   for (const r of rows) {

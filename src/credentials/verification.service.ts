@@ -39,7 +39,7 @@ export interface CredentialVerification extends Omit<SerialVerification, 'status
  * A named statement: each pooled connection parses and plans it once, then only binds and runs
  * it (verification is the busiest path, and its plan never changes: one unique-index lookup).
  */
-const BY_SERIAL = {
+export const VERIFY_BY_SERIAL = {
   name: 'verify-by-serial',
   text: `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
                 c.trainee_id, c.course_id, t.given_name, t.family_name, co.code, co.title
@@ -140,7 +140,10 @@ export class VerificationService {
   private async load(serial: string): Promise<VerifiedCertificateRow | undefined> {
     // The pool TypeORM manages (pg.Pool): TypeORM's query() cannot name a statement.
     const pool = (this.dataSource.driver as PostgresDriver).master as pg.Pool;
-    const result = await pool.query<VerifiedCertificateRow>({ ...BY_SERIAL, values: [serial] });
+    const result = await pool.query<VerifiedCertificateRow>({
+      ...VERIFY_BY_SERIAL,
+      values: [serial],
+    });
     return result.rows[0];
   }
 
