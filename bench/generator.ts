@@ -411,7 +411,8 @@ export class Loader {
       await fill((values) => writer.row(values));
       const rows = await writer.end();
       if (freeze) await client.query('COMMIT');
-      await client.query('RESET session_replication_role');
+      // Only a superuser may touch this setting, and only then was it set above.
+      if (!this.foreignKeyChecks) await client.query('RESET session_replication_role');
       for (const definition of deferred) await client.query(definition);
       await client.query(freeze ? `ANALYZE ${table}` : `VACUUM (ANALYZE) ${table}`);
       return rows;
