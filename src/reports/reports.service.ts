@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays, isCalendarDate, today } from '../common/calendar.js';
+import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { badRequest } from '../common/errors.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
@@ -39,9 +40,18 @@ interface ExpiringPosition {
   serial: string;
 }
 
+/**
+ * Training reports one instance computes at once. Grouped finely over all data, one is tens of
+ * thousands of rows (about 10 MB of JSON at a million certificates) and a second of work for
+ * the database: queued beyond this, fifty callers no longer hold fifty copies in memory.
+ */
+const TRAINING_REPORT_SLOTS = 2;
+
 /** Read-only figures across modules, aggregated in SQL. */
 @Injectable()
 export class ReportsService {
+  private readonly trainingSlots = new ConcurrencyLimit(TRAINING_REPORT_SLOTS);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
@@ -56,8 +66,10 @@ export class ReportsService {
     }
     const groupBy: TrainingGroup[] = query.groupBy ?? [];
     const { sql, params } = trainingReportSql(groupBy, query);
-    const rows = (await this.dataSource.query(sql, params)) as TrainingReportSqlRow[];
-    return { rows: rows.map((row) => trainingRow(groupBy, row)) };
+    return this.trainingSlots.run(async () => {
+      const rows = (await this.dataSource.query(sql, params)) as TrainingReportSqlRow[];
+      return { rows: rows.map((row) => trainingRow(groupBy, row)) };
+    });
   }
 
   /**
