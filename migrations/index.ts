@@ -5,6 +5,7 @@ import { DataIntegrityCredentials1795850280221 } from './1795850280221-DataInteg
 import { CertificateStatusIndex1795856066876 } from './1795856066876-CertificateStatusIndex.js';
 import { ChangeNotifications1795900000000 } from './1795900000000-ChangeNotifications.js';
 import { TrainingSeats1795900000100 } from './1795900000100-TrainingSeats.js';
+import { VerificationVersion1795900000200 } from './1795900000200-VerificationVersion.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CertificateStatusIndex1795856066876,
   ChangeNotifications1795900000000,
   TrainingSeats1795900000100,
+  VerificationVersion1795900000200,
 ];

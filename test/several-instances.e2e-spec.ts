@@ -55,6 +55,28 @@ describe('several instances on one database', () => {
     expect(seen.body).toMatchObject({ serial: cert.serial, valid: false, status: 'revoked' });
   });
 
+  it('answers from the database while a committed change has not reached it yet', async () => {
+    const cert = await cachedCertificate();
+    // Hold back every announcement reaching the second instance, as a slow network would.
+    const feed = b.app.get(ChangeFeed) as unknown as { heardOf: (change: unknown) => void };
+    const deliver = feed.heardOf.bind(feed);
+    const held: unknown[] = [];
+    feed.heardOf = (change) => held.push(change);
+    try {
+      await a.http
+        .post(`/api/v1/certificates/${cert.id}/revoke`)
+        .set(adminA.auth)
+        .send({ reason: 'safety_breach', note: 'Unsafe handling of a fuze' })
+        .expect(201);
+      expect(cached(b, cert.serial)).toBe(true); // not evicted: nothing heard yet
+      expect((await verify(b, cert.serial)).body.status).toBe('revoked');
+    } finally {
+      feed.heardOf = deliver;
+    }
+    for (const change of held) deliver(change);
+    await until(() => !cached(b, cert.serial));
+  });
+
   it('a suspension and a reinstatement through one are seen through the other', async () => {
     const cert = await cachedCertificate();
     await a.http

@@ -18,10 +18,12 @@ export interface VerifiedCertificateRow {
 }
 
 /**
- * The most recently verified certificates, kept in memory so a verification needs no round
- * trip to the database. Correct across instances because every change that alters what a
- * verification shows is announced by PostgreSQL after commit (ChangeFeed) and evicts the
- * entry here; while the feed is down nothing is served from memory.
+ * The most recently verified certificates, kept in memory so a verification does not have to
+ * join three tables. Correct across instances because every change that alters what a
+ * verification shows is announced by PostgreSQL after commit (ChangeFeed) and evicts the entry
+ * here, and an entry is served only once the feed has caught up with every change committed
+ * before the request (one shared round trip per batch of requests); while the feed is down
+ * nothing is served from memory.
  *
  * Only the stored facts are kept: "expired" is derived from the date at each request, and an
  * unknown serial is not kept (issuing it later needs no announcement).
@@ -47,7 +49,10 @@ export class VerificationCache {
     serial: string,
     load: () => Promise<VerifiedCertificateRow | undefined>,
   ): Promise<VerifiedCertificateRow | undefined> {
-    if (this.capacity === 0 || !this.feed.live) return load();
+    if (this.capacity === 0) return load();
+    const epoch = this.feed.epoch;
+    // Not yet heard of a change committed before this request: memory may be behind.
+    if (!(await this.feed.caughtUp())) return load();
     const hit = this.entries.get(serial);
     if (hit) {
       // Least recently used goes first: a Map iterates in insertion order.
@@ -55,7 +60,6 @@ export class VerificationCache {
       this.entries.set(serial, hit);
       return hit;
     }
-    const epoch = this.feed.epoch;
     const row = await load();
     if (row && this.feed.live && this.feed.epoch === epoch) this.keep(serial, row);
     return row;
