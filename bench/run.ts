@@ -13,7 +13,7 @@ import {
   type TargetResult,
 } from './report.js';
 import { ServerProcess } from './server-process.js';
-import { BENCH, cleanUpOnSignal, option } from './settings.js';
+import { BENCH, cleanUpOnSignal, option, PRODUCTION_NODE_OPTIONS } from './settings.js';
 
 /**
  * `npm run bench [-- --seconds=10 --connections=50 --warmup=2 --bulk-runs=3 --log-level=info]`:
@@ -30,6 +30,8 @@ const settings = {
   warmup: Number(option('warmup', 'BENCH_WARMUP') ?? 2),
   bulkRuns: Number(option('bulk-runs', 'BENCH_BULK_RUNS') ?? 3),
   logLevel: option('log-level', 'BENCH_LOG_LEVEL') ?? 'info',
+  /** The app's Node options: production's unless given (`--node-options=`). */
+  nodeOptions: option('node-options', 'BENCH_NODE_OPTIONS') ?? PRODUCTION_NODE_OPTIONS,
   poolSize: Number(option('pool', 'DATABASE_POOL_SIZE') ?? 10),
   /** Scenario ids (or their prefixes) to run, e.g. `verify,bulk`; all when not given. */
   only: option('only', 'BENCH_ONLY')?.split(',').filter(Boolean),
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         PUBLIC_BASE_URL: meta.publicBaseUrl,
         LOG_LEVEL: settings.logLevel,
+        NODE_OPTIONS: settings.nodeOptions,
         ACCESS_TOKEN_TTL: '7200',
         DATABASE_POOL_SIZE: String(settings.poolSize),
       },
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
         connections: settings.connections,
         'warm-up seconds': settings.warmup,
         'app LOG_LEVEL': settings.logLevel,
+        'app NODE_OPTIONS': settings.nodeOptions ? `\`${settings.nodeOptions}\`` : '(none)',
         'database pool (app and baseline)': settings.poolSize,
         database: db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL',
       },

@@ -287,6 +287,21 @@ describe('reports', () => {
       expect([sum('enrolled'), sum('completed'), sum('certified')]).toEqual([7, 5, 4]);
     });
 
+    it('streams the same JSON to callers arriving at once (computed one after another)', async () => {
+      const path = '/api/v1/reports/training?groupBy=sex,ageBand,organisation,country,course';
+      const alone = await t.http.get(path).set(admin.auth);
+      expect(alone.status).toBe(200);
+      expect(alone.headers['content-type']).toMatch(/^application\/json/);
+      const together = await Promise.all(
+        Array.from({ length: 5 }, () => t.http.get(path).set(auditor.auth)),
+      );
+      for (const res of together) {
+        expect(res.status).toBe(200);
+        expect(res.text).toBe(alone.text);
+      }
+      expect(JSON.parse(alone.text)).toEqual({ rows: expect.any(Array) });
+    });
+
     it('answers CSV for Accept: text/csv, with a BOM, a header row and RFC 4180 quoting', async () => {
       const res = await t.http
         .get('/api/v1/reports/training')
