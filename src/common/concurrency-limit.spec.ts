@@ -35,4 +35,28 @@ describe('ConcurrencyLimit', () => {
     expect(started).toEqual([1, 2, 3, 4, 5]);
     expect(peak).toBe(2);
   });
+
+  it('lets a caller who hung up leave the line, and the next one takes its place', async () => {
+    const limit = new ConcurrencyLimit(1);
+    let release: () => void = () => undefined;
+    const order: string[] = [];
+    const first = limit.run(() =>
+      new Promise<void>((resolve) => (release = resolve)).then(() => order.push('first')),
+    );
+    const hangUp = new AbortController();
+    const gone = limit
+      .run(async () => order.push('gone'), hangUp.signal)
+      .catch((error: Error) => error.message);
+    const next = limit.run(async () => order.push('next'));
+    hangUp.abort(new Error('hung up'));
+    expect(await gone).toBe('hung up');
+    release();
+    await Promise.all([first, next]);
+    expect(order).toEqual(['first', 'next']);
+    // An abort after the turn came changes nothing.
+    const late = new AbortController();
+    const ran = limit.run(async () => 'ran', late.signal);
+    late.abort();
+    expect(await ran).toBe('ran');
+  });
 });

@@ -30,6 +30,13 @@ export const notFound = (what: string, details?: Record<string, unknown>) =>
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(409, code, message, details);
 
+/**
+ * The caller hung up while its request waited for its turn (nginx's 499): nobody reads this
+ * answer; it ends the work and marks the request in the log.
+ */
+export const clientClosedRequest = () =>
+  new DomainError(499, 'CLIENT_CLOSED_REQUEST', 'The client went away before its turn came');
+
 /** The body names a record (by id) that does not exist: the request itself is understood. */
 export const referenceNotFound = (field: string, what: string) =>
   new DomainError(422, 'REFERENCE_NOT_FOUND', `${what} given in ${field} does not exist`, {
@@ -75,6 +82,7 @@ export const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  499: 'Client Closed Request',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../common/access.decorators.js';
+import { hangUpSignal } from '../common/hang-up.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import {
   ExpiringPageDto,
@@ -36,7 +37,7 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ) {
-    const report = await this.reports.training(query);
+    const report = await this.reports.training(query, hangUpSignal(reply));
     if (!wantsCsv(accept)) return reply.send(report);
     const groupBy = query.groupBy ?? [];
     return sendCsv(

@@ -60,7 +60,8 @@ export class ReportsService {
     private readonly config: AppConfig,
   ) {}
 
-  async training(query: TrainingReportQueryDto): Promise<TrainingReportDto> {
+  /** `signal` aborts when the caller hangs up: a report still waiting its turn is dropped. */
+  async training(query: TrainingReportQueryDto, signal?: AbortSignal): Promise<TrainingReportDto> {
     if (query.from && query.to && query.from > query.to) {
       throw badRequest('INVALID_PERIOD', 'from must not be after to', {
         from: query.from,
@@ -72,7 +73,7 @@ export class ReportsService {
     return this.trainingSlots.run(async () => {
       const rows = (await this.dataSource.query(sql, params)) as TrainingReportSqlRow[];
       return { rows: rows.map((row) => trainingRow(groupBy, row)) };
-    });
+    }, signal);
   }
 
   /**
