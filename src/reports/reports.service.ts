@@ -148,33 +148,32 @@ export class ReportsService {
   }
 }
 
+/** Each grouping's fields of a report row, in the order api.md lists them. */
+const GROUP_FIELDS: Record<
+  TrainingGroup,
+  (row: TrainingReportSqlRow, out: Record<string, unknown>) => void
+> = {
+  sex: (row, out) => (out.sex = row.sex),
+  ageBand: (row, out) => (out.ageBand = row.age_band as AgeBand),
+  organisation: (row, out) =>
+    (out.organisation = row.organisation_id
+      ? { id: row.organisation_id, name: row.organisation_name ?? '' }
+      : null),
+  country: (row, out) => (out.country = row.country),
+  course: (row, out) =>
+    (out.course = { id: row.course_id!, code: row.course_code!, title: row.course_title! }),
+  month: (row, out) => (out.month = row.month),
+};
+
+// Written field by field into one object (no spread): at the finest grouping over a million
+// certificates this runs 37,629 times per report.
 function trainingRow(groupBy: TrainingGroup[], row: TrainingReportSqlRow): TrainingReportRowDto {
-  const out: Partial<TrainingReportRowDto> = {};
-  for (const group of groupBy) {
-    switch (group) {
-      case 'sex':
-        out.sex = row.sex;
-        break;
-      case 'ageBand':
-        out.ageBand = row.age_band as AgeBand;
-        break;
-      case 'organisation':
-        out.organisation = row.organisation_id
-          ? { id: row.organisation_id, name: row.organisation_name ?? '' }
-          : null;
-        break;
-      case 'country':
-        out.country = row.country;
-        break;
-      case 'course':
-        out.course = { id: row.course_id!, code: row.course_code!, title: row.course_title! };
-        break;
-      case 'month':
-        out.month = row.month;
-        break;
-    }
-  }
-  return { ...out, enrolled: row.enrolled, completed: row.completed, certified: row.certified };
+  const out: Record<string, unknown> = {};
+  for (const group of groupBy) GROUP_FIELDS[group](row, out);
+  out.enrolled = row.enrolled;
+  out.completed = row.completed;
+  out.certified = row.certified;
+  return out as unknown as TrainingReportRowDto;
 }
 
 function expiringItem(row: ExpiringSqlRow): ExpiringCertificateDto {
