@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -43,8 +42,8 @@ async function main(): Promise<void> {
     const { course_id: course } = await one<{ course_id: string }>(
       'SELECT course_id FROM certificates GROUP BY course_id ORDER BY count(*) DESC LIMIT 1',
     );
-    const holder = await one<{ trainee_id: string; course_id: string }>(
-      'SELECT trainee_id, course_id FROM certificates WHERE serial = $1',
+    const holder = await one<{ id: string; trainee_id: string; course_id: string }>(
+      'SELECT id, trainee_id, course_id FROM certificates WHERE serial = $1',
       [serial],
     );
     const day = today('UTC');
@@ -102,7 +101,8 @@ async function main(): Promise<void> {
         title:
           '4c. bulk issue: supersede earlier certificates, one statement per issue (supersedeEarlier)',
         sql: SUPERSEDE_EARLIER_SQL,
-        params: [[randomUUID()], [holder.trainee_id], [holder.course_id], new Date(), null],
+        // As if the sampled certificate were the new one (rolled back like every case).
+        params: [[holder.id], [holder.trainee_id], [holder.course_id], new Date(), null],
       },
       {
         title: '4d/5. audit chain head, per append (AuditService.record, recordMany)',
