@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
 import {
   assign,
+  completedSessionWithInstructor,
   makeCertificate,
   makeCourse,
   makeInstructor,
@@ -33,16 +34,10 @@ describe('certificates', () => {
     results: { passed: boolean | null; attendance?: number; status?: Enrolment['status'] }[],
     courseInit: Partial<Course> & { prerequisiteIds?: string[] } = {},
   ) {
-    const course = await makeCourse(t.db, courseInit);
-    const session = await makeSession(t.db, course.id, {
-      startsOn: '2026-11-02',
-      endsOn: '2026-11-06',
-      status: 'completed',
-    });
-    const instructor = await makeInstructor(t.db);
-    await qualify(t.db, instructor.id, course.id);
-    await assign(t.db, session.id, instructor.id);
-    const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
+    const { course, session, instructor, instructorUser } = await completedSessionWithInstructor(
+      t,
+      courseInit,
+    );
     const enrolments: Enrolment[] = [];
     const trainees = [];
     for (const r of results) {

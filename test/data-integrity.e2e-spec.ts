@@ -14,14 +14,7 @@ import { offlineDocumentLoader, type DocumentLoader } from '../src/credentials/d
 import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
-import {
-  assign,
-  makeCourse,
-  makeInstructor,
-  makeSession,
-  makeTrainee,
-  qualify,
-} from './fixtures.js';
+import { completedSessionWithInstructor, makeCourse, makeTrainee } from './fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -55,19 +48,10 @@ describe('Open Badges 3.0 credentials with Data Integrity proofs', () => {
   });
 
   async function issuedCertificate(courseInit: Parameters<typeof makeCourse>[1] = {}) {
-    const course = await makeCourse(t.db, {
+    const { course, session, instructorUser } = await completedSessionWithInstructor(t, {
       imasReferences: ['IMAS 09.30', 'IMAS 10.40'],
       ...courseInit,
     });
-    const session = await makeSession(t.db, course.id, {
-      startsOn: '2026-11-02',
-      endsOn: '2026-11-06',
-      status: 'completed',
-    });
-    const instructor = await makeInstructor(t.db);
-    await qualify(t.db, instructor.id, course.id);
-    await assign(t.db, session.id, instructor.id);
-    const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
     const trainee = await makeTrainee(t.db, {
       givenName: 'Aynur',
       familyName: `Məmmədova-${Math.random().toString(36).slice(2, 7)}`,
@@ -377,16 +361,9 @@ describe('Open Badges 3.0 credentials with Data Integrity proofs', () => {
   });
 
   it('issues with the vc+jwt only; a bulk-issued certificate gets its Data Integrity form on first request', async () => {
-    const course = await makeCourse(t.db, { imasReferences: ['IMAS 09.30'] });
-    const session = await makeSession(t.db, course.id, {
-      startsOn: '2026-11-02',
-      endsOn: '2026-11-06',
-      status: 'completed',
+    const { session, instructorUser } = await completedSessionWithInstructor(t, {
+      imasReferences: ['IMAS 09.30'],
     });
-    const instructor = await makeInstructor(t.db);
-    await qualify(t.db, instructor.id, course.id);
-    await assign(t.db, session.id, instructor.id);
-    const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
     for (let i = 0; i < 3; i++) {
       await t.db.getRepository(Enrolment).save({
         sessionId: session.id,

@@ -15,6 +15,8 @@ import { Qualification } from '../src/instructors/qualification.entity.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { identityKey } from '../src/trainees/identity-key.js';
 import { Trainee } from '../src/trainees/trainee.entity.js';
+import type { TestApp } from './app.js';
+import { createUser } from './factories.js';
 
 /**
  * Direct-to-database factories for arranging a test's world quickly. They bypass the API on
@@ -145,4 +147,25 @@ export async function makeCertificate(
     statusListIndex: fixtureListIndex++,
     credentialJwt: '',
   });
+}
+
+/**
+ * A completed session (2-6 November 2026) of a new course, with an instructor assigned,
+ * qualified for the course and signed in: the starting point of every issuance test.
+ */
+export async function completedSessionWithInstructor(
+  t: TestApp,
+  courseInit: Parameters<typeof makeCourse>[1] = {},
+) {
+  const course = await makeCourse(t.db, courseInit);
+  const session = await makeSession(t.db, course.id, {
+    startsOn: '2026-11-02',
+    endsOn: '2026-11-06',
+    status: 'completed',
+  });
+  const instructor = await makeInstructor(t.db);
+  await qualify(t.db, instructor.id, course.id);
+  await assign(t.db, session.id, instructor.id);
+  const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
+  return { course, session, instructor, instructorUser };
 }
