@@ -482,6 +482,30 @@ describe('certificates', () => {
       );
     });
 
+    it('finds a certificate by serial, within what the caller may see', async () => {
+      const s = await completedSession([{ passed: true }, { passed: true }]);
+      const bulk = await t.http
+        .post(`/api/v1/sessions/${s.session.id}/certificates`)
+        .set(s.instructorUser.auth);
+      const [mine, theirs] = bulk.body.issued as {
+        id: string;
+        traineeId: string;
+        serial: string;
+      }[];
+      const bySerial = (serial: string, who: SignedInUser) =>
+        t.http.get('/api/v1/certificates').query({ serial }).set(who.auth);
+      for (const who of [admin, auditor]) {
+        const found = await bySerial(` ${mine.serial.toLowerCase()} `, who);
+        expect(found.status).toBe(200);
+        expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([mine.id]);
+      }
+      const holder = await createUser(t, ['trainee'], { traineeId: mine.traineeId });
+      expect((await bySerial(mine.serial, holder)).body.items).toHaveLength(1);
+      expect((await bySerial(theirs.serial, holder)).body.items).toHaveLength(0);
+      expect((await bySerial('COE-NONE-2026-XXXXXX', admin)).body.items).toEqual([]);
+      expectError(await bySerial('x'.repeat(101), admin), 400);
+    });
+
     it('serves the PDF', async () => {
       const s = await completedSession([{ passed: true }]);
       const cert = (await issue(s.instructorUser, s.enrolments[0].id)).body;

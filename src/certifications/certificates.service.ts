@@ -9,6 +9,7 @@ import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { isAssignedInstructor } from '../courses/session-access.js';
 import { toCertificateDto } from './certificate-mapper.js';
+import { normaliseSerial } from './serial.js';
 import { effectiveStatus } from './certificate-status.js';
 import { Certificate } from './certificate.entity.js';
 import type {
@@ -55,6 +56,7 @@ export class CertificatesService {
     }
     if (query.traineeId) qb.andWhere('c.trainee_id = :traineeId', { traineeId: query.traineeId });
     if (query.courseId) qb.andWhere('c.course_id = :courseId', { courseId: query.courseId });
+    if (query.serial) qb.andWhere('c.serial = :serial', { serial: normaliseSerial(query.serial) });
     if (query.expiringBefore) {
       qb.andWhere('c.valid_until IS NOT NULL AND c.valid_until < :before', {
         before: query.expiringBefore,

@@ -72,6 +72,18 @@ export class ListCertificatesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsCalendarDate()
   expiringBefore?: string;
+
+  @ApiPropertyOptional({
+    example: 'COE-EOD2-2026-7KQ4M2',
+    maxLength: 100,
+    description:
+      'The certificate with this serial number (case and spaces ignored), within what the caller may see',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(PRINTABLE_TEXT, { message: 'serial must not contain control characters' })
+  serial?: string;
 }
 
 export class StatusChangeDto {
