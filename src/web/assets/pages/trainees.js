@@ -1,89 +1,47 @@
 /* global window */
-import { get, post } from '../api.js';
+import { post } from '../api.js';
 import { h, replace } from '../dom.js';
-import { field, form } from '../forms.js';
+import { form } from '../forms.js';
 import { href, label, t } from '../i18n.js';
 import { traineeFields } from '../admin-forms.js';
+import { anyOption, filteredList, searchField } from '../list-page.js';
 import { organisations as loadOrgs } from '../lookups.js';
-import {
-  heading,
-  link,
-  notice,
-  pagedList,
-  personName,
-  queryParams,
-  section,
-  setQueryParams,
-  table,
-} from '../ui.js';
+import { heading, link, notice, personName, section } from '../ui.js';
 
 export default async function render(root, { user }) {
-  const q = queryParams();
   const orgs = (await loadOrgs()).sort((a, b) => a.name.localeCompare(b.name));
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
   root.append(heading(t('trainees.title')));
-  const filters = h(
-    'form',
-    { class: 'card filters', role: 'search', 'aria-label': t('trainees.filters') },
-    h(
-      'div',
-      { class: 'filters__grid' },
-      field({ name: 'q', label: t('trainees.search'), type: 'search', value: q.q, maxlength: 100 }),
-      field({
+  const load = filteredList(root, {
+    fields: [
+      searchField(),
+      {
         name: 'organisationId',
         label: t('field.organisation'),
         type: 'select',
-        value: q.organisationId,
-        options: [['', t('filter.any')], ...orgs.map((o) => [o.id, o.name])],
-      }),
-      field({
+        options: [anyOption(), ...orgs.map((o) => [o.id, o.name])],
+      },
+      {
         name: 'nationality',
         label: t('field.nationality'),
-        value: q.nationality,
         maxlength: 2,
         hint: t('field.countryHint'),
-      }),
-    ),
-    h(
-      'div',
-      { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn--primary' }, t('filter.apply')),
-      h('a', { class: 'btn btn--secondary', href: href('/app/trainees') }, t('filter.clear')),
-    ),
-  );
-  const results = h('div', { 'aria-live': 'polite' });
-  const load = async () => {
-    const v = Object.fromEntries(
-      ['q', 'organisationId', 'nationality'].map((k) => [
-        k,
-        filters.elements.namedItem(k).value.trim(),
-      ]),
-    );
-    if (v.nationality) v.nationality = v.nationality.toUpperCase();
-    setQueryParams(v);
-    await pagedList(
-      results,
-      (cursor) => get('/api/v1/trainees', { ...v, cursor, limit: 50 }),
-      (items) =>
-        table(
-          [
-            { label: t('field.name'), cell: (p) => link(personName(p), `/app/trainees/${p.id}`) },
-            { label: t('field.dateOfBirth'), cell: (p) => p.dateOfBirth },
-            { label: t('field.sex'), cell: (p) => label('sex', p.sex) },
-            { label: t('field.nationality'), cell: (p) => p.nationality },
-            { label: t('field.organisation'), cell: (p) => orgName.get(p.organisationId) ?? '—' },
-          ],
-          items,
-          { caption: t('trainees.title') },
-        ),
-      t('trainees.empty'),
-    );
-  };
-  filters.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void load();
+      },
+    ],
+    label: t('trainees.filters'),
+    clear: '/app/trainees',
+    parse: (v) => ({ ...v, nationality: v.nationality.toUpperCase() }),
+    path: '/api/v1/trainees',
+    columns: [
+      { label: t('field.name'), cell: (p) => link(personName(p), `/app/trainees/${p.id}`) },
+      { label: t('field.dateOfBirth'), cell: (p) => p.dateOfBirth },
+      { label: t('field.sex'), cell: (p) => label('sex', p.sex) },
+      { label: t('field.nationality'), cell: (p) => p.nationality },
+      { label: t('field.organisation'), cell: (p) => orgName.get(p.organisationId) ?? '—' },
+    ],
+    caption: t('trainees.title'),
+    empty: t('trainees.empty'),
   });
-  root.append(filters, results);
   if (user.roles.includes('admin')) {
     const dup = h('div', { class: 'slot' });
     root.append(
