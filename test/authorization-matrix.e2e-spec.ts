@@ -8,6 +8,7 @@ import {
   makeCourse,
   makeInstructor,
   makeOrganisation,
+  makePassedEnrolment,
   makeSession,
   makeTrainee,
   qualify,
@@ -210,15 +211,7 @@ describe('authorization matrix', () => {
         status: 'completed',
       });
       await assign(t.db, session.id, instructor.id);
-      const enrolment = await t.db.getRepository(Enrolment).save({
-        sessionId: session.id,
-        traineeId: trainee.id,
-        status: 'completed',
-        passed: true,
-        attendancePercent: 100,
-        theoryScore: 90,
-        practicalScore: 90,
-      });
+      const enrolment = await makePassedEnrolment(t.db, session.id, trainee.id);
       // A second participant keeps the session's certificate routes meaningful after issuing.
       const other = await makeTrainee(t.db);
       await t.db

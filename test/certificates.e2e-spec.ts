@@ -12,6 +12,7 @@ import {
   makeCertificate,
   makeCourse,
   makeInstructor,
+  makePassedEnrolment,
   makeSession,
   makeTrainee,
   qualify,
@@ -292,15 +293,7 @@ describe('certificates', () => {
       });
       await qualify(t.db, base.instructor.id, refresherCourse.id);
       await assign(t.db, session.id, base.instructor.id);
-      const enrolment = await t.db.getRepository(Enrolment).save({
-        sessionId: session.id,
-        traineeId: base.trainees[0].id,
-        status: 'completed',
-        passed: true,
-        attendancePercent: 100,
-        theoryScore: 90,
-        practicalScore: 90,
-      });
+      const enrolment = await makePassedEnrolment(t.db, session.id, base.trainees[0].id);
       const renewed = await issue(base.instructorUser, enrolment.id);
       expect(renewed.status).toBe(201);
       const old = await t.http.get(`/api/v1/certificates/${first.body.id}`).set(admin.auth);

@@ -11,10 +11,14 @@ import { CredentialsService } from '../src/credentials/credentials.service.js';
 import { signDataIntegrity } from '../src/credentials/data-integrity.js';
 import { didKeyOf } from '../src/credentials/did-key.js';
 import { offlineDocumentLoader, type DocumentLoader } from '../src/credentials/document-loader.js';
-import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
-import { completedSessionWithInstructor, makeCourse, makeTrainee } from './fixtures.js';
+import {
+  completedSessionWithInstructor,
+  makeCourse,
+  makePassedEnrolment,
+  makeTrainee,
+} from './fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -56,15 +60,7 @@ describe('Open Badges 3.0 credentials with Data Integrity proofs', () => {
       givenName: 'Aynur',
       familyName: `Məmmədova-${Math.random().toString(36).slice(2, 7)}`,
     });
-    const enrolment = await t.db.getRepository(Enrolment).save({
-      sessionId: session.id,
-      traineeId: trainee.id,
-      status: 'completed',
-      passed: true,
-      attendancePercent: 100,
-      theoryScore: 90,
-      practicalScore: 90,
-    });
+    const enrolment = await makePassedEnrolment(t.db, session.id, trainee.id);
     const res = await t.http
       .post(`/api/v1/enrolments/${enrolment.id}/certificate`)
       .set(instructorUser.auth);
@@ -365,15 +361,7 @@ describe('Open Badges 3.0 credentials with Data Integrity proofs', () => {
       imasReferences: ['IMAS 09.30'],
     });
     for (let i = 0; i < 3; i++) {
-      await t.db.getRepository(Enrolment).save({
-        sessionId: session.id,
-        traineeId: (await makeTrainee(t.db)).id,
-        status: 'completed',
-        passed: true,
-        attendancePercent: 100,
-        theoryScore: 90,
-        practicalScore: 90,
-      });
+      await makePassedEnrolment(t.db, session.id, (await makeTrainee(t.db)).id);
     }
     const res = await t.http
       .post(`/api/v1/sessions/${session.id}/certificates`)

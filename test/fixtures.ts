@@ -10,6 +10,7 @@ import {
   type InstructorRole,
 } from '../src/courses/session-instructor.entity.js';
 import { CourseSession, type SessionStatus } from '../src/courses/session.entity.js';
+import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { Instructor } from '../src/instructors/instructor.entity.js';
 import { Qualification } from '../src/instructors/qualification.entity.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
@@ -146,6 +147,19 @@ export async function makeCertificate(
     statusListNumber: 0,
     statusListIndex: fixtureListIndex++,
     credentialJwt: '',
+  });
+}
+
+/** A seat in a completed session, passed with full attendance: eligible for a certificate. */
+export async function makePassedEnrolment(db: DataSource, sessionId: string, traineeId: string) {
+  return db.getRepository(Enrolment).save({
+    sessionId,
+    traineeId,
+    status: 'completed',
+    passed: true,
+    attendancePercent: 100,
+    theoryScore: 90,
+    practicalScore: 90,
   });
 }
 

@@ -3,7 +3,6 @@ import type { Logger, QueryRunner } from 'typeorm';
 import { loadDataSet } from '../bench/generator.js';
 import { today } from '../src/common/calendar.js';
 import { encodeCursor } from '../src/common/pagination.js';
-import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { ReportsService } from '../src/reports/reports.service.js';
 import {
   TRAINING_SEATS_COLUMNS,
@@ -12,7 +11,14 @@ import {
 import { VERIFY_BY_SERIAL } from '../src/credentials/verification.service.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, type SignedInUser } from './factories.js';
-import { assign, makeCourse, makeInstructor, makeSession, qualify } from './fixtures.js';
+import {
+  assign,
+  makeCourse,
+  makeInstructor,
+  makePassedEnrolment,
+  makeSession,
+  qualify,
+} from './fixtures.js';
 
 /**
  * Every query the benchmark drives must be answered through an index, not by reading a large
@@ -183,15 +189,7 @@ describe('query plans at 20,000 certificates', () => {
     );
     expect(trainees.size).toBeGreaterThan(1);
     for (const traineeId of trainees) {
-      await t.db.getRepository(Enrolment).save({
-        sessionId: session.id,
-        traineeId,
-        status: 'completed',
-        passed: true,
-        attendancePercent: 100,
-        theoryScore: 90,
-        practicalScore: 90,
-      });
+      await makePassedEnrolment(t.db, session.id, traineeId);
     }
     await expectIndexedPlans(async () => {
       const res = await t.http.post(`/api/v1/sessions/${session.id}/certificates`).set(lead.auth);

@@ -7,7 +7,9 @@ import {
 import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 
-export type ChangeTopic = 'certificate' | 'trainee' | 'course' | 'signing_key' | 'version' | 'all';
+/** What the triggers announce (`<topic>:<key>`); `all` is this side's "forget everything". */
+const ANNOUNCED = ['certificate', 'trainee', 'course', 'signing_key', 'version'] as const;
+export type ChangeTopic = (typeof ANNOUNCED)[number] | 'all';
 
 /** One committed change: `key` is a serial or an id, `*` for "any". */
 export interface Change {
@@ -197,7 +199,7 @@ async function readVersion(client: pg.Client): Promise<bigint | null> {
 function parse(payload: string): Change {
   const colon = payload.indexOf(':');
   const topic = payload.slice(0, colon) as ChangeTopic;
-  const known = ['certificate', 'trainee', 'course', 'signing_key', 'version'].includes(topic);
+  const known = (ANNOUNCED as readonly string[]).includes(topic);
   // Anything unrecognised (a newer instance's topic) is treated as "everything changed".
   return known ? { topic, key: payload.slice(colon + 1) } : { topic: 'all', key: '*' };
 }
