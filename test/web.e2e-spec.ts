@@ -7,6 +7,7 @@ import { DEMO_ACCOUNTS } from '../src/database/seed.js';
 import { seedDemoData } from '../src/database/seed.js';
 import { t as msg, type Lang, type MessageKey } from '../src/web/i18n.js';
 import { startTestApp, type TestApp } from './app.js';
+import { withFlippedSignatureBit } from './tamper.js';
 
 /**
  * The web interface driven in a real browser (Debian's Chromium through playwright-core),
@@ -386,7 +387,7 @@ browserDescribe('web interface', () => {
     const jwt = credential.body.jwt as string;
     await page
       .getByLabel(starts(m(lang, 'verify.credentialLabel')))
-      .fill(`${jwt.slice(0, -4)}AAAA`);
+      .fill(withFlippedSignatureBit(jwt));
     await page.getByRole('button', { name: m(lang, 'verify.checkCredential') }).click();
     await seen(page.getByText(m(lang, 'verify.signatureInvalid')));
     await shot(page, 'auditor-verify-en-desktop');
