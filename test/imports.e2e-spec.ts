@@ -10,6 +10,7 @@ import type { Organisation } from '../src/organisations/organisation.entity.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
 import { makeOrganisation, makeTrainee } from './fixtures.js';
+import { formulaCells } from './spreadsheet.js';
 
 interface Report {
   dryRun: boolean;
@@ -458,6 +459,22 @@ describe('imports and exports', () => {
       );
       const again = await importCsv('trainees', text);
       expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ imported: 0, unchanged: records.length, invalid: [] });
+    });
+
+    it('neutralises formulas wherever a spreadsheet could start a cell, and re-imports as unchanged', async () => {
+      const victim = await makeOrganisation(t.db, { name: 'Victim;=2+3;x' });
+      const dde = await makeOrganisation(t.db, { name: "=cmd|' /C calc'!A0" });
+      await makeTrainee(t.db, { givenName: '=Leyla', organisationId: victim.id });
+      await makeTrainee(t.db, { givenName: 'Smith-Jones', organisationId: dde.id });
+      const text = (await download('trainees')).body as string;
+      expect(text).toContain(`"Victim;'=2+3;x"`);
+      expect(text).toContain(`"'=cmd|' /C calc'!A0"`);
+      expect(text).toContain(`"'=Leyla"`);
+      expect(text).toContain(',Smith-Jones,');
+      expect(formulaCells(text)).toEqual([]);
+      const records = parse(text, { bom: true, columns: true }) as Record<string, string>[];
+      const again = await importCsv('trainees', text);
       expect(again.body).toMatchObject({ imported: 0, unchanged: records.length, invalid: [] });
     });
 

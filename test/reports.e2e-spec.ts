@@ -12,6 +12,7 @@ import {
   makeSession,
   makeTrainee,
 } from './fixtures.js';
+import { formulaCells } from './spreadsheet.js';
 
 interface Row {
   sex?: string;
@@ -517,6 +518,55 @@ describe('reports', () => {
       }
       expect((await list({ withinDays: 3650 })).items.length).toBeGreaterThanOrEqual(5);
     });
+  });
+
+  // Last: its data would change the counts the tests above expect.
+  it('neutralises formulas in report CSV wherever a spreadsheet could start a cell', async () => {
+    const victim = await makeOrganisation(t.db, { name: 'Victim;=2+3;x' });
+    const dde = await makeOrganisation(t.db, { name: "=cmd|' /C calc'!A0" });
+    const course = await makeCourse(t.db, { code: 'CSV-1', title: '@SUM(1+1) refresher' });
+    const session = await makeSession(t.db, course.id, {
+      startsOn: '2031-03-03',
+      endsOn: '2031-03-07',
+      status: 'completed',
+    });
+    for (const organisation of [victim, dde]) {
+      const trainee = await makeTrainee(t.db, { organisationId: organisation.id });
+      await t.db.getRepository(Enrolment).save({
+        sessionId: session.id,
+        traineeId: trainee.id,
+        status: 'completed',
+        passed: true,
+      });
+      await makeCertificate(t.db, {
+        traineeId: trainee.id,
+        courseId: course.id,
+        validUntil: addDays(today('UTC'), 3000),
+      });
+    }
+    const csv = async (path: string, query: Record<string, string>) => {
+      const res = await t.http
+        .get(path)
+        .query(query)
+        .set(auditor.auth)
+        .set('Accept', 'text/csv')
+        .buffer(true)
+        .parse(rawBody);
+      expect(res.status).toBe(200);
+      return (res.body as Buffer).toString('utf8');
+    };
+    const training = await csv('/api/v1/reports/training', {
+      from: '2031-01-01',
+      to: '2031-12-31',
+      groupBy: 'organisation,course',
+    });
+    const expiring = await csv('/api/v1/reports/expiring', { withinDays: '3650' });
+    for (const text of [training, expiring]) {
+      expect(text).toContain(`"Victim;'=2+3;x"`);
+      expect(text).toContain(`"'=cmd|' /C calc'!A0"`);
+      expect(text).toContain(`"'@SUM(1+1) refresher"`);
+      expect(formulaCells(text)).toEqual([]);
+    }
   });
 
   it('is for admins and auditors only', async () => {

@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
-import { csvRecord } from '../reports/csv.js';
+import { CSV_BOM, csvRecord } from '../reports/csv.js';
 import { EXPORTS, type ExportKind } from './export-queries.js';
 
 /** Rows fetched from the cursor per round trip: memory stays flat however large the table. */
 const FETCH_SIZE = 2_000;
-const BOM = '\uFEFF';
 
 /**
  * CSV exports streamed from a database cursor, in one read-only snapshot: UTF-8 with a byte
@@ -38,7 +37,7 @@ export class ExportsService {
       const [{ count }] = (await runner.query(query.countSql)) as { count: number }[];
       const params = query.usesCalendar ? [today(this.config.timeZone), this.config.timeZone] : [];
       await runner.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${query.sql}`, params);
-      yield BOM + csvRecord(query.header);
+      yield CSV_BOM + csvRecord(query.header);
       let rows = 0;
       for (;;) {
         const batch = (await runner.query(`FETCH ${FETCH_SIZE} FROM export_rows`)) as Record<

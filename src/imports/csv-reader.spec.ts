@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { csvRecord } from '../reports/csv.js';
 import { detectDelimiter, readCsv } from './csv-reader.js';
 
 const read = (text: string | Buffer) => readCsv(Buffer.isBuffer(text) ? text : Buffer.from(text));
@@ -29,6 +30,12 @@ describe('readCsv', () => {
     expect(table.problems).toEqual([
       { row: 3, column: null, message: 'A quoted cell is never closed: a quote (") is missing' },
     ]);
+  });
+
+  it('reads back what an export neutralised as a formula, and nothing else', async () => {
+    const values = ['Victim;=2+3;x', "=cmd|' /C calc'!A0", "'=1", 'Smith-Jones', "O'Brien", '-5'];
+    const table = await read(`name\r\n${values.map((v) => csvRecord([v])).join('')}`);
+    expect(table.records.map((r) => r.cells[0])).toEqual(values);
   });
 
   it('takes the delimiter the header line uses most, outside quotes', () => {

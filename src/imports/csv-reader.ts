@@ -1,6 +1,7 @@
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
+import { restoreFormulas } from '../reports/csv.js';
 import type { ImportProblem } from './import-report.js';
 
 /** One record of the file: its cells (trimmed) and the line it starts on (the header is 1). */
@@ -49,7 +50,8 @@ export async function readCsv(
     on_record: (record: string[], context: { bytes: number }) => {
       const line = lines.recordStart(recordEnd);
       recordEnd = context.bytes;
-      const cells = record.map((cell) => cell.trim());
+      // An apostrophe our own exports put before a formula is taken off again (see csv.ts).
+      const cells = record.map((cell) => restoreFormulas(cell.trim()).trim());
       return cells.every((cell) => cell === '') ? null : { line, cells };
     },
     on_skip: (error: CsvError | undefined) => {
