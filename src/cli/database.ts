@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import type { EnvironmentVariables } from '../config/environment.js';
-import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { embeddedDatabaseUrl, startEmbeddedPostgres } from '../database/embedded-postgres.js';
 
 export interface DatabaseLocation {
   /** DATABASE_URL, or the embedded server's data directory. */
@@ -19,21 +19,13 @@ export interface OpenDatabase {
   stop(): Promise<void>;
 }
 
-// The embedded server's fixed credentials and database (see embedded-postgres.ts).
-const embeddedUrl = (port: number) => `postgres://postgres:postgres@127.0.0.1:${port}/coe`;
-
 /** Where the database is, without starting anything. */
 export async function locateDatabase(env: EnvironmentVariables): Promise<DatabaseLocation> {
   if (env.DATABASE_URL) return { kind: 'url', url: env.DATABASE_URL };
   const dataDir = resolve(env.DATA_DIR, 'postgres');
   const port = env.EMBEDDED_PG_PORT;
-  return {
-    kind: 'embedded',
-    url: embeddedUrl(port),
-    dataDir,
-    port,
-    running: await embeddedRunning(dataDir, port),
-  };
+  const url = await embeddedDatabaseUrl(dataDir, port);
+  return { kind: 'embedded', url, dataDir, port, running: await embeddedRunning(dataDir, url) };
 }
 
 /**
@@ -58,10 +50,10 @@ export async function openDatabase(
   return { url: embedded.url, stop: () => embedded.stop() };
 }
 
-async function embeddedRunning(dataDir: string, port: number): Promise<boolean> {
+async function embeddedRunning(dataDir: string, url: string): Promise<boolean> {
   if (!existsSync(join(dataDir, 'postmaster.pid'))) return false;
   const client = new pg.Client({
-    connectionString: embeddedUrl(port),
+    connectionString: url,
     connectionTimeoutMillis: 2_000,
   });
   try {

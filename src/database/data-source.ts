@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options.js';
+import { embeddedDatabaseUrl } from './embedded-postgres.js';
 
 /**
  * For the TypeORM CLI (migration:generate and its --check). It uses DATABASE_URL, or the
@@ -8,6 +10,9 @@ import { dataSourceOptions } from './data-source-options.js';
 export default new DataSource(
   dataSourceOptions(
     process.env.DATABASE_URL ??
-      `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/coe`,
+      (await embeddedDatabaseUrl(
+        resolve(process.env.DATA_DIR ?? '.data', 'postgres'),
+        Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+      )),
   ),
 );

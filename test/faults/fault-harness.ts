@@ -40,9 +40,8 @@ export class FaultDatabase {
     return database;
   }
 
-  get url(): string {
-    return `postgres://postgres:postgres@127.0.0.1:${this.port}/coe`;
-  }
+  /** The server's URL (its password is the cluster's own, so it is known once started). */
+  url = '';
 
   /** Fast shutdown: PostgreSQL ends every session, committed work stays on disk. */
   async stopServer(): Promise<void> {
@@ -69,6 +68,7 @@ export class FaultDatabase {
   /** Starts the server again on the same data directory and port. */
   async startServer(): Promise<void> {
     this.server = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port });
+    this.url = this.server.url;
   }
 
   /** A connection outside the app's pool (its own application_name, so kills spare it). */
