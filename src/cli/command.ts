@@ -3,13 +3,15 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Actor } from '../common/actor.js';
 import type { CliApp } from './app-context.js';
 import type { CliIo } from './cli-io.js';
-import type { DatabaseLocation } from './database.js';
+import type { DatabaseLocation, OpenDatabase } from './database.js';
 
 /** What a command may reach: the streams, and the application or database on demand. */
 export interface CliEnvironment {
   io: CliIo;
   openApp(): Promise<CliApp>;
   locateDatabase(): Promise<DatabaseLocation>;
+  /** The database itself, the embedded one started if need be (else locateDatabase's URL). */
+  openDatabase?(): Promise<OpenDatabase>;
 }
 
 export interface CommandInput {

