@@ -6,6 +6,7 @@ import { CertificateStatusIndex1795856066876 } from './1795856066876-Certificate
 import { ChangeNotifications1795900000000 } from './1795900000000-ChangeNotifications.js';
 import { TrainingSeats1795900000100 } from './1795900000100-TrainingSeats.js';
 import { VerificationVersion1795900000200 } from './1795900000200-VerificationVersion.js';
+import { AuditRequestIdsAndCheckpoints1796402550165 } from './1796402550165-AuditRequestIdsAndCheckpoints.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ChangeNotifications1795900000000,
   TrainingSeats1795900000100,
   VerificationVersion1795900000200,
+  AuditRequestIdsAndCheckpoints1796402550165,
 ];

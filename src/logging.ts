@@ -1,8 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
+import { clientRequestId, serverRequestId } from './common/request-id.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** Where log lines go: stdout unless replaced before the app is built (tests read them). */
@@ -25,12 +25,13 @@ export const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
-/** A client's X-Request-Id is kept when it looks harmless, so logs can be joined across systems. */
-export function requestIdFor(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+/**
+ * The request's id: always the server's own. A client's X-Request-Id is not used as the id (a
+ * client could make two requests, and their audit events, share one); the request log line
+ * records it beside the id as `clientRequestId` (see the `req` serializer below).
+ */
+export function requestIdFor(_req: IncomingMessage): string {
+  return serverRequestId();
 }
 
 /**
@@ -66,8 +67,15 @@ export function loggerOptions(config: AppConfig): Params {
         (req as IncomingMessage & { requestId?: string }).requestId ?? requestIdFor(req),
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+        req: (req: {
+          id: string;
+          method: string;
+          url: string;
+          remoteAddress?: string;
+          headers?: Record<string, unknown>;
+        }) => ({
           id: req.id,
+          clientRequestId: clientRequestId(req.headers) ?? undefined,
           method: req.method,
           // Query strings may carry search terms about people; the path is enough to trace.
           url: req.url?.split('?')[0],

@@ -26,6 +26,7 @@ interface AuditEventBody {
   reason: string | null;
   note: string | null;
   requestId: string | null;
+  clientRequestId: string | null;
   data: Record<string, unknown>;
 }
 
@@ -154,7 +155,9 @@ describe('audit trail', () => {
         entityId: res.body.id,
         actorId: admin.id,
         actorRoles: ['admin'],
-        requestId: 'req-user-create-1',
+        // The server's own id (the one it answered with); the client's is recorded beside it.
+        requestId: res.headers['x-request-id'],
+        clientRequestId: 'req-user-create-1',
         data: { after: { email, roles: ['admin'], disabled: false } },
       });
       expect(JSON.stringify(event)).not.toContain(TEST_PASSWORD);

@@ -50,6 +50,7 @@ export async function recordMany(
         reason: input.reason ?? null,
         note: input.note ?? null,
         requestId: actor.requestId,
+        clientRequestId: actor.clientRequestId ?? null,
         // The same JSON round trip as record(): what is hashed is what jsonb gives back.
         data: JSON.parse(JSON.stringify(scrubSecrets(input.data ?? {}))) as Record<string, unknown>,
       };
@@ -74,13 +75,20 @@ export async function recordMany(
     inFlight = manager.query(
       `INSERT INTO audit_events
          (seq, id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id,
-          reason, note, request_id, data, prev_hash, hash)
+          reason, note, request_id, client_request_id, data, prev_hash, hash)
        SELECT e.seq, e.id, $2::timestamptz, $3::uuid, $4::text[], e.action, e.entity_type,
-              e.entity_id, e.reason, e.note, $5::text, e.data, e.prev_hash, e.hash
+              e.entity_id, e.reason, e.note, $5::text, $6::text, e.data, e.prev_hash, e.hash
          FROM json_to_recordset($1::json)
               AS e(seq bigint, id uuid, action text, entity_type text, entity_id uuid,
                    reason text, note text, data jsonb, prev_hash text, hash text)`,
-      [JSON.stringify(rows), occurredAt, actor.userId, [...actor.roles], actor.requestId],
+      [
+        JSON.stringify(rows),
+        occurredAt,
+        actor.userId,
+        [...actor.roles],
+        actor.requestId,
+        actor.clientRequestId ?? null,
+      ],
     );
     // Awaited on the next round; until then a failure must not count as unhandled.
     inFlight.catch(() => undefined);

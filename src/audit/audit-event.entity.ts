@@ -55,8 +55,13 @@ export class AuditEvent {
   @Column({ type: 'text', nullable: true })
   note: string | null;
 
+  /** The server's own id of the request that made the change (never chosen by the client). */
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
+
+  /** The X-Request-Id the client sent, sanitised: for joining with the client's own logs. */
+  @Column({ name: 'client_request_id', type: 'text', nullable: true })
+  clientRequestId: string | null;
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   data: Record<string, unknown>;

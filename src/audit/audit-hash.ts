@@ -24,14 +24,17 @@ export interface HashedContent {
   reason: string | null;
   note: string | null;
   requestId: string | null;
+  /** Hashed only when present: events written before the column existed hash as they did. */
+  clientRequestId?: string | null;
   data: unknown;
 }
 
 /** Each event's hash covers the previous event's hash and its own canonical content. */
 export function chainHash(prevHash: string, content: HashedContent): string {
+  const { clientRequestId, ...rest } = content;
   return createHash('sha256')
     .update(prevHash)
     .update('\n')
-    .update(canonicalJson(content))
+    .update(canonicalJson(clientRequestId ? { ...rest, clientRequestId } : rest))
     .digest('hex');
 }

@@ -64,6 +64,7 @@ export class AuditService {
       reason: input.reason ?? null,
       note: input.note ?? null,
       requestId: actor.requestId,
+      clientRequestId: actor.clientRequestId ?? null,
       // A JSON round trip makes the hashed value identical to what jsonb gives back later.
       data: JSON.parse(JSON.stringify(scrubSecrets(input.data ?? {}))) as Record<string, unknown>,
     };
@@ -99,6 +100,7 @@ export function recomputeHash(event: AuditEvent): string {
     reason: event.reason,
     note: event.note,
     requestId: event.requestId,
+    clientRequestId: event.clientRequestId,
     data: event.data,
   });
 }

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { clientRequestId } from './request-id.js';
 import type { Role } from './roles.js';
 
 /** The signed-in user as the access guard established it for this request. */
@@ -20,7 +21,10 @@ export interface Actor {
   roles: Role[];
   traineeId: string | null;
   instructorId: string | null;
+  /** The server's own request id. */
   requestId: string | null;
+  /** The X-Request-Id the client sent (sanitised), recorded beside the server's id. */
+  clientRequestId?: string | null;
   ip: string | null;
 }
 
@@ -47,6 +51,7 @@ export function actorFromRequest(request: FastifyRequest): Actor {
     traineeId: user?.traineeId ?? null,
     instructorId: user?.instructorId ?? null,
     requestId: String(request.id),
+    clientRequestId: clientRequestId(request.headers),
     ip: request.ip ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import { AuditCheckpoint } from '../audit/audit-checkpoint.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Certificate } from '../certifications/certificate.entity.js';
@@ -20,6 +21,7 @@ export const ENTITIES = [
   RefreshToken,
   RateLimitBucket,
   AuditEvent,
+  AuditCheckpoint,
   Organisation,
   Course,
   CourseSession,

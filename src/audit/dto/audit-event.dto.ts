@@ -28,8 +28,19 @@ export class AuditEventDto {
   @ApiProperty({ type: String, nullable: true, example: 'fraud_or_misconduct' })
   reason: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The x-request-id of the change' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The server's id of the request that made the change (its X-Request-Id answer header)",
+  })
   requestId: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The X-Request-Id the client sent, if any (sanitised; not unique, not trusted)',
+  })
+  clientRequestId: string | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -57,6 +68,7 @@ export class AuditEventDto {
       reason: e.reason,
       note: e.note,
       requestId: e.requestId,
+      clientRequestId: e.clientRequestId,
       data: e.data,
       prevHash: e.prevHash,
       hash: e.hash,
