@@ -6,6 +6,7 @@ import { CertificateStatusIndex1795856066876 } from './1795856066876-Certificate
 import { ChangeNotifications1795900000000 } from './1795900000000-ChangeNotifications.js';
 import { TrainingSeats1795900000100 } from './1795900000100-TrainingSeats.js';
 import { VerificationVersion1795900000200 } from './1795900000200-VerificationVersion.js';
+import { AuthSessions1796402333582 } from './1796402333582-AuthSessions.js';
 import { AuditRequestIdsAndCheckpoints1796402550165 } from './1796402550165-AuditRequestIdsAndCheckpoints.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */

@@ -19,6 +19,12 @@ import { withFlippedSignatureBit } from './tamper.js';
  */
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+const sessionOf = (token: string) => claimsOf(token).sid as string;
+const issuedAt = (token: string) => claimsOf(token).iat as number;
+/** Resolves just after the clock's next whole second begins. */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
 
 async function startApp(databaseUrl: string, overrides = {}, logs = false) {
   const config = testConfig(databaseUrl, overrides);
@@ -88,14 +94,15 @@ describe('secrets never reach the logs', () => {
 
     const newPassword = 'Brand-New-Passphrase-2026';
     secrets.push(newPassword);
+    // The reuse above ended that sign-in's session; the user's first sign-in goes on.
     const badChange = await t.http
       .post('/api/v1/auth/password')
-      .set('Authorization', `Bearer ${refreshed.body.accessToken}`)
+      .set(user.auth)
       .send({ currentPassword: 'Not-My-Current-One-1', newPassword });
     expect(badChange.status).toBe(400);
     const changed = await t.http
       .post('/api/v1/auth/password')
-      .set('Authorization', `Bearer ${refreshed.body.accessToken}`)
+      .set(user.auth)
       .send({ currentPassword: TEST_PASSWORD, newPassword });
     expect(changed.status).toBe(204);
 
@@ -244,8 +251,15 @@ describe('auth hardening', () => {
       await expectRefused(await sign({ sub: user.id }));
       await expectRefused(await sign({ typ: 'access' }));
       await expectRefused(await sign({ sub: randomUUID(), typ: 'access' }));
+      // Every access token names its session (sign-in); one without it, or naming a session
+      // that is not the user's, is refused.
+      const sid = sessionOf(user.token);
+      await expectRefused(await sign({ sub: randomUUID(), typ: 'access', sid }));
+      await expectRefused(await sign({ sub: user.id, typ: 'access', sid: randomUUID() }));
+      await expectRefused(await sign({ sub: user.id, typ: 'access', sid: sessionOf(admin.token) }));
+      await expectRefused(await sign({ sub: admin.id, typ: 'access', sid }));
       // The token's own claims never grant roles: the account's roles are read each time.
-      const withRoles = await sign({ sub: user.id, typ: 'access', roles: ['admin'] });
+      const withRoles = await sign({ sub: user.id, typ: 'access', sid, roles: ['admin'] });
       expect((await me(withRoles)).status).toBe(200);
       expectError(
         await t.http.get('/api/v1/users').set('Authorization', `Bearer ${withRoles}`),
@@ -262,6 +276,106 @@ describe('auth hardening', () => {
         .send({ disabled: true });
       expect(disabled.status).toBe(200);
       await expectRefused(victim.token);
+    });
+  });
+
+  describe('sessions', () => {
+    const login = (email: string, password: string) =>
+      t.http.post('/api/v1/auth/login').send({ email, password });
+    const refresh = (refreshToken: string) =>
+      t.http.post('/api/v1/auth/refresh').send({ refreshToken });
+
+    it('accepts the auth scheme in any case (RFC 7235), and no other scheme', async () => {
+      const user = await createUser(t, ['trainee']);
+      for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+        const res = await t.http
+          .get('/api/v1/auth/me')
+          .set('Authorization', `${scheme} ${user.token}`);
+        expect(res.status).toBe(200);
+      }
+      for (const header of [
+        `Basic ${user.token}`,
+        `Bearer${user.token}`,
+        `Bearer ${user.token} x`,
+      ]) {
+        expectError(await t.http.get('/api/v1/auth/me').set('Authorization', header), 401);
+      }
+    });
+
+    // The change and the token below fall in one clock second; the test retries until they do.
+    it('a token issued in the same second as a password change stops working; the sign-in after it works', async () => {
+      const newPassword = 'Quarry-Lantern-Oxbow-41';
+      for (let attempt = 1; ; attempt++) {
+        const user = await createUser(t, ['trainee']);
+        await nextSecond();
+        const before = await login(user.email, TEST_PASSWORD);
+        const changed = await t.http
+          .post('/api/v1/auth/password')
+          .set('Authorization', `Bearer ${before.body.accessToken}`)
+          .send({ currentPassword: TEST_PASSWORD, newPassword });
+        expect(changed.status).toBe(204);
+        const after = await login(user.email, newPassword);
+        expect(after.status).toBe(200);
+        if (issuedAt(before.body.accessToken) !== issuedAt(after.body.accessToken) && attempt < 5) {
+          continue;
+        }
+        expect(issuedAt(after.body.accessToken)).toBe(issuedAt(before.body.accessToken));
+        await expectRefused(before.body.accessToken);
+        expect((await me(after.body.accessToken)).status).toBe(200);
+        expect((await refresh(after.body.refreshToken)).status).toBe(200);
+        return;
+      }
+    });
+
+    it('a token issued in the same second as disabling stays refused when the account is enabled again', async () => {
+      for (let attempt = 1; ; attempt++) {
+        const user = await createUser(t, ['trainee']);
+        await nextSecond();
+        const before = await login(user.email, TEST_PASSWORD);
+        for (const disabled of [true, false]) {
+          const res = await t.http
+            .patch(`/api/v1/users/${user.id}`)
+            .set(admin.auth)
+            .send({ disabled });
+          expect(res.status).toBe(200);
+        }
+        const sameSecond = Math.floor(Date.now() / 1000) === issuedAt(before.body.accessToken);
+        if (!sameSecond && attempt < 5) continue;
+        expect(sameSecond).toBe(true);
+        await expectRefused(before.body.accessToken);
+        expectError(await refresh(before.body.refreshToken), 401);
+        const again = await login(user.email, TEST_PASSWORD);
+        expect((await me(again.body.accessToken)).status).toBe(200);
+        return;
+      }
+    });
+
+    it('refresh-token reuse ends the access tokens of that chain, not those of other sign-ins', async () => {
+      const user = await createUser(t, ['trainee']);
+      const otherSignIn = await login(user.email, TEST_PASSWORD);
+      const next = await refresh(user.refreshToken);
+      expect(next.status).toBe(200);
+      expect(sessionOf(next.body.accessToken)).toBe(sessionOf(user.token));
+      expect((await me(next.body.accessToken)).status).toBe(200);
+
+      expectError(await refresh(user.refreshToken), 401); // reuse: the chain is revoked
+      await expectRefused(user.token);
+      await expectRefused(next.body.accessToken);
+      expectError(await refresh(next.body.refreshToken), 401);
+      expect((await me(otherSignIn.body.accessToken)).status).toBe(200);
+      expect((await refresh(otherSignIn.body.refreshToken)).status).toBe(200);
+    });
+
+    it('logout ends the access tokens of that session at once, not those of other sign-ins', async () => {
+      const user = await createUser(t, ['trainee']);
+      const otherSignIn = await login(user.email, TEST_PASSWORD);
+      const out = await t.http
+        .post('/api/v1/auth/logout')
+        .set(user.auth)
+        .send({ refreshToken: user.refreshToken });
+      expect(out.status).toBe(204);
+      await expectRefused(user.token);
+      expect((await me(otherSignIn.body.accessToken)).status).toBe(200);
     });
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './app.js';
+import { DEMO_PASSWORD } from '../src/database/seed.js';
 import { createUser, expectError, TEST_PASSWORD, type SignedInUser } from './factories.js';
 
 describe('auth and accounts', () => {
@@ -181,8 +182,6 @@ describe('auth and accounts', () => {
         400,
         'INVALID_CURRENT_PASSWORD',
       );
-      // Wait past the second so the new token's iat is after the change (JWT iat has 1 s resolution).
-      await new Promise((r) => setTimeout(r, 1100));
       const ok = await t.http
         .post('/api/v1/auth/password')
         .set(user.auth)
@@ -205,6 +204,17 @@ describe('auth and accounts', () => {
         'password1234',
         'qwerty123456',
         'aaaaaaaaaaaaaa',
+        // Breached passwords with the usual changes: case, leet, years, digits and symbols.
+        'Password12345',
+        'P@ssw0rd2026',
+        'Welcome2026!',
+        '!!Dragon1987!!',
+        'PasswordPassword1',
+        // Built from the service's own words, the demo password or the user's e-mail.
+        DEMO_PASSWORD,
+        'Mine-Action-2026!',
+        'CoE-Demining-77!',
+        `${user.email.split('@')[0]}!`,
       ]) {
         expectError(
           await t.http
@@ -327,6 +337,76 @@ describe('auth and accounts', () => {
           403,
         );
       }
+    });
+
+    it("refuses a password built from the new account's own e-mail address", async () => {
+      const res = await t.http
+        .post('/api/v1/users')
+        .set(admin.auth)
+        .send({
+          email: 'gulnara.mammadova@coe.test',
+          password: 'Gulnara.Mammadova1!',
+          roles: ['trainee'],
+        });
+      const body = expectError(res, 400, 'VALIDATION_FAILED');
+      expect(JSON.stringify(body.details)).toContain('password');
+    });
+
+    it('normalises look-alike e-mails (NFKC) and refuses invisible and mixed-script ones', async () => {
+      const password = 'Long-Enough-Password-1';
+      const create = (email: string) =>
+        t.http
+          .post('/api/v1/users')
+          .set(admin.auth)
+          .send({ email, password, roles: ['trainee'] });
+      const fullwidth = (text: string) =>
+        text.replace(/[!-~]/g, (c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0));
+
+      // Fullwidth letters are the same address: stored in ASCII, and a duplicate of an existing one.
+      const created = await create(fullwidth('Wide.Letters@coe.test'));
+      expect(created.status).toBe(201);
+      expect(created.body.email).toBe('wide.letters@coe.test');
+      expectError(await create(fullwidth(admin.email)), 409, 'EMAIL_TAKEN');
+      // Signing in normalises the same way.
+      expect((await login(fullwidth('WIDE.letters@coe.test'), password)).status).toBe(200);
+
+      for (const email of [
+        '\u0430dmin@coe.test', // Cyrillic а among Latin letters
+        'ad\u200bmin@coe.test', // zero-width space
+        'admin\u00ad@coe.test', // soft hyphen
+        'adm\u0131n@coe.test', // dotless ı
+        'admin@c\u043ee.test', // Cyrillic о in the domain
+        '\u0430\u0441\u0435@coe.test', // all Cyrillic, but every letter looks Latin ("ace")
+        'ad\u202emin@coe.test', // right-to-left override
+      ]) {
+        const body = expectError(await create(email), 400, 'VALIDATION_FAILED');
+        expect(body.details).toEqual({
+          fields: [{ field: 'email', messages: [expect.stringMatching(/^email /)] }],
+        });
+      }
+      const rows = (await t.db.query(
+        "SELECT count(*)::int AS n FROM users WHERE email !~ '^[ -~]*$'",
+      )) as { n: number }[];
+      expect(rows[0].n).toBe(0);
+
+      // Internationalised addresses in one script, accents included, are fine.
+      for (const email of ['ay\u015fe.g\u00fcl@coe.test', '\u0438\u0432\u0430\u043d@coe.test']) {
+        const res = await create(email);
+        expect(res.status).toBe(201);
+        expect(res.body.email).toBe(email);
+      }
+    });
+
+    it('applies the same e-mail rules to instructors, whose e-mail is their natural key', async () => {
+      const create = (email: string) =>
+        t.http
+          .post('/api/v1/instructors')
+          .set(admin.auth)
+          .send({ givenName: 'Rashad', familyName: 'Aliyev', email });
+      expect((await create('rashad.aliyev@coe.test')).status).toBe(201);
+      expectError(await create('r\u0430shad.aliyev@coe.test'), 400, 'VALIDATION_FAILED');
+      expectError(await create('rashad.aliyev\u200b@coe.test'), 400, 'VALIDATION_FAILED');
+      expectError(await create('\uff52ashad.aliyev@coe.test'), 409, 'INSTRUCTOR_EMAIL_TAKEN');
     });
 
     it('lists users with cursor pagination; auditors may read', async () => {

@@ -11,7 +11,11 @@ import {
 } from '../common/access.decorators.js';
 import { forbidden, unauthorized } from '../common/errors.js';
 import { User } from '../users/user.entity.js';
+import { AuthSession } from './auth-session.entity.js';
 import { AuthService } from './auth.service.js';
+
+/** RFC 7235: the scheme is case-insensitive; one or more spaces, then the token68. */
+const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 /**
  * The one global guard. A route is refused unless it is marked `@Public()` or names the roles
@@ -35,30 +39,24 @@ export class AccessGuard implements CanActivate {
     if (rule?.public) return true;
 
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw unauthorized('Sign in and send the access token as a Bearer token');
     const claims = await this.auth.verifyAccessToken(match[1]);
     if (!claims) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
 
-    // The account is read on every request so that disabling it or changing its password or
-    // roles takes effect at once, not when the token expires.
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: { id: claims.sub },
-      select: {
-        id: true,
-        email: true,
-        roles: true,
-        traineeId: true,
-        instructorId: true,
-        disabled: true,
-        tokensValidAfter: true,
-      },
-    });
-    if (!user || user.disabled)
-      throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
-    if (claims.iat < Math.floor(user.tokensValidAfter.getTime() / 1000)) {
-      throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
-    }
+    // The account and the token's session are read on every request (one statement, two
+    // primary-key lookups), so that disabling the account, changing its password or roles,
+    // logging out or a reused refresh token take effect at once, not when the token expires.
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .innerJoin(AuthSession, 's', 's.userId = u.id AND s.id = :sid AND s.revokedAt IS NULL', {
+        sid: claims.sid,
+      })
+      .select(['u.id', 'u.email', 'u.roles', 'u.traineeId', 'u.instructorId'])
+      .where('u.id = :sub AND NOT u.disabled', { sub: claims.sub })
+      .getOne();
+    if (!user) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
     request.user = {
       id: user.id,
       email: user.email,

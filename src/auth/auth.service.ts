@@ -1,18 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, DomainError, tooManyRequests, unauthorized } from '../common/errors.js';
+import { normaliseEmail } from '../common/email.js';
+import {
+  badRequest,
+  DomainError,
+  invalidField,
+  tooManyRequests,
+  unauthorized,
+} from '../common/errors.js';
 import { RateLimiter, type Budget } from '../common/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { User } from '../users/user.entity.js';
 import type { ChangePasswordDto, TokenPairDto } from './dto/auth.dto.js';
+import { AuthSession } from './auth-session.entity.js';
 import { PasswordHasher } from './password-hasher.js';
+import { passwordProblem } from './password-policy.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { endSession, endSessionsOf, startSession } from './sessions.js';
 
 /** The same answer for an unknown email and a wrong password: nothing tells them apart. */
 const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -24,9 +34,13 @@ export const ADDRESS_FAILURE_BUDGET: Budget = { points: 100, windowSeconds: 15 *
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AccessTokenClaims {
   sub: string;
   typ: 'access';
+  /** The session (sign-in) the token was issued from: it is refused once that session ends. */
+  sid: string;
   iat: number;
 }
 
@@ -42,7 +56,8 @@ export class AuthService {
   ) {}
 
   async login(actor: Actor, emailInput: string, password: string): Promise<TokenPairDto> {
-    const email = emailInput.trim().toLowerCase();
+    // Normalised as addresses are stored: a fullwidth or upper-case spelling finds the account.
+    const email = normaliseEmail(emailInput);
     const accountKey = `login:account:${email}`;
     const addressKey = `login:address:${actor.ip ?? 'unknown'}`;
     for (const [key, budget] of [
@@ -73,7 +88,19 @@ export class AuthService {
     }
     if (user.disabled) throw unauthorized('This account is disabled', 'ACCOUNT_DISABLED');
     await this.limiter.reset(accountKey);
-    return this.dataSource.transaction((tx) => this.issuePair(tx, user, randomUUID()));
+    return this.dataSource.transaction(async (tx) => {
+      // Read the account again under a share lock. A password change or disabling committed
+      // since the password was checked wins; one still to come waits for this sign-in and then
+      // ends its session too. Either way no session outlives the change.
+      const current = await tx.findOne(User, {
+        where: { id: user.id },
+        lock: { mode: 'pessimistic_read' },
+      });
+      if (!current || current.passwordHash !== user.passwordHash || current.disabled) {
+        throw unauthorized(INVALID_CREDENTIALS, 'INVALID_CREDENTIALS');
+      }
+      return this.issuePair(tx, current, await startSession(tx, current.id));
+    });
   }
 
   async refresh(actor: Actor, presented: string): Promise<TokenPairDto> {
@@ -82,14 +109,18 @@ export class AuthService {
         where: { tokenHash: hashToken(presented) },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!token || token.revokedAt || token.expiresAt <= new Date()) return null;
+      if (!token || token.expiresAt <= new Date()) return null;
+      // Locked, so that ending the session (logout, password change, disabling) waits for this
+      // refresh and then ends the new tokens too, or this refresh sees the session ended.
+      const session = await tx.findOne(AuthSession, {
+        where: { id: token.familyId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!session || session.revokedAt) return null;
       if (token.usedAt) {
-        // A used token came back: whoever holds the family may be an attacker. End it all.
-        await tx.update(
-          RefreshToken,
-          { familyId: token.familyId, revokedAt: IsNull() },
-          { revokedAt: new Date() },
-        );
+        // A used token came back: whoever holds the family may be an attacker. End the session:
+        // its refresh tokens and the access tokens issued from it, the attacker's included.
+        await endSession(tx, session.id);
         await this.audit.record(
           tx,
           { ...actor, userId: token.userId },
@@ -117,15 +148,17 @@ export class AuthService {
     return outcome;
   }
 
-  /** Ends the session the refresh token belongs to, if it is the caller's. Always succeeds. */
+  /**
+   * Ends the session the refresh token belongs to, if it is the caller's: its refresh tokens and
+   * its access tokens (the one this request came with, when it is the same sign-in) stop working.
+   * Always succeeds.
+   */
   async logout(userId: string, presented: string): Promise<void> {
     const token = await this.dataSource
       .getRepository(RefreshToken)
       .findOneBy({ tokenHash: hashToken(presented) });
     if (!token || token.userId !== userId) return;
-    await this.dataSource
-      .getRepository(RefreshToken)
-      .update({ familyId: token.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await endSession(this.dataSource.manager, token.familyId);
   }
 
   async me(userId: string): Promise<UserDto> {
@@ -146,11 +179,14 @@ export class AuthService {
     if (input.currentPassword === input.newPassword) {
       throw badRequest('PASSWORD_UNCHANGED', 'The new password must differ from the current one');
     }
+    // The body was checked without knowing whose password it is: now with the account's e-mail.
+    const problem = passwordProblem(input.newPassword, { email: user.email });
+    if (problem) throw invalidField('newPassword', problem);
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.dataSource.transaction(async (tx) => {
       // Every existing session ends; the caller signs in again with the new password.
-      await tx.update(User, { id: userId }, { passwordHash, tokensValidAfter: new Date() });
-      await tx.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await tx.update(User, { id: userId }, { passwordHash });
+      await endSessionsOf(tx, userId);
       await this.audit.record(tx, actor, {
         action: 'user.password_changed',
         entityType: 'user',
@@ -165,24 +201,29 @@ export class AuthService {
       const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
         algorithms: ['HS256'],
       });
-      return claims.typ === 'access' && typeof claims.sub === 'string' ? claims : null;
+      return claims.typ === 'access' &&
+        typeof claims.sub === 'string' &&
+        UUID.test(claims.sub) &&
+        typeof claims.sid === 'string' &&
+        UUID.test(claims.sid)
+        ? claims
+        : null;
     } catch {
       return null;
     }
   }
 
-  private async issuePair(tx: EntityManager, user: User, familyId: string): Promise<TokenPairDto> {
+  private async issuePair(tx: EntityManager, user: User, sessionId: string): Promise<TokenPairDto> {
     const refreshToken = randomBytes(32).toString('base64url');
     await tx.insert(RefreshToken, {
       tokenHash: hashToken(refreshToken),
       userId: user.id,
-      familyId,
+      familyId: sessionId,
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
       usedAt: null,
-      revokedAt: null,
     });
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id, typ: 'access' },
+      { sub: user.id, typ: 'access', sid: sessionId },
       { algorithm: 'HS256', expiresIn: this.config.accessTokenTtlSeconds },
     );
     return {

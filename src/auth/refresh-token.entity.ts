@@ -8,10 +8,12 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { User } from '../users/user.entity.js';
+import { AuthSession } from './auth-session.entity.js';
 
 /**
  * An opaque refresh token, stored only as its SHA-256. Tokens that descend from one login form
- * a family; presenting a token that was already used revokes the whole family (reuse detection).
+ * a family, which is that login's session; presenting a token that was already used ends the
+ * session, and with it every token of the family and every access token issued from it.
  */
 @Entity('refresh_tokens')
 @Index('refresh_tokens_family_idx', ['familyId'])
@@ -31,8 +33,13 @@ export class RefreshToken {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'refresh_tokens_user_fk' })
   user?: User;
 
+  /** The session (sign-in) this token belongs to. */
   @Column({ name: 'family_id', type: 'uuid' })
   familyId: string;
+
+  @ManyToOne(() => AuthSession, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'family_id', foreignKeyConstraintName: 'refresh_tokens_session_fk' })
+  session?: AuthSession;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
@@ -43,8 +50,4 @@ export class RefreshToken {
   /** Set when this token was exchanged for a new pair. */
   @Column({ name: 'used_at', type: 'timestamptz', precision: 3, nullable: true })
   usedAt: Date | null;
-
-  /** Set on logout, on reuse of any token of the family, on password change or disabling. */
-  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
-  revokedAt: Date | null;
 }

@@ -18,6 +18,12 @@ export class DomainError extends Error {
 export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(400, code, message, details);
 
+/** One field refused by a rule checked outside the DTO: the same 400 as the validation pipe's. */
+export const invalidField = (field: string, problem: string) => {
+  const message = `${field} ${problem}`;
+  return badRequest('VALIDATION_FAILED', message, { fields: [{ field, messages: [message] }] });
+};
+
 export const unauthorized = (message = 'Authentication required', code = 'UNAUTHENTICATED') =>
   new DomainError(401, code, message);
 

@@ -1,5 +1,6 @@
 import { AuditCheckpoint } from '../audit/audit-checkpoint.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { AuthSession } from '../auth/auth-session.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Certificate } from '../certifications/certificate.entity.js';
 import { SigningKey } from '../credentials/signing-key.entity.js';
@@ -18,6 +19,7 @@ import { User } from '../users/user.entity.js';
 /** Every entity, listed once: the app, the CLI data source and the tests use this list. */
 export const ENTITIES = [
   User,
+  AuthSession,
   RefreshToken,
   RateLimitBucket,
   AuditEvent,

@@ -24,7 +24,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword } = this.config;
     if (!adminEmail || !adminPassword) return;
-    const problem = passwordProblem(adminPassword);
+    const problem = passwordProblem(adminPassword, { email: adminEmail });
     if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
     const passwordHash = await this.hasher.hash(adminPassword);
     const created = await this.dataSource.transaction(async (tx) => {

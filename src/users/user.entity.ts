@@ -48,10 +48,6 @@ export class User {
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
 
-  /** Access tokens issued before this instant are refused (password change, disabling). */
-  @Column({ name: 'tokens_valid_after', type: 'timestamptz', precision: 3, default: () => 'now()' })
-  tokensValidAfter: Date;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
-import { badRequest, conflict, notFound, referenceNotFound } from '../common/errors.js';
+import { accountEmailProblem, normaliseEmail } from '../common/email.js';
+import {
+  badRequest,
+  conflict,
+  invalidField,
+  notFound,
+  referenceNotFound,
+} from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
-import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { endSessionsOf } from '../auth/sessions.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto.js';
 import { User } from './user.entity.js';
 import { Instructor } from '../instructors/instructor.entity.js';
@@ -35,9 +42,13 @@ export class UsersService {
     input: Omit<CreateUserDto, 'password'>,
     passwordHash: string,
   ): Promise<UserDto> {
+    // The API checked it already; the bootstrap admin's address (ADMIN_EMAIL) is checked here.
+    const email = normaliseEmail(input.email);
+    const emailProblem = accountEmailProblem(email);
+    if (emailProblem) throw invalidField('email', emailProblem);
     await this.checkLinks(tx, input.traineeId ?? null, input.instructorId ?? null);
     const user = tx.create(User, {
-      email: input.email.toLowerCase(),
+      email,
       passwordHash,
       roles: [...new Set(input.roles)],
       traineeId: input.traineeId ?? null,
@@ -73,7 +84,7 @@ export class UsersService {
     if (query.role) qb.andWhere(':role = ANY(u.roles)', { role: query.role });
     if (query.email) {
       qb.andWhere("u.email LIKE :email ESCAPE '\\'", {
-        email: `%${query.email.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        email: `%${normaliseEmail(query.email).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
       });
     }
     return keysetPage(qb, {
@@ -110,13 +121,9 @@ export class UsersService {
       if (input.roles) user.roles = [...new Set(input.roles)];
       if (input.disabled !== undefined) user.disabled = input.disabled;
       if (input.disabled === true && !before.disabled) {
-        // Disabling ends every session at once: access tokens by timestamp, refresh tokens by row.
-        user.tokensValidAfter = new Date();
-        await tx.update(
-          RefreshToken,
-          { userId: id, revokedAt: IsNull() },
-          { revokedAt: new Date() },
-        );
+        // Disabling ends every session at once, with its access and refresh tokens: enabling
+        // the account again does not bring them back.
+        await endSessionsOf(tx, id);
       }
       await tx.save(user);
       const after = UserDto.from(user);

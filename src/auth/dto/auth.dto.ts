@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { IsAcceptablePassword } from '../password-policy.js';
+import { IsAcceptablePassword, PASSWORD_RULES } from '../password-policy.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 
 export class LoginDto {
@@ -35,7 +35,7 @@ export class ChangePasswordDto {
   @ApiProperty({
     minLength: 12,
     maxLength: 128,
-    description: '12 to 128 characters; common passwords are refused',
+    description: PASSWORD_RULES,
   })
   @IsAcceptablePassword()
   newPassword: string;

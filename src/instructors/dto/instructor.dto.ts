@@ -1,22 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsAccountEmail } from '../../common/email.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { Trim } from '../../common/validators.js';
 import { IsOptionalPersonName, IsPersonName } from '../../trainees/person-name.js';
 import type { Instructor } from '../instructor.entity.js';
-
-const trimLower = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 /** A course the instructor may teach today, with the latest date the qualification runs to. */
 export class CurrentQualificationDto {
@@ -69,10 +57,11 @@ export class CreateInstructorDto {
   @IsPersonName('Rashad') givenName: string;
   @IsPersonName('Aliyev') familyName: string;
 
-  @ApiProperty({ example: 'r.aliyev@coe.example', description: 'Unique, stored lower-cased' })
-  @Transform(trimLower)
-  @IsEmail()
-  @MaxLength(254)
+  @ApiProperty({
+    example: 'r.aliyev@coe.example',
+    description: 'Unique, stored normalised (NFKC, lower case); look-alike addresses are refused',
+  })
+  @IsAccountEmail()
   email: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
@@ -87,9 +76,7 @@ export class UpdateInstructorDto {
 
   @ApiPropertyOptional({ example: 'r.aliyev@coe.example' })
   @ValidateIf((_: object, value: unknown) => value !== undefined)
-  @Transform(trimLower)
-  @IsEmail()
-  @MaxLength(254)
+  @IsAccountEmail()
   email?: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })

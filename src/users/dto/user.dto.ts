@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsEmail,
   IsIn,
   IsOptional,
   IsString,
@@ -15,12 +13,10 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../../common/roles.js';
 import { PageQueryDto } from '../../common/pagination.js';
+import { IsAccountEmail } from '../../common/email.js';
 import { NotNullIfGiven } from '../../common/validators.js';
-import { IsAcceptablePassword } from '../../auth/password-policy.js';
+import { IsAcceptablePassword, PASSWORD_RULES } from '../../auth/password-policy.js';
 import type { User } from '../user.entity.js';
-
-const trimLower = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -43,18 +39,20 @@ export class UserDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'a.mammadov@coe.example' })
-  @Transform(trimLower)
-  @IsEmail()
-  @MaxLength(254)
+  @ApiProperty({
+    example: 'a.mammadov@coe.example',
+    description:
+      'Unique. Stored normalised (NFKC, lower case); invisible characters, mixed writing systems and look-alike letters are refused',
+  })
+  @IsAccountEmail()
   email: string;
 
   @ApiProperty({
     minLength: 12,
     maxLength: 128,
-    description: '12 to 128 characters; common passwords are refused',
+    description: PASSWORD_RULES,
   })
-  @IsAcceptablePassword()
+  @IsAcceptablePassword({ emailField: 'email' })
   password: string;
 
   @ApiProperty({ enum: ROLES, isArray: true, example: ['trainee'] })
