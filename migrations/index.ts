@@ -19,5 +19,6 @@ export const MIGRATIONS = [
   ChangeNotifications1795900000000,
   TrainingSeats1795900000100,
   VerificationVersion1795900000200,
+  AuthSessions1796402333582,
   AuditRequestIdsAndCheckpoints1796402550165,
 ];
