@@ -12,7 +12,7 @@ export const PASSWORD_RULES =
  * service's own context (6.2.11). Breached lists hold base words; people, and the cracking rules
  * attackers run against a stolen hash, turn them into `P@ssw0rd2026` or `Welcome2026!`. So the
  * policy undoes those same changes (case, leet characters, digits, years and symbols at either
- * end, separators, reversal, repetition) and looks the base word up. Fast (well under a
+ * end, separators, reversal, repetition) and looks the base word up. Fast (under a
  * millisecond) and deterministic, unlike a strength estimator's score: zxcvbn-ts, tried here,
  * took 35-210 ms per password and still scored `Demining-Demo-2026` 4 out of 4.
  */
