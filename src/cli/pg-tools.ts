@@ -43,13 +43,9 @@ async function describeTool(file: string): Promise<PgTool | undefined> {
   try {
     await fs.access(file, fs.constants.X_OK);
     const { stdout } = await execFileAsync(file, ['--version'], { timeout: 10_000 });
-    const version = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(stdout);
+    const version = /\(PostgreSQL\)\s+((\d+)[\w.]*)/.exec(stdout);
     if (!version) return undefined;
-    return {
-      path: file,
-      major: Number(version[1]),
-      version: stdout.trim().split(/\s+/).pop() ?? '',
-    };
+    return { path: file, major: Number(version[2]), version: version[1]! };
   } catch {
     return undefined;
   }
@@ -67,9 +63,14 @@ export async function findPgTool(
 ): Promise<PgTool> {
   const folders = binDir ? [path.resolve(binDir)] : await candidateFolders();
   const found: PgTool[] = [];
+  const seenFiles = new Set<string>();
   for (const folder of folders) {
+    // /bin and /usr/bin are often one folder: count each program once.
+    const file = await fs.realpath(path.join(folder, name)).catch(() => undefined);
+    if (!file || seenFiles.has(file)) continue;
+    seenFiles.add(file);
     const tool = await describeTool(path.join(folder, name));
-    if (tool && !found.some((f) => f.path === tool.path)) found.push(tool);
+    if (tool) found.push(tool);
   }
   const fit = found.filter((t) => t.major >= minMajor).sort((a, b) => b.major - a.major)[0];
   if (fit) return fit;
