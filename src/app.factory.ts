@@ -7,7 +7,13 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendError } from './common/all-exceptions.filter.js';
 import { STATUS_TEXT } from './common/errors.js';
-import { UnparsableBody } from './common/validation.js';
+import { limitConnectionsPerAddress } from './common/connection-limit.js';
+import {
+  DEFAULT_JSON_LIMITS,
+  jsonLimitBreach,
+  type JsonLimitsRouteConfig,
+} from './common/json-limits.js';
+import { OversizedBody, UnparsableBody } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestIdFor } from './logging.js';
 import { registerImportUploads } from './imports/upload-parsers.js';
@@ -37,6 +43,16 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
+    // A client has this long for a whole request (Node answers 408 and closes): a body sent a
+    // byte at a time cannot hold a connection for minutes.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      // How often Node looks for requests past those timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2),
+    },
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
       (req as IncomingMessage & { requestId?: string }).requestId = id;
@@ -58,6 +74,7 @@ export async function createApp(
   else app.useLogger(false);
 
   const fastify = app.getHttpAdapter().getInstance();
+  limitConnectionsPerAddress(fastify.server, config.maxConnectionsPerAddress);
   const routes: RegisteredRoute[] = [];
   routeTables.set(app, routes);
   fastify.addHook('onRoute', (route) => {
@@ -86,16 +103,28 @@ export async function createApp(
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // API answers (tokens, personal data) are never for shared caches; routes that may be
+    // cached (JWKS, status lists, pages) say so themselves, outside /api.
+    if (
+      (request.url.startsWith('/api/') || request.headers.authorization !== undefined) &&
+      !reply.hasHeader('Cache-Control')
+    )
+      void reply.header('Cache-Control', 'no-store');
     // A keep-alive connection that outlives its last request would hold the shutdown open
     // until the keep-alive timeout (and main.ts's watchdog exits 1): close it with this answer.
     if (closing) void reply.header('Connection', 'close');
   });
-  // Parse errors are parked, not thrown: authorization is decided first (see UnparsableBody).
+  // Parse errors and bodies past their route's JSON limits are parked, not thrown:
+  // authorization is decided first (see UnparsableBody). The limits are checked on the text,
+  // before parsing and validation, which would spend seconds on 100,000 unknown keys.
   const defaultJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    const own = (request.routeOptions.config as JsonLimitsRouteConfig | undefined)?.jsonLimits;
+    const breach = jsonLimitBreach(text, { ...DEFAULT_JSON_LIMITS, ...own });
+    if (breach) return done(null, new OversizedBody(breach));
     void defaultJson(request, text, (error, value) =>
       done(null, error ? new UnparsableBody(error.message) : value),
     );
@@ -123,6 +152,12 @@ export async function createApp(
   );
   await registerImportUploads(app);
 
+  // API_DOCS: off by default in production, where the route list need not be public.
+  if (config.apiDocs) setUpApiDocs(app);
+  return app;
+}
+
+function setUpApiDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -135,5 +170,4 @@ export async function createApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return app;
 }

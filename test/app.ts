@@ -35,6 +35,14 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     centerName: 'Mine Action Center of Excellence',
     verifyRateLimitPerMinute: 0,
     verifyCacheEntries: 50_000,
+    apiDocs: true,
+    // Off here as the verification limit is: suites sign in many times from one address and
+    // open many connections at once. test/request-limits.e2e-spec.ts turns them on.
+    authRateLimitPerMinute: 0,
+    maxConnectionsPerAddress: 0,
+    requestTimeoutMs: 60_000,
+    headersTimeoutMs: 10_000,
+    keepAliveTimeoutMs: 72_000,
     ...overrides,
   } as AppConfig);
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentActor, CurrentUser, type Actor, type AuthenticatedUser } from '../common/actor.js';
 import { Public, SignedIn } from '../common/access.decorators.js';
+import { LimitPerAddress } from '../common/address-rate-limit.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthService } from './auth.service.js';
@@ -21,6 +22,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @LimitPerAddress('auth.login')
   @ApiOperation({
     summary: 'Sign in with email and password',
     description:
@@ -39,6 +41,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
+  @LimitPerAddress('auth.refresh')
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
     description:

@@ -6,6 +6,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { DomainError } from './errors.js';
+import type { JsonLimitBreach } from './json-limits.js';
 
 /**
  * Stands in for a request body that could not be parsed. Parsing happens before guards run,
@@ -14,7 +15,59 @@ import { DomainError } from './errors.js';
  */
 export class UnparsableBody {
   constructor(readonly reason: string) {}
+
+  toError(): DomainError {
+    return new DomainError(
+      400,
+      'MALFORMED_BODY',
+      `The request body is not valid JSON: ${clip(this.reason, MAX_TEXT)}`,
+    );
+  }
 }
+
+/** A body past its route's JSON limits, parked like UnparsableBody until authorization is done. */
+export class OversizedBody extends UnparsableBody {
+  constructor(readonly breach: JsonLimitBreach) {
+    super(`more than ${breach.max} ${breach.limit}`);
+  }
+
+  override toError(): DomainError {
+    const { limit, max } = this.breach;
+    switch (limit) {
+      case 'depth':
+        return new DomainError(
+          400,
+          'MALFORMED_BODY',
+          `The request body is nested more than ${max} levels deep`,
+          { limit, max },
+        );
+      case 'keys':
+        return new DomainError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The request body has more than ${max} keys`,
+          { limit, max },
+        );
+      case 'arrayLength':
+        return new DomainError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `An array in the request body has more than ${max} items`,
+          { limit, max },
+        );
+    }
+  }
+}
+
+/**
+ * Problems listed in a validation error; past this, `fieldCount` tells how many there were
+ * (the answer stays small).
+ */
+export const MAX_REPORTED_FIELDS = 20;
+/** Field names and messages longer than this are cut (a key may be half a megabyte long). */
+const MAX_TEXT = 200;
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 interface FieldProblem {
   field: string;
@@ -30,14 +83,21 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
 }
 
 export function validationError(errors: ValidationError[]): DomainError {
-  const fields = flatten(errors);
+  const all = flatten(errors);
+  const fields = all.slice(0, MAX_REPORTED_FIELDS).map((f) => ({
+    field: clip(f.field, MAX_TEXT),
+    messages: f.messages.slice(0, 5).map((message) => clip(message, MAX_TEXT)),
+  }));
   const summary = fields
     .slice(0, 5)
     .map((f) => `${f.field}: ${f.messages.join(', ')}`)
     .join('; ');
-  return new DomainError(400, 'VALIDATION_FAILED', summary || 'The request is not valid', {
-    fields,
-  });
+  return new DomainError(
+    400,
+    'VALIDATION_FAILED',
+    summary || 'The request is not valid',
+    all.length > fields.length ? { fields, fieldCount: all.length } : { fields },
+  );
 }
 
 /** class-validator with unknown fields refused (400) and the one error shape. */
@@ -53,13 +113,7 @@ export class StrictValidationPipe implements PipeTransform {
   });
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (value instanceof UnparsableBody) {
-      throw new DomainError(
-        400,
-        'MALFORMED_BODY',
-        `The request body is not valid JSON: ${value.reason}`,
-      );
-    }
+    if (value instanceof UnparsableBody) throw value.toError();
     if (metadata.type === 'body' && metadata.metatype && isDtoClass(metadata.metatype)) {
       if (
         value === undefined ||

@@ -30,6 +30,15 @@ export class AppConfig {
   readonly centerName: string;
   readonly verifyRateLimitPerMinute: number;
   readonly verifyCacheEntries: number;
+  /** Serve /docs and /docs-json. */
+  readonly apiDocs: boolean;
+  /** Per address, per minute and anonymous route, counted in the database (0 = no limit). */
+  readonly authRateLimitPerMinute: number;
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Connections one socket address may hold open at once (0 = no cap). */
+  readonly maxConnectionsPerAddress: number;
 
   constructor(init: Omit<AppConfig, never>) {
     Object.assign(this, init);
@@ -72,6 +81,13 @@ export function buildAppConfig(
     centerName: env.CENTER_NAME,
     verifyRateLimitPerMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE,
     verifyCacheEntries: env.VERIFY_CACHE_ENTRIES,
+    apiDocs: env.API_DOCS ? env.API_DOCS === 'true' : env.NODE_ENV !== 'production',
+    authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    maxConnectionsPerAddress:
+      env.MAX_CONNECTIONS_PER_ADDRESS ?? (env.TRUST_PROXY === 'true' ? 0 : 100),
     ...overrides,
   } as AppConfig);
 }

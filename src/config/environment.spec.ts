@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { buildAppConfig } from './app-config.js';
 import { ConfigurationError, validateEnvironment } from './environment.js';
 
 describe('validateEnvironment', () => {
@@ -54,5 +55,40 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ ADMIN_EMAIL: 'admin@coe.example' })).toThrow(
       /ADMIN_EMAIL\/ADMIN_PASSWORD/,
     );
+  });
+
+  it('serves the API docs outside production only, unless API_DOCS says otherwise', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/coe',
+      JWT_SECRET: 'j'.repeat(32),
+      KEY_ENCRYPTION_SECRET: 'k'.repeat(32),
+    };
+    const docs = (raw: Record<string, string>) =>
+      buildAppConfig(validateEnvironment(raw), 'postgres://db/coe').apiDocs;
+    expect(docs(production)).toBe(false);
+    expect(docs({ ...production, API_DOCS: 'true' })).toBe(true);
+    expect(docs({ ...production, NODE_ENV: 'development' })).toBe(true);
+    expect(docs({ ...production, NODE_ENV: 'development', API_DOCS: 'false' })).toBe(false);
+    expect(() => validateEnvironment({ API_DOCS: 'yes' })).toThrow(/API_DOCS/);
+  });
+
+  it('caps connections per address unless a proxy is trusted; timeouts in order', () => {
+    const secrets = { JWT_SECRET: 'j'.repeat(32), KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
+    const config = (raw: Record<string, string>) =>
+      buildAppConfig(validateEnvironment({ ...secrets, ...raw }), 'postgres://db/coe');
+    expect(config({}).maxConnectionsPerAddress).toBe(100);
+    expect(config({ TRUST_PROXY: 'true' }).maxConnectionsPerAddress).toBe(0);
+    expect(config({ TRUST_PROXY: 'true', MAX_CONNECTIONS_PER_ADDRESS: '500' })).toMatchObject({
+      maxConnectionsPerAddress: 500,
+    });
+    expect(config({})).toMatchObject({
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 10_000,
+      authRateLimitPerMinute: 60,
+    });
+    expect(() =>
+      validateEnvironment({ REQUEST_TIMEOUT_SECONDS: '5', HEADERS_TIMEOUT_SECONDS: '10' }),
+    ).toThrow(/HEADERS_TIMEOUT_SECONDS/);
   });
 });

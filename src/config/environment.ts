@@ -136,6 +136,52 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   TRUST_PROXY = 'false';
 
+  /** Whether /docs and /docs-json are served; unset: yes, except in production. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['true', 'false'])
+  API_DOCS?: 'true' | 'false';
+
+  /** Sign-in and token refreshes one address may make per minute, per route (0 = no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 60;
+
+  /** Seconds a client has to send a whole request, headers and body. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  REQUEST_TIMEOUT_SECONDS = 60;
+
+  /** Seconds a client has to send a request's headers (at most REQUEST_TIMEOUT_SECONDS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HEADERS_TIMEOUT_SECONDS = 10;
+
+  /** Seconds an idle keep-alive connection stays open between requests. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  KEEP_ALIVE_TIMEOUT_SECONDS = 72;
+
+  /**
+   * Connections one socket address may hold open at once (0 = no cap). Unset: 100, or no cap
+   * with TRUST_PROXY=true, where every connection comes from the proxy.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  MAX_CONNECTIONS_PER_ADDRESS?: number;
+
   /** Size of the database connection pool of one app instance. */
   @Transform(toInt)
   @IsInt()
@@ -159,6 +205,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
     if (!env.JWT_SECRET) problems.push('JWT_SECRET: required in production');
     if (!env.KEY_ENCRYPTION_SECRET) problems.push('KEY_ENCRYPTION_SECRET: required in production');
+  }
+  if (env.HEADERS_TIMEOUT_SECONDS > env.REQUEST_TIMEOUT_SECONDS) {
+    problems.push('HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS');
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');

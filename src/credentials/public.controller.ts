@@ -22,6 +22,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { JsonBodyLimits } from '../common/json-limits.js';
 import { badRequest, STATUS_TEXT } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
@@ -118,6 +119,7 @@ export class PublicController {
   @Post('verify')
   @HttpCode(200)
   @Public()
+  @JsonBodyLimits({ maxDepth: 64, maxKeys: 2048, maxArrayLength: 256 })
   @ApiOperation({
     summary: 'Verify a presented credential',
     description:

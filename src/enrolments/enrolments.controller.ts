@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AssignedInstructorOnly, Roles } from '../common/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
+import { JsonBodyLimits } from '../common/json-limits.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
   AssessmentDto,
@@ -101,6 +102,7 @@ export class EnrolmentsController {
   }
 
   @Put('enrolments/:id/attendance')
+  @JsonBodyLimits({ maxArrayLength: 366, maxKeys: 1024 })
   @Roles('admin', 'instructor')
   @AssignedInstructorOnly('enrolment')
   @ApiOperation({
