@@ -15,6 +15,11 @@ import { CourseSession } from '../courses/session.entity.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { StatusListsService, type StatusPosition } from '../credentials/status-lists.service.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
+import {
+  assertNotOwnEnrolment,
+  ownTrainees,
+  SELF_CERTIFICATION,
+} from '../enrolments/own-record.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { Certificate } from './certificate.entity.js';
@@ -54,6 +59,7 @@ export class IssuanceService {
         });
         if (!enrolment) throw notFound('Enrolment');
         const ctx = await this.context(tx, actor, enrolment.sessionId);
+        await assertNotOwnEnrolment(tx, actor, enrolment.traineeId);
         const existing = await tx.findOneBy(Certificate, { enrolmentId });
         if (existing) {
           throw conflict(
@@ -117,13 +123,23 @@ export class IssuanceService {
           })
         ).map((c) => [c.enrolmentId, c]),
       );
+      const own = await ownTrainees(
+        tx,
+        actor,
+        enrolments.map((e) => e.traineeId),
+      );
       const skipped: SkippedEnrolmentDto[] = [];
       const eligible: Enrolment[] = [];
       for (const enrolment of enrolments) {
         const existing = certified.get(enrolment.id);
-        const reason = existing
-          ? { code: 'ALREADY_ISSUED', message: `Certificate ${existing.serial} was already issued` }
-          : ineligibility(enrolment, ctx.session, ctx.course);
+        const reason = own.has(enrolment.traineeId)
+          ? SELF_CERTIFICATION
+          : existing
+            ? {
+                code: 'ALREADY_ISSUED',
+                message: `Certificate ${existing.serial} was already issued`,
+              }
+            : ineligibility(enrolment, ctx.session, ctx.course);
         if (reason)
           skipped.push({ enrolmentId: enrolment.id, code: reason.code, message: reason.message });
         else eligible.push(enrolment);

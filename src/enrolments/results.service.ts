@@ -19,6 +19,7 @@ import {
 } from './dto/enrolment.dto.js';
 import { Enrolment } from './enrolment.entity.js';
 import { assessmentResult } from './enrolment-rules.js';
+import { assertNotOwnEnrolment } from './own-record.js';
 
 /** Attendance and assessment, recorded by the session's assigned instructors. */
 @Injectable()
@@ -132,6 +133,7 @@ export class ResultsService {
     });
     if (!enrolment) throw notFound('Enrolment');
     await assertCanRecordForSession(tx, actor, enrolment.sessionId);
+    await assertNotOwnEnrolment(tx, actor, enrolment.traineeId);
     if (!['enrolled', 'completed', 'failed'].includes(enrolment.status)) {
       throw conflict(
         'NOT_RECORDABLE',

@@ -568,6 +568,7 @@ export const az: Messages = {
   'eligibility.ATTENDANCE_BELOW_MINIMUM': 'Davamiyyət minimumdan aşağıdır',
   'eligibility.NOT_PASSED': 'Qiymətləndirmədən keçməyib',
   'eligibility.ALREADY_ISSUED': 'Sertifikat artıq verilib',
+  'eligibility.SELF_CERTIFICATION': 'Öz qeydiyyatı: sertifikatı başqa təlimatçı verməlidir',
   'check.signature': 'imza',
   'check.dates': 'tarixlər',
   'check.status': 'status',
@@ -694,6 +695,8 @@ export const az: Messages = {
   'error.SESSION_CLOSED':
     'Başa çatmış və ya ləğv edilmiş sessiyanın təlimatçıları onun qeydinin bir hissəsidir və dəyişdirilə bilməz.',
   'error.NOT_RECORDABLE': 'Bu qeydiyyat üçün hazırda davamiyyət və nəticə qeydə alına bilməz.',
+  'error.SELF_CERTIFICATION':
+    'Öz qeydiyyatınız üçün davamiyyət və ya nəticə qeyd edə, özünüzə sertifikat verə bilməzsiniz. Bunu başqa təlimatçı etməlidir.',
   'error.UNSUPPORTED_CREDENTIAL': 'Bu, etimadnamə deyil: vc+jwt mətnini və ya JSON-u yapışdırın.',
   'error.SERVICE_UNAVAILABLE': 'Xidmət müvəqqəti əlçatmazdır. Bir azdan yenidən cəhd edin.',
 };

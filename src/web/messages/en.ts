@@ -567,6 +567,7 @@ export const en = {
   'eligibility.ATTENDANCE_BELOW_MINIMUM': 'Attendance below the minimum',
   'eligibility.NOT_PASSED': 'Assessment not passed',
   'eligibility.ALREADY_ISSUED': 'Certificate already issued',
+  'eligibility.SELF_CERTIFICATION': 'Own enrolment: another instructor must certify',
   'check.signature': 'signature',
   'check.dates': 'dates',
   'check.status': 'status',
@@ -694,6 +695,8 @@ export const en = {
   'error.SESSION_CLOSED':
     'The instructors of a completed or cancelled session are part of its record and cannot change.',
   'error.NOT_RECORDABLE': 'Attendance and results cannot be recorded for this enrolment now.',
+  'error.SELF_CERTIFICATION':
+    'You cannot record attendance or results for your own enrolment, or certify yourself. Another instructor must.',
   'error.UNSUPPORTED_CREDENTIAL': 'This is not a credential: paste the vc+jwt text or the JSON.',
   'error.SERVICE_UNAVAILABLE': 'The service is temporarily unavailable. Try again shortly.',
 } as const;

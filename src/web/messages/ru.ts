@@ -569,6 +569,7 @@ export const ru: Messages = {
   'eligibility.ATTENDANCE_BELOW_MINIMUM': 'Посещаемость ниже минимальной',
   'eligibility.NOT_PASSED': 'Аттестация не пройдена',
   'eligibility.ALREADY_ISSUED': 'Сертификат уже выдан',
+  'eligibility.SELF_CERTIFICATION': 'Собственная запись: сертифицировать должен другой инструктор',
   'check.signature': 'подпись',
   'check.dates': 'даты',
   'check.status': 'статус',
@@ -696,6 +697,8 @@ export const ru: Messages = {
   'error.SESSION_CLOSED':
     'Инструкторы завершённой или отменённой сессии — часть её записи и не могут быть изменены.',
   'error.NOT_RECORDABLE': 'Сейчас для этой записи нельзя вносить посещаемость и результаты.',
+  'error.SELF_CERTIFICATION':
+    'Нельзя вносить посещаемость или результаты в собственную запись или выдавать сертификат самому себе. Это должен сделать другой инструктор.',
   'error.UNSUPPORTED_CREDENTIAL': 'Это не удостоверение: вставьте текст vc+jwt или JSON.',
   'error.SERVICE_UNAVAILABLE': 'Сервис временно недоступен. Повторите попытку чуть позже.',
 };
