@@ -108,6 +108,7 @@ describe('imports and exports', () => {
         received: 6,
         imported: VALID_TRAINEE_ROWS,
         unchanged: 0,
+        invalidCount: 3,
         invalid: expectedProblems,
       });
       expect(await count('trainees')).toBe(0);
@@ -122,6 +123,7 @@ describe('imports and exports', () => {
         received: 6,
         imported: 0,
         unchanged: 0,
+        invalidCount: 3,
         invalid: expectedProblems,
       });
       expect(await count('trainees')).toBe(0);
@@ -191,6 +193,7 @@ describe('imports and exports', () => {
         received: 2,
         imported: 1,
         unchanged: 1,
+        invalidCount: 0,
         invalid: [],
       });
     });
@@ -270,6 +273,7 @@ describe('imports and exports', () => {
         received: 3,
         imported: 2,
         unchanged: 0,
+        invalidCount: 1,
         invalid: [
           {
             row: 3,
@@ -298,6 +302,7 @@ describe('imports and exports', () => {
         imported: 2,
         unchanged: 0,
         // The multi-line record takes lines 2-3, so EORE is on line 5.
+        invalidCount: 1,
         invalid: [{ row: 5, column: 'prerequisiteCodes', message: 'No course has the code EOD-9' }],
       });
       const list = await t.http.get('/api/v1/courses?q=EOD').set(admin.auth);
@@ -361,6 +366,7 @@ describe('imports and exports', () => {
         received: 5,
         imported: 3,
         unchanged: 0,
+        invalidCount: 2,
         invalid: [
           {
             row: 5,
@@ -521,6 +527,49 @@ describe('imports and exports', () => {
         .set('Content-Type', 'text/csv')
         .send('givenName\n');
       expectError(anonymous, 401);
+    });
+
+    it('refuses a file over 50,000 rows or 10 MB with 413, a dry run too, and lists at most 1,000 problems', async () => {
+      const before = await count('trainees');
+      const file = (rows: number) =>
+        `givenName,familyName,dateOfBirth,sex,nationality\n${Array.from(
+          { length: rows },
+          (_, i) => `Ann,Lee-${i.toString(36)},1990-01-01,unknown,AZ`,
+        ).join('\n')}\n`;
+      const overRows = expectError(
+        await importCsv('trainees', file(50_001), '?dryRun=true'),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+      expect(overRows.message).toMatch(/more than 50,000 rows/);
+      const overBytes = Buffer.alloc(10 * 1024 * 1024 + 1, 'a');
+      expect(
+        expectError(await importCsv('trainees', overBytes, '?dryRun=true'), 413).message,
+      ).toMatch(/larger than 10 MB/);
+      expectError(
+        await t.http
+          .post('/api/v1/imports/trainees?dryRun=true')
+          .set(admin.auth)
+          .attach('file', overBytes, 'people.csv'),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+
+      // 50,000 rows is allowed; every row is checked and counted, the first 1,000 are listed.
+      const atLimit = await importCsv('trainees', file(50_000), '?dryRun=true');
+      expect(atLimit.status).toBe(200);
+      const report = atLimit.body as Report & { invalidCount: number };
+      expect(report).toMatchObject({ received: 50_000, imported: 0, invalidCount: 50_000 });
+      expect(report.invalid).toHaveLength(1_000);
+      expect(report.invalid.map((p) => p.row)).toEqual(
+        Array.from({ length: 1_000 }, (_, i) => i + 2),
+      );
+
+      const refused = expectError(await importCsv('trainees', file(1_500)), 422, 'INVALID_ROWS');
+      expect(refused.message).toMatch(/^1500 rows have problems/);
+      expect(refused.details).toMatchObject({ invalidCount: 1_500 });
+      expect((refused.details as { invalid: unknown[] }).invalid).toHaveLength(1_000);
+      expect(await count('trainees')).toBe(before);
     });
 
     it('keeps the 1 MB limit for JSON, and for CSV sent anywhere but an import', async () => {

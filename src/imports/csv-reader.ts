@@ -15,6 +15,8 @@ export interface CsvTable {
   records: CsvRecord[];
   /** Problems with the file itself (encoding, an unclosed quote): no record stands for them. */
   problems: ImportProblem[];
+  /** The file holds more than `maxRows` data rows: reading stopped there. */
+  tooManyRows: boolean;
 }
 
 export type Delimiter = ',' | ';' | '\t';
@@ -31,9 +33,12 @@ const SLICE_BYTES = 256 * 1024;
 export async function readCsv(
   input: Buffer,
   onProgress?: (bytesRead: number, totalBytes: number) => void,
+  maxRows = Infinity,
 ): Promise<CsvTable> {
   const decoded = toUtf8(input);
-  if ('problem' in decoded) return { header: null, records: [], problems: [decoded.problem] };
+  if ('problem' in decoded) {
+    return { header: null, records: [], problems: [decoded.problem], tooManyRows: false };
+  }
   const bytes = decoded.bytes;
   const lines = new LineIndex(bytes);
   const problems: ImportProblem[] = [];
@@ -70,14 +75,23 @@ export async function readCsv(
   const parser = parse(options as unknown as Options);
   let header: CsvRecord | null = null;
   const records: CsvRecord[] = [];
-  Readable.from(slices(bytes)).pipe(parser);
+  const source = Readable.from(slices(bytes));
+  source.pipe(parser);
   for await (const record of parser as AsyncIterable<CsvRecord>) {
-    if (header) records.push(record);
-    else header = record;
+    if (!header) {
+      header = record;
+      continue;
+    }
+    // Stop before holding more than the limit: leaving the loop ends the parser.
+    if (records.length === maxRows) {
+      source.destroy();
+      return { header, records: [], problems, tooManyRows: true };
+    }
+    records.push(record);
     if (records.length % 5_000 === 1) onProgress?.(recordEnd, bytes.length);
   }
   onProgress?.(bytes.length, bytes.length);
-  return { header, records, problems };
+  return { header, records, problems, tooManyRows: false };
 }
 
 function* slices(bytes: Buffer): Generator<Buffer> {

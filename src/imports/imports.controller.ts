@@ -15,9 +15,15 @@ import { CurrentActor, type Actor } from '../common/actor.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { badRequest, DomainError, notFound } from '../common/errors.js';
 import { ImportQueryDto } from './dto/import-query.dto.js';
-import { IMPORT_KINDS, ImportReportDto, type ImportKind } from './import-report.js';
+import {
+  IMPORT_KINDS,
+  IMPORT_MAX_ROWS,
+  ImportReportDto,
+  REPORTED_PROBLEMS_MAX,
+  type ImportKind,
+} from './import-report.js';
 import { ImportsService } from './imports.service.js';
-import { IMPORT_BODY_LIMIT_BYTES, type UploadRouteConfig } from './upload-parsers.js';
+import { IMPORT_BODY_LIMIT_BYTES, megabytes, type UploadRouteConfig } from './upload-parsers.js';
 
 const COLUMNS_DOC = [
   '**trainees**: givenName, familyName, dateOfBirth, sex (female/male, F/M), nationality, organisationId or organisation (by name), email, medicalClearanceUntil. Natural key: names (folded) + dateOfBirth + nationality.',
@@ -37,7 +43,7 @@ export class ImportsController {
   @RouteConfig({ uploadBodyLimit: IMPORT_BODY_LIMIT_BYTES } satisfies UploadRouteConfig)
   @ApiOperation({
     summary: 'Import records from a CSV file',
-    description: `A \`text/csv\` body or one file in \`multipart/form-data\` (up to 50 MB). UTF-8 with or without BOM; comma, semicolon or tab delimiter (the header line decides); RFC 4180 quoting, line breaks inside quotes included; header names matched ignoring case, spaces and underscores, in any order; blank lines skipped. Dates YYYY-MM-DD (DD.MM.YYYY also read). Every row is checked with the same rules as the API's create requests, and against the other rows (a natural key twice is refused on its second row). Nothing is written when any row is invalid (422 \`INVALID_ROWS\` with the report in \`details\`) unless \`skipInvalid=true\`; a file whose header is wrong is refused whole (422 \`INVALID_FILE\`). Rows whose natural key already exists count as \`unchanged\` and are never updated, so importing the same file again changes nothing. One transaction; every created record has an audit event (data.source = "import", data.row = its line).\n\n${COLUMNS_DOC}`,
+    description: `A \`text/csv\` body or one file in \`multipart/form-data\` (up to ${megabytes(IMPORT_BODY_LIMIT_BYTES)} and ${IMPORT_MAX_ROWS.toLocaleString('en')} data rows; a larger file is refused whole with 413 \`PAYLOAD_TOO_LARGE\`, a dry run too: split it, rows already imported count as unchanged). UTF-8 with or without BOM; comma, semicolon or tab delimiter (the header line decides); RFC 4180 quoting, line breaks inside quotes included; header names matched ignoring case, spaces and underscores, in any order; blank lines skipped. Dates YYYY-MM-DD (DD.MM.YYYY also read). Every row is checked with the same rules as the API's create requests, and against the other rows (a natural key twice is refused on its second row). The report lists the first ${REPORTED_PROBLEMS_MAX.toLocaleString('en')} problems in file order and counts them all in \`invalidCount\`. Nothing is written when any row is invalid (422 \`INVALID_ROWS\` with the report in \`details\`) unless \`skipInvalid=true\`; a file whose header is wrong is refused whole (422 \`INVALID_FILE\`). Rows whose natural key already exists count as \`unchanged\` and are never updated, so importing the same file again changes nothing. One transaction; every created record has an audit event (data.source = "import", data.row = its line).\n\n${COLUMNS_DOC}`,
   })
   @ApiParam({ name: 'kind', enum: IMPORT_KINDS })
   @ApiConsumes('text/csv', 'multipart/form-data')
@@ -80,7 +86,11 @@ async function uploadedFile(request: FastifyRequest): Promise<Buffer> {
       return await part.toBuffer();
     } catch (error) {
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new DomainError(413, 'PAYLOAD_TOO_LARGE', 'The file is larger than 50 MB');
+        throw new DomainError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The file is larger than ${megabytes(IMPORT_BODY_LIMIT_BYTES)}`,
+        );
       }
       throw error;
     }

@@ -3,11 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
-import { conflict, ruleViolation } from '../common/errors.js';
+import { conflict, DomainError, ruleViolation } from '../common/errors.js';
 import { HeaderMap } from './columns.js';
 import { CourseImporter } from './course-import.js';
 import { readCsv } from './csv-reader.js';
-import type { ImportKind, ImportOptions, ImportReport } from './import-report.js';
+import {
+  IMPORT_MAX_ROWS,
+  type ImportKind,
+  type ImportOptions,
+  type ImportReport,
+} from './import-report.js';
 import type { Importer, Progress } from './importer.js';
 import { InstructorImporter } from './instructor-import.js';
 import { LegacyCertificateImporter } from './legacy-certificates.js';
@@ -59,7 +64,19 @@ export class ImportsService {
     const dryRun = options.dryRun ?? false;
     const progress: Progress = options.onProgress ?? (() => undefined);
     const importer = this.importers[kind];
-    const table = await readCsv(file, (done, total) => progress('reading', done, total));
+    const table = await readCsv(
+      file,
+      (done, total) => progress('reading', done, total),
+      IMPORT_MAX_ROWS,
+    );
+    if (table.tooManyRows) {
+      throw new DomainError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `The file has more than ${IMPORT_MAX_ROWS.toLocaleString('en')} rows: split it into files of at most ${IMPORT_MAX_ROWS.toLocaleString('en')} rows (rows already imported count as unchanged)`,
+        { maxRows: IMPORT_MAX_ROWS },
+      );
+    }
     const problems = new Problems();
     problems.addAll(table.problems);
     const report = (imported: number, unchanged: number): ImportReport => ({
@@ -68,6 +85,7 @@ export class ImportsService {
       imported,
       unchanged,
       invalid: problems.sorted(),
+      invalidCount: problems.count,
     });
     if (!table.header) {
       if (problems.count === 0) problems.add(1, null, 'The file is empty: it needs a header row');
@@ -94,7 +112,9 @@ export class ImportsService {
         return report(plan.creates.length, plan.unchanged);
       });
     } catch (error) {
-      if (error instanceof InvalidRows) return this.refuse(error.report, false, false);
+      if (error instanceof InvalidRows) {
+        return this.refuse(error.report, false, false, problems.invalidRows);
+      }
       if (isUniqueViolation(error)) {
         throw conflict(
           'IMPORT_CONFLICT',
@@ -106,7 +126,12 @@ export class ImportsService {
   }
 
   /** A dry run reports; a real one refuses with 422 and the report, having written nothing. */
-  private refuse(report: ImportReport, dryRun: boolean, wholeFile: boolean): ImportReport {
+  private refuse(
+    report: ImportReport,
+    dryRun: boolean,
+    wholeFile: boolean,
+    rows = 0,
+  ): ImportReport {
     if (dryRun) return report;
     if (wholeFile) {
       throw ruleViolation(
@@ -115,7 +140,6 @@ export class ImportsService {
         { ...report },
       );
     }
-    const rows = new Set(report.invalid.map((p) => p.row)).size;
     throw ruleViolation(
       'INVALID_ROWS',
       `${rows} row${rows === 1 ? ' has' : 's have'} problems: nothing was imported. Fix them, or import the valid rows with skipInvalid.`,

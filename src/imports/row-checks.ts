@@ -1,16 +1,23 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { ImportProblem } from './import-report.js';
+import { REPORTED_PROBLEMS_MAX, type ImportProblem } from './import-report.js';
 
-/** Every problem of one import, and which rows they make invalid. */
+/**
+ * The problems of one import and which rows they make invalid. Only the first
+ * `REPORTED_PROBLEMS_MAX` in file order are kept (a file of 50,000 bad rows must not build a
+ * report of 50,000 messages); every problem is counted.
+ */
 export class Problems {
-  private readonly list: ImportProblem[] = [];
+  private list: { problem: ImportProblem; order: number }[] = [];
   private readonly rows = new Set<number>();
+  private total = 0;
 
   add(row: number, column: string | null, message: string): void {
-    this.list.push({ row, column, message });
+    this.list.push({ problem: { row, column, message }, order: this.total });
     this.rows.add(row);
+    this.total += 1;
+    if (this.list.length >= 2 * REPORTED_PROBLEMS_MAX) this.list = this.ordered();
   }
 
   addAll(problems: ImportProblem[]): void {
@@ -21,16 +28,25 @@ export class Problems {
     return this.rows.has(row);
   }
 
+  /** Every problem found, including those no longer listed. */
   get count(): number {
-    return this.list.length;
+    return this.total;
   }
 
-  /** In file order; a row's problems keep the order they were found in. */
+  /** Rows with at least one problem. */
+  get invalidRows(): number {
+    return this.rows.size;
+  }
+
+  /** The first problems in file order; a row's problems keep the order they were found in. */
   sorted(): ImportProblem[] {
+    return this.ordered().map(({ problem }) => problem);
+  }
+
+  private ordered() {
     return this.list
-      .map((problem, order) => ({ problem, order }))
       .sort((a, b) => a.problem.row - b.problem.row || a.order - b.order)
-      .map(({ problem }) => problem);
+      .slice(0, REPORTED_PROBLEMS_MAX);
   }
 }
 

@@ -3,21 +3,25 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors.js';
 
-/** Spreadsheets of a Center's whole history are larger than the API's 1 MB bodies. */
-export const IMPORT_BODY_LIMIT_BYTES = 50 * 1024 * 1024;
+/**
+ * Spreadsheets of a Center's history are larger than the API's 1 MB bodies. 10 MB holds the
+ * 50,000 rows a file may have (`IMPORT_MAX_ROWS`) at 200 bytes a row, and its text fits in a
+ * production instance's 192 MB heap next to the rows' checks.
+ */
+export const IMPORT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /** Route config (`@RouteConfig({ uploadBodyLimit })`) that lets one route take larger files. */
 export interface UploadRouteConfig {
   uploadBodyLimit?: number;
 }
 
-const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+export const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
 /**
  * Lets routes receive CSV files: a `text/csv` body (kept as bytes: the importer decodes it) or
  * one file in `multipart/form-data`. A CSV body may be as large as its route's
  * `uploadBodyLimit`, elsewhere the global limit; JSON bodies keep the global limit everywhere,
- * so nobody can make the server parse a 50 MB JSON document before being turned away.
+ * so nobody can make the server parse a 10 MB JSON document before being turned away.
  * Call once from createApp, before app.init(); a second call does nothing.
  */
 export async function registerImportUploads(app: NestFastifyApplication): Promise<void> {
