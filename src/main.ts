@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;
   say(`\nMine Action CoE service is running at ${base}`);
-  say(`  API docs:  ${base}/docs`);
+  if (config.apiDocs) say(`  API docs:  ${base}/docs`);
   say(`  Health:    ${base}/health/ready`);
   if (embedded) {
     say(`  Database:  embedded PostgreSQL, data in ${embedded.dataDir}`);
