@@ -687,6 +687,70 @@ describe('trainees', () => {
       );
       expectError(await t.http.get('/api/v1/trainees/x/transcript').set(admin.auth), 400);
     });
+    it('shows an instructor only the enrolments and certificates of the sessions they teach, as the object routes do', async () => {
+      const trainee = await makeTrainee(t.db);
+      const enrolments = t.db.getRepository(Enrolment);
+      const seatIn = async (sessionId: string) =>
+        enrolments.save({
+          sessionId,
+          traineeId: trainee.id,
+          status: 'completed',
+          waitlistPosition: null,
+          attendancePercent: 100,
+          theoryScore: 91,
+          practicalScore: 88,
+          passed: true,
+        });
+      const certificateOf = async (courseId: string, sessionId: string | null) => {
+        const c = await makeCertificate(t.db, { traineeId: trainee.id, courseId });
+        if (sessionId) {
+          await t.db.query('UPDATE certificates SET session_id = $1 WHERE id = $2', [
+            sessionId,
+            c.id,
+          ]);
+        }
+        return c;
+      };
+      const taught = await makeCourse(t.db);
+      const taughtSession = await makeSession(t.db, taught.id, { status: 'completed' });
+      const elsewhere = await makeCourse(t.db);
+      const otherSession = await makeSession(t.db, elsewhere.id, { status: 'completed' });
+      const instructor = await makeInstructor(t.db);
+      await assign(t.db, taughtSession.id, instructor.id);
+      await assign(t.db, otherSession.id, (await makeInstructor(t.db)).id);
+      const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
+      const own = await seatIn(taughtSession.id);
+      const foreign = await seatIn(otherSession.id);
+      const ownCert = await certificateOf(taught.id, taughtSession.id);
+      const foreignCert = await certificateOf(elsewhere.id, otherSession.id);
+      const imported = await certificateOf(elsewhere.id, null);
+
+      const res = await t.http
+        .get(`/api/v1/trainees/${trainee.id}/transcript`)
+        .set(instructorUser.auth);
+      expect(res.status).toBe(200);
+      expect(res.body.enrolments.map((e: { enrolmentId: string }) => e.enrolmentId)).toEqual([
+        own.id,
+      ]);
+      expect(res.body.certificates.map((c: { id: string }) => c.id)).toEqual([ownCert.id]);
+      // The object routes decide the same way for each record.
+      const status = async (url: string) => (await t.http.get(url).set(instructorUser.auth)).status;
+      expect(await status(`/api/v1/enrolments/${own.id}`)).toBe(200);
+      expect(await status(`/api/v1/enrolments/${foreign.id}`)).toBe(403);
+      expect(await status(`/api/v1/certificates/${ownCert.id}`)).toBe(200);
+      expect(await status(`/api/v1/certificates/${foreignCert.id}`)).toBe(403);
+      expect(await status(`/api/v1/certificates/${imported.id}`)).toBe(403);
+
+      // The trainee themself and an admin still see the whole record.
+      const self = await createUser(t, ['trainee'], { traineeId: trainee.id });
+      for (const reader of [self, admin]) {
+        const whole = await t.http
+          .get(`/api/v1/trainees/${trainee.id}/transcript`)
+          .set(reader.auth);
+        expect(whole.body.enrolments).toHaveLength(2);
+        expect(whole.body.certificates).toHaveLength(3);
+      }
+    });
   });
 
   describe('TraineesService for other modules', () => {

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type {
   CertificateStatus,
   StoredCertificateStatus,
 } from '../certifications/certificate.entity.js';
-import type { Actor } from '../common/actor.js';
+import { hasRole, type Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
+import { isAssignedInstructor } from '../courses/session-access.js';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity.js';
 import {
   TranscriptCertificateDto,
@@ -34,6 +35,7 @@ interface EnrolmentRow {
 
 interface CertificateRow {
   id: string;
+  session_id: string | null;
   serial: string;
   course_id: string;
   course_code: string;
@@ -72,7 +74,7 @@ export class TranscriptService {
         [traineeId],
       )) as EnrolmentRow[];
       const certificates = (await tx.query(
-        `SELECT ce.id, ce.serial, ce.course_id, c.code AS course_code, c.title AS course_title,
+        `SELECT ce.id, ce.session_id, ce.serial, ce.course_id, c.code AS course_code, c.title AS course_title,
                 ce.issued_at, ce.valid_until::text AS valid_until, ce.status, ce.status_reason,
                 ce.superseded_by_id
            FROM certificates ce
@@ -82,13 +84,41 @@ export class TranscriptService {
         [traineeId],
       )) as CertificateRow[];
       const day = today(this.config.timeZone);
+      const visible = await visibleSessions(tx, actor, traineeId, [
+        ...enrolments.map((e) => e.session_id),
+        ...certificates.map((c) => c.session_id),
+      ]);
       return {
         trainee,
-        enrolments: enrolments.map(toEnrolment),
-        certificates: certificates.map((row) => toCertificate(row, day)),
+        enrolments: enrolments.filter((e) => visible(e.session_id)).map(toEnrolment),
+        certificates: certificates
+          .filter((c) => visible(c.session_id))
+          .map((row) => toCertificate(row, day)),
       };
     });
   }
+}
+
+/**
+ * Which of the trainee's sessions the reader may see the records of: the rule of the object
+ * routes (GET /enrolments/:id, GET /certificates/:id). Admins, auditors and the trainee see
+ * everything; anyone else (an instructor, let in by teaching one of the trainee's sessions)
+ * only the sessions they are assigned to, and no certificate from outside a session (imported).
+ */
+async function visibleSessions(
+  manager: EntityManager,
+  actor: Actor,
+  traineeId: string,
+  sessionIds: (string | null)[],
+): Promise<(sessionId: string | null) => boolean> {
+  if (hasRole(actor, 'admin', 'auditor') || actor.traineeId === traineeId) return () => true;
+  const assigned = new Set<string>();
+  for (const sessionId of new Set(sessionIds)) {
+    if (sessionId && (await isAssignedInstructor(manager, actor, sessionId))) {
+      assigned.add(sessionId);
+    }
+  }
+  return (sessionId) => sessionId !== null && assigned.has(sessionId);
 }
 
 function toEnrolment(row: EnrolmentRow): TranscriptEnrolmentDto {
