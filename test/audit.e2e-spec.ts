@@ -97,7 +97,13 @@ describe('audit trail', () => {
   async function verification() {
     const res = await t.http.get('/api/v1/audit-events/verification').set(auditor.auth);
     expect(res.status).toBe(200);
-    return res.body as { intact: boolean; checked: number; firstBrokenId: string | null };
+    // The api.md fields; the answer adds how it verified (see audit-growth.e2e-spec.ts).
+    const { intact, checked, firstBrokenId } = res.body as {
+      intact: boolean;
+      checked: number;
+      firstBrokenId: string | null;
+    };
+    return { intact, checked, firstBrokenId };
   }
 
   /** Runs a direct edit with the append-only trigger off, as a superuser could. */

@@ -5,6 +5,7 @@ import { AuditQueryService } from './audit-query.service.js';
 import {
   AuditEventPageDto,
   ChainVerificationDto,
+  ChainVerificationQueryDto,
   ListAuditEventsQueryDto,
 } from './dto/audit-event.dto.js';
 
@@ -30,10 +31,10 @@ export class AuditController {
   @ApiOperation({
     summary: 'Re-check the whole hash chain',
     description:
-      'Recomputes every event’s hash in chain order and checks each links to its predecessor. `firstBrokenId` names the first event that fails: an edited event fails itself; a deleted one makes its successor fail. Takes time proportional to the trail’s length.',
+      'Checks every event: at the next position, linked to its predecessor, hashing to what it stores. `firstBrokenId` names the first event that fails: an edited event fails itself; a deleted one makes its successor fail. Segments verified before are re-checked by PostgreSQL (a digest of their rows) and rehashed only if changed, so a verification walks mostly what was appended since; `full=true` rehashes everything.',
   })
   @ApiOkResponse({ type: ChainVerificationDto })
-  verify(): Promise<ChainVerificationDto> {
-    return this.auditQuery.verifyChain();
+  verify(@Query() query: ChainVerificationQueryDto): Promise<ChainVerificationDto> {
+    return this.auditQuery.verifyChain({ full: query.full === 'true' });
   }
 }

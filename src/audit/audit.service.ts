@@ -85,22 +85,3 @@ export class AuditService {
     await manager.transaction((tx) => this.record(tx, actor, input).then(() => undefined));
   }
 }
-
-/** Recomputes an event's hash from its stored content. */
-export function recomputeHash(event: AuditEvent): string {
-  return chainHash(event.prevHash, {
-    seq: String(event.seq),
-    id: event.id,
-    occurredAt: event.occurredAt.toISOString(),
-    actorId: event.actorId,
-    actorRoles: event.actorRoles,
-    action: event.action,
-    entityType: event.entityType,
-    entityId: event.entityId,
-    reason: event.reason,
-    note: event.note,
-    requestId: event.requestId,
-    clientRequestId: event.clientRequestId,
-    data: event.data,
-  });
-}

@@ -1,9 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  IsBooleanString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { AUDIT_ENTITY_TYPES, type AuditEntityType } from '../audit-event.entity.js';
 import type { AuditEvent } from '../audit-event.entity.js';
 import { IsInstantOrDate } from './instant.js';
+
+export const CHAIN_PROBLEMS = ['gap', 'link', 'hash', 'checkpoint'] as const;
+export type ChainProblem = (typeof CHAIN_PROBLEMS)[number];
 
 export const AUDIT_ORDERS = ['asc', 'desc'] as const;
 export type AuditOrder = (typeof AUDIT_ORDERS)[number];
@@ -150,4 +161,34 @@ export class ChainVerificationDto {
     description: 'The first event (in chain order) that fails the check',
   })
   firstBrokenId: string | null;
+  @ApiProperty({
+    enum: CHAIN_PROBLEMS,
+    nullable: true,
+    description:
+      'Why that event fails: `gap` (an event before it is missing), `link` (it does not point at its predecessor), `hash` (its content was changed), `checkpoint` (its hash differs from the one verified earlier: history was rewritten)',
+  })
+  problem: ChainProblem | null;
+  @ApiProperty({ description: 'True when every event was rehashed, ignoring checkpoints' })
+  full: boolean;
+  @ApiProperty({
+    example: 1042,
+    description: 'Events whose hash was recomputed by this verification',
+  })
+  rehashed: number;
+  @ApiProperty({
+    example: 1000,
+    description:
+      'Events up to this position were trusted from earlier verifications, after PostgreSQL found their rows unchanged (0: none)',
+  })
+  trustedUpTo: number;
+}
+
+export class ChainVerificationQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Recompute every event’s hash from the first, instead of trusting segments verified earlier whose rows are unchanged',
+  })
+  @IsOptional()
+  @IsBooleanString()
+  full?: 'true' | 'false';
 }
