@@ -2,20 +2,38 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { AuditQueryService } from '../../audit/audit-query.service.js';
+import { dataSourceOptions } from '../../database/data-source-options.js';
 import { runMigrations } from '../../database/migrate.js';
 import { EXIT, line, UsageError } from '../cli-io.js';
 import { withApp, type CliCommand, type CliEnvironment } from '../command.js';
 import { withoutPassword, type OpenDatabase } from '../database.js';
 import { findPgTool, runPgTool } from '../pg-tools.js';
+import {
+  backupKind,
+  describeDatabase,
+  loadPortableBackup,
+  NotPortableBackupError,
+  openPortableBackup,
+  PORTABLE_VERSION,
+  writePortableBackup,
+  type PortableReader,
+} from '../portable-backup.js';
 
-const PG_BIN_OPTION = `  --pg-bin DIR   the folder holding pg_dump and pg_restore (default: the newest found on
-                 PATH and in the usual folders, at least the database server's version)`;
+const PG_BIN_OPTION = `  --pg-bin DIR   the folder holding pg_dump and pg_restore, for a pg_dump backup (default:
+                 the newest found on PATH and in the usual folders, at least the database
+                 server's version)`;
+
+/** The name of a migration class as the migrations table records it. */
+function migrationName(M: (typeof MIGRATIONS)[number]): string {
+  return new (M as new () => { name?: string })().name ?? M.name;
+}
 
 /** Migration names this code knows, in order (the last one is its schema version). */
 function knownMigrations(): string[] {
-  return MIGRATIONS.map((M) => new (M as new () => { name?: string })().name ?? M.name);
+  return MIGRATIONS.map(migrationName);
 }
 
 /** The configured database: DATABASE_URL, or the embedded one (started for the command). */
@@ -49,6 +67,10 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** Forces a file (or a folder's entries) to disk. */
 async function fsyncPath(file: string): Promise<void> {
   const handle = await fs.open(file, 'r');
@@ -59,21 +81,45 @@ async function fsyncPath(file: string): Promise<void> {
   }
 }
 
+type BackupFormat = 'portable' | 'pg-dump';
+
+function formatOption(values: Record<string, string | boolean | undefined>): BackupFormat {
+  const format = values.format as string | undefined;
+  const binDir = values['pg-bin'] as string | undefined;
+  if (format === undefined) return binDir === undefined ? 'portable' : 'pg-dump';
+  if (format !== 'portable' && format !== 'pg-dump') {
+    throw new UsageError(`--format must be portable or pg-dump, not "${format}"`);
+  }
+  if (format === 'portable' && binDir !== undefined) {
+    throw new UsageError('--pg-bin goes with --format pg-dump only');
+  }
+  return format;
+}
+
 export const backupCommand: CliCommand = {
   name: 'backup',
-  summary: 'Save the whole database to a file (PostgreSQL’s own custom-format dump)',
-  usage: 'backup FILE [--pg-bin DIR]',
-  details: `Dumps the database (DATABASE_URL, or the embedded PostgreSQL) with pg_dump -Fc to
-FILE, from one consistent snapshot while the service keeps running. FILE appears only once
-complete (written beside it under a temporary name, then renamed), readable by its owner alone:
-it holds personal data and password hashes. Prints its size, the schema version (latest
-migration) and the head of the audit trail, to compare with what a restore reports.
+  summary: 'Save the whole database to a file (restorable with nothing but Node and PostgreSQL)',
+  usage: 'backup FILE [--format portable|pg-dump] [--pg-bin DIR]',
+  details: `Backs up the database (DATABASE_URL, or the embedded PostgreSQL) to FILE, from one
+consistent snapshot while the service keeps running. FILE appears only once complete (written
+beside it under a temporary name, then renamed), readable by its owner alone: it holds personal
+data and password hashes. Prints its size, the schema version (latest migration) and the head
+of the audit trail, to compare with what a restore reports.
 
+  --format portable   (the default) this service's own format: every table's rows as
+                      PostgreSQL COPY text, gzip-compressed, with a header naming the schema
+                      version. Needs no PostgreSQL client programs (the embedded PostgreSQL
+                      ships none), and restores into any PostgreSQL version the service runs
+                      on: "restore" builds the schema with the migrations.
+  --format pg-dump    PostgreSQL's own custom-format dump (pg_dump -Fc), for PostgreSQL's
+                      tools; needs a pg_dump at least as new as the server
 ${PG_BIN_OPTION}`,
-  options: { 'pg-bin': { type: 'string' } },
+  options: { format: { type: 'string' }, 'pg-bin': { type: 'string' } },
   async run({ values, positionals, env }) {
     const file = fileArgument(positionals);
+    const format = formatOption(values);
     const binDir = values['pg-bin'] as string | undefined;
+    const started = Date.now();
     const db = await database(env);
     const partial = path.join(
       path.dirname(file),
@@ -82,12 +128,16 @@ ${PG_BIN_OPTION}`,
     try {
       const client = await connect(db.url);
       try {
-        const pgDump = await findPgTool('pg_dump', await serverMajor(client), binDir);
-        // The figures printed and the dump come from one snapshot: pg_dump adopts this one.
+        const pgDump =
+          format === 'pg-dump'
+            ? await findPgTool('pg_dump', await serverMajor(client), binDir)
+            : undefined;
+        // The figures printed and the backup come from one snapshot.
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const [{ snapshot }] = (
-          await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')
-        ).rows as [{ snapshot: string }];
+        // However long the copy takes (a role's own limits would cut it short).
+        await client.query(
+          'SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0',
+        );
         const schema = await client
           .query<{ name: string }>('SELECT name FROM migrations ORDER BY "timestamp" DESC LIMIT 1')
           .catch(() => ({ rows: [] as { name: string }[] }));
@@ -97,11 +147,26 @@ ${PG_BIN_OPTION}`,
         const head = await client.query<{ seq: string; hash: string }>(
           'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
         );
-        await runPgTool(
-          pgDump,
-          ['--format=custom', `--snapshot=${snapshot}`, `--file=${partial}`],
-          db.url,
-        );
+        let madeWith: string;
+        if (pgDump) {
+          // pg_dump adopts this transaction's snapshot.
+          const [{ snapshot }] = (
+            await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')
+          ).rows as [{ snapshot: string }];
+          await runPgTool(
+            pgDump,
+            ['--format=custom', `--snapshot=${snapshot}`, `--file=${partial}`],
+            db.url,
+          );
+          madeWith = `pg_dump custom format, ${pgDump.path} (${pgDump.version})`;
+        } else {
+          const header = await describeDatabase(client);
+          await writePortableBackup(client, header, partial);
+          const rows = header.tables.reduce((sum, t) => sum + t.rows, 0);
+          madeWith =
+            `portable format ${PORTABLE_VERSION} (${header.tables.length} tables, ` +
+            `${rows} rows, PostgreSQL ${header.server})`;
+        }
         await fs.chmod(partial, 0o600);
         await fsyncPath(partial);
         await fs.rename(partial, file);
@@ -112,14 +177,15 @@ ${PG_BIN_OPTION}`,
         const event = head.rows[0];
         line(
           env.io.stdout,
-          `Backed up ${withoutPassword(db.url)} to ${file} (${megabytes(size)}).`,
+          `Backed up ${withoutPassword(db.url)} to ${file} (${megabytes(size)}, ` +
+            `${seconds(Date.now() - started)}).`,
         );
         line(env.io.stdout, `  schema version:   ${schema.rows[0].name}`);
         line(
           env.io.stdout,
           `  audit trail head: ${event ? `event #${event.seq}, hash ${event.hash}` : 'no events'}`,
         );
-        line(env.io.stdout, `  made with:        ${pgDump.path} (${pgDump.version})`);
+        line(env.io.stdout, `  made as:          ${madeWith}`);
         return EXIT.ok;
       } finally {
         await client.end();
@@ -161,16 +227,108 @@ async function userRelations(client: pg.Client): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/**
+ * Builds the backup's schema with this code's migrations (those the backup had applied), then
+ * loads its rows: one transaction (after dropping everything first, with --force), so the
+ * database ends up with the whole backup or stays as it was.
+ */
+async function restorePortable(
+  url: string,
+  backup: PortableReader,
+  emptyFirst: boolean,
+): Promise<{ tables: number; rows: number }> {
+  const inBackup = new Set(backup.header.migrations);
+  const dataSource = new DataSource({
+    ...dataSourceOptions(url, 1),
+    migrations: MIGRATIONS.filter((M) => inBackup.has(migrationName(M))),
+  });
+  await dataSource.initialize();
+  try {
+    const queryRunner = dataSource.createQueryRunner();
+    try {
+      await queryRunner.startTransaction();
+      await queryRunner.query('SET LOCAL statement_timeout = 0');
+      if (emptyFirst) await dropUserSchemas(queryRunner);
+      const migrations = new MigrationExecutor(dataSource, queryRunner);
+      migrations.transaction = 'all';
+      await migrations.executePendingMigrations();
+      const client = (await queryRunner.connect()) as pg.PoolClient;
+      const loaded = await loadPortableBackup(client, backup);
+      await queryRunner.commitTransaction();
+      return loaded;
+    } catch (err) {
+      if (queryRunner.isTransactionActive) {
+        await queryRunner.rollbackTransaction().catch(() => undefined);
+      }
+      throw err;
+    } finally {
+      await queryRunner.release();
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Drops every schema but PostgreSQL's own, and makes a new, empty public schema. */
+async function dropUserSchemas(db: { query(sql: string): Promise<unknown> }): Promise<void> {
+  const rows = (await db.query(`
+    SELECT nspname FROM pg_namespace
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+      AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'`)) as {
+    nspname: string;
+  }[];
+  for (const { nspname } of rows) {
+    await db.query(`DROP SCHEMA "${nspname.replace(/"/g, '""')}" CASCADE`);
+  }
+  await db.query('CREATE SCHEMA public');
+}
+
+/** What restore needs to know about a backup file before touching the database. */
+type Backup =
+  | { kind: 'pg_dump'; migrations: string[]; pgRestore: Awaited<ReturnType<typeof findPgTool>> }
+  | { kind: 'portable'; migrations: string[]; reader: PortableReader };
+
+async function openBackup(file: string, binDir: string | undefined): Promise<Backup | string> {
+  const kind = await backupKind(file);
+  if (kind === 'pg_dump') {
+    // Any version reads older dumps; the newest found reads the most.
+    const pgRestore = await findPgTool('pg_restore', 0, binDir);
+    return { kind, pgRestore, migrations: await migrationsInDump(pgRestore, file) };
+  }
+  if (kind === 'portable') {
+    try {
+      const reader = await openPortableBackup(file);
+      if (reader.header.version > PORTABLE_VERSION) {
+        reader.close();
+        return (
+          `${file} is in version ${reader.header.version} of the portable format; this version ` +
+          `of the service reads up to ${PORTABLE_VERSION}. Update the service, then restore.`
+        );
+      }
+      return { kind, reader, migrations: reader.header.migrations };
+    } catch (err) {
+      if (err instanceof NotPortableBackupError) return `${file} is ${err.message}.`;
+      throw err;
+    }
+  }
+  return (
+    `${file} is not a backup made by "backup" (neither this service's portable format nor ` +
+    `a pg_dump custom-format dump).`
+  );
+}
+
 export const restoreCommand: CliCommand = {
   name: 'restore',
   summary: 'Load a backup made by "backup" into the database, then check its audit trail',
   usage: 'restore FILE [--force] [--pg-bin DIR]',
-  details: `Restores FILE (made by "backup") into the database (DATABASE_URL, or the embedded
-PostgreSQL), in one transaction: it lands whole or not at all. Stop the service first.
-Refused when the backup comes from a newer version of the service (a migration this version
-does not know: update the service first), and when the database is not empty, unless --force.
-A backup from an older version is brought up to date by the pending migrations. Then the audit
-trail's hash chain is checked from the first event to the last: exit 1 when it is broken.
+  details: `Restores FILE (made by "backup", in either format: told apart by its first bytes)
+into the database (DATABASE_URL, or the embedded PostgreSQL), in one transaction: it lands
+whole or not at all. Stop the service first. Refused when the backup comes from a newer version
+of the service (a migration this version does not know: update the service first), and when the
+database is not empty, unless --force. A portable backup needs nothing but this service: its
+schema is built by the migrations it had applied, then its rows are loaded. A backup from an
+older version is brought up to date by the pending migrations. Then the audit trail's hash
+chain is checked from the first event to the last: exit 1 when it is broken.
 
   --force        replace everything in a database that is not empty (its schemas are dropped
                  first; keep a backup of it)
@@ -183,13 +341,21 @@ ${PG_BIN_OPTION}`,
       throw new Error(`Cannot read the backup file ${file}`);
     });
     const out = env.io.stdout;
-    // Any version reads older dumps; the newest found reads the most.
-    const pgRestore = await findPgTool('pg_restore', 0, binDir);
-    const db = await database(env);
+    const started = Date.now();
+    const backup = await openBackup(file, binDir);
+    if (typeof backup === 'string') {
+      line(out, `Refused: ${backup}`);
+      return EXIT.failure;
+    }
+    const db = await database(env).catch((err: unknown) => {
+      if (backup.kind === 'portable') backup.reader.close();
+      throw err;
+    });
     try {
+      let existing: number;
       const client = await connect(db.url);
       try {
-        const inDump = await migrationsInDump(pgRestore, file);
+        const inDump = backup.migrations;
         if (inDump.length === 0) {
           line(
             out,
@@ -219,7 +385,7 @@ ${PG_BIN_OPTION}`,
           );
           return EXIT.failure;
         }
-        const existing = await userRelations(client);
+        existing = await userRelations(client);
         if (existing > 0 && !values.force) {
           line(
             out,
@@ -228,35 +394,40 @@ ${PG_BIN_OPTION}`,
           );
           return EXIT.failure;
         }
-        if (existing > 0) {
-          const { rows } = await client.query<{ nspname: string }>(`
-            SELECT nspname FROM pg_namespace
-            WHERE nspname NOT IN ('pg_catalog', 'information_schema')
-              AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'`);
+        if (existing > 0 && backup.kind === 'pg_dump') {
+          // pg_restore runs in a transaction of its own: empty the database first.
           await client.query('BEGIN');
-          for (const { nspname } of rows) {
-            await client.query(`DROP SCHEMA ${client.escapeIdentifier(nspname)} CASCADE`);
-          }
-          await client.query('CREATE SCHEMA public');
+          await dropUserSchemas({ query: async (sql) => (await client.query(sql)).rows });
           await client.query('COMMIT');
-          line(
-            out,
-            `Emptied the database (--force): dropped ${existing} tables, views and sequences.`,
-          );
         }
       } finally {
         await client.end();
       }
 
-      await runPgTool(
-        pgRestore,
-        ['--no-owner', '--no-acl', '--single-transaction', '--exit-on-error', file],
-        db.url,
-      );
+      let loaded = '';
+      if (backup.kind === 'pg_dump') {
+        await runPgTool(
+          backup.pgRestore,
+          ['--no-owner', '--no-acl', '--single-transaction', '--exit-on-error', file],
+          db.url,
+        );
+      } else {
+        const { tables, rows } = await restorePortable(db.url, backup.reader, existing > 0);
+        loaded = ` (${tables} tables, ${rows} rows)`;
+      }
+      if (existing > 0) {
+        line(
+          out,
+          `Emptied the database (--force): dropped ${existing} tables, views and sequences.`,
+        );
+      }
       const applied: string[] = [];
       await runMigrations(db.url, (message) => applied.push(message));
       const known = knownMigrations();
-      line(out, `Restored ${file} into ${withoutPassword(db.url)}.`);
+      line(
+        out,
+        `Restored ${file} into ${withoutPassword(db.url)}${loaded} in ${seconds(Date.now() - started)}.`,
+      );
       line(
         out,
         `  schema version: ${known[known.length - 1]}` +
@@ -278,6 +449,7 @@ ${PG_BIN_OPTION}`,
       );
       return EXIT.failure;
     } finally {
+      if (backup.kind === 'portable') backup.reader.close();
       await db.stop();
     }
   },
