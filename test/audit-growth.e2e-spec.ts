@@ -291,6 +291,34 @@ describe('audit trail growth', () => {
       expect((await verification()).intact).toBe(true);
     });
 
+    it('finds a tail deleted below the newest checkpoint', async () => {
+      await appendEvents(1_000);
+      expect((await verification()).intact).toBe(true);
+      const total = await lastSeq();
+      await t.db.query(
+        'CREATE TABLE audit_tail_saved AS SELECT * FROM audit_events WHERE seq > $1',
+        [total - 3],
+      );
+      try {
+        await withTriggerDisabled(() =>
+          t.db.query('DELETE FROM audit_events WHERE seq > $1', [total - 3]),
+        );
+        // What is left is a consistent chain; only the checkpoint remembers it was longer.
+        for (const query of [{}, { full: 'true' }] as Record<string, string>[]) {
+          expect(await verification(query)).toMatchObject({
+            intact: false,
+            checked: total - 3,
+            firstBrokenId: null,
+            problem: 'truncated',
+          });
+        }
+        await t.db.query('INSERT INTO audit_events SELECT * FROM audit_tail_saved');
+      } finally {
+        await t.db.query('DROP TABLE audit_tail_saved');
+      }
+      expect((await verification()).intact).toBe(true);
+    });
+
     it('checkpoints are append-only', async () => {
       const [{ n }] = (await t.db.query('SELECT count(*)::int AS n FROM audit_checkpoints')) as {
         n: number;

@@ -106,16 +106,18 @@ export class AuditQueryService {
         }
         const boundaries = new Map(stored.map((c) => [c.toSeq, c.lastHash]));
         const walk = await walkChain(tx, from, prevHash, boundaries);
+        const checkpointedTo = stored.at(-1)?.toSeq ?? 0n;
+        // Events up to checkpointedTo were verified once: a chain ending before that lost its tail.
+        const truncated = walk.intact && walk.lastSeq < checkpointedTo;
         const result: ChainVerificationDto = {
-          intact: walk.intact,
+          intact: walk.intact && !truncated,
           firstBrokenId: walk.firstBrokenId,
-          problem: walk.problem,
+          problem: truncated ? 'truncated' : walk.problem,
           checked: Number(from - 1n) + walk.checked,
           full,
           rehashed: walk.checked,
           trustedUpTo: Number(from - 1n),
         };
-        const checkpointedTo = stored.at(-1)?.toSeq ?? 0n;
         const checkpoints =
           walk.intact && walk.lastSeq > checkpointedTo
             ? await segmentsToCheckpoint(tx, checkpointedTo, walk.lastSeq)

@@ -13,7 +13,7 @@ import { AUDIT_ENTITY_TYPES, type AuditEntityType } from '../audit-event.entity.
 import type { AuditEvent } from '../audit-event.entity.js';
 import { IsInstantOrDate } from './instant.js';
 
-export const CHAIN_PROBLEMS = ['gap', 'link', 'hash', 'checkpoint'] as const;
+export const CHAIN_PROBLEMS = ['gap', 'link', 'hash', 'checkpoint', 'truncated'] as const;
 export type ChainProblem = (typeof CHAIN_PROBLEMS)[number];
 
 export const AUDIT_ORDERS = ['asc', 'desc'] as const;
@@ -165,7 +165,7 @@ export class ChainVerificationDto {
     enum: CHAIN_PROBLEMS,
     nullable: true,
     description:
-      'Why that event fails: `gap` (an event before it is missing), `link` (it does not point at its predecessor), `hash` (its content was changed), `checkpoint` (its hash differs from the one verified earlier: history was rewritten)',
+      'Why that event fails: `gap` (an event before it is missing), `link` (it does not point at its predecessor), `hash` (its content was changed), `checkpoint` (its hash differs from the one verified earlier: history was rewritten), `truncated` (the chain ends before events verified earlier; `firstBrokenId` is null)',
   })
   problem: ChainProblem | null;
   @ApiProperty({ description: 'True when every event was rehashed, ignoring checkpoints' })
