@@ -64,7 +64,9 @@ function fileArgument(positionals: string[]): string {
 }
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return bytes < 1_000_000
+    ? `${Math.max(1, Math.round(bytes / 1000))} kB`
+    : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 function seconds(ms: number): string {
@@ -186,6 +188,11 @@ ${PG_BIN_OPTION}`,
           `  audit trail head: ${event ? `event #${event.seq}, hash ${event.hash}` : 'no events'}`,
         );
         line(env.io.stdout, `  made as:          ${madeWith}`);
+        line(
+          env.io.stdout,
+          '  not in it:        KEY_ENCRYPTION_SECRET, which the signing keys need (keep it, or ' +
+            'DATA_DIR/secrets.json, safe and apart from the backup)',
+        );
         return EXIT.ok;
       } finally {
         await client.end();
@@ -434,9 +441,24 @@ ${PG_BIN_OPTION}`,
           (applied.length ? ` (the backup was older: ${applied.length} migrations applied)` : ''),
       );
 
-      const chain = await withApp(env, (app) =>
-        app.get(AuditQueryService, { strict: false }).verifyChain(),
-      );
+      let chain: Awaited<ReturnType<AuditQueryService['verifyChain']>>;
+      try {
+        chain = await withApp(env, (app) =>
+          app.get(AuditQueryService, { strict: false }).verifyChain(),
+        );
+      } catch (err) {
+        // The signing keys are encrypted with KEY_ENCRYPTION_SECRET, which no backup holds.
+        if (!String((err as Error).message).includes('KEY_ENCRYPTION_SECRET')) throw err;
+        line(
+          out,
+          `  signing keys:   this machine's KEY_ENCRYPTION_SECRET does not open the backup's ` +
+            `signing keys, so the service cannot start. Set KEY_ENCRYPTION_SECRET to the one of ` +
+            `the machine the backup comes from (with the embedded database and no ` +
+            `KEY_ENCRYPTION_SECRET set: copy its DATA_DIR/secrets.json over this one's), then ` +
+            `check the audit trail: npm run cli -- verify-audit.`,
+        );
+        return EXIT.failure;
+      }
       if (chain.intact) {
         line(out, `  audit trail:    intact, ${chain.checked} events checked`);
         return EXIT.ok;
