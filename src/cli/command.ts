@@ -12,6 +12,8 @@ export interface CliEnvironment {
   locateDatabase(): Promise<DatabaseLocation>;
   /** The database itself, the embedded one started if need be (else locateDatabase's URL). */
   openDatabase?(): Promise<OpenDatabase>;
+  /** The secret the signing keys are encrypted with, as the application would use it. */
+  keyEncryptionSecret?(): string;
 }
 
 export interface CommandInput {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { buildAppConfig } from '../config/app-config.js';
 import { loadEnvironment, openCliApp } from './app-context.js';
 import { line } from './cli-io.js';
 import { locateDatabase, openDatabase } from './database.js';
@@ -17,4 +18,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   openApp: () => openCliApp(log),
   locateDatabase: () => locateDatabase(loadEnvironment()),
   openDatabase: () => openDatabase(loadEnvironment(), log),
+  keyEncryptionSecret: () => buildAppConfig(loadEnvironment(), '').keyEncryptionSecret,
 });

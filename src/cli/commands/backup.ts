@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { AuditQueryService } from '../../audit/audit-query.service.js';
+import { decryptPrivateKey } from '../../credentials/key-encryption.js';
 import { dataSourceOptions } from '../../database/data-source-options.js';
 import { runMigrations } from '../../database/migrate.js';
 import { EXIT, line, UsageError } from '../cli-io.js';
@@ -243,7 +244,8 @@ async function restorePortable(
   url: string,
   backup: PortableReader,
   emptyFirst: boolean,
-): Promise<{ tables: number; rows: number }> {
+  keyEncryptionSecret: string | undefined,
+): Promise<{ tables: number; rows: number } | string> {
   const inBackup = new Set(backup.header.migrations);
   const dataSource = new DataSource({
     ...dataSourceOptions(url, 1),
@@ -261,6 +263,10 @@ async function restorePortable(
       await migrations.executePendingMigrations();
       const client = (await queryRunner.connect()) as pg.PoolClient;
       const loaded = await loadPortableBackup(client, backup);
+      if (keyEncryptionSecret !== undefined && !(await keysOpen(client, keyEncryptionSecret))) {
+        await queryRunner.rollbackTransaction();
+        return SECRET_MISMATCH;
+      }
       await queryRunner.commitTransaction();
       return loaded;
     } catch (err) {
@@ -273,6 +279,28 @@ async function restorePortable(
     }
   } finally {
     await dataSource.destroy();
+  }
+}
+
+const SECRET_MISMATCH =
+  `this machine's KEY_ENCRYPTION_SECRET does not open the backup's signing keys, so the ` +
+  `service could not start. Set KEY_ENCRYPTION_SECRET to the one of the machine the backup ` +
+  `comes from (with the embedded database and no KEY_ENCRYPTION_SECRET set: copy its ` +
+  `DATA_DIR/secrets.json over this one's)`;
+
+/**
+ * Whether the restored active signing keys decrypt with this machine's secret, as the service
+ * checks at every start. No backup holds the secret: a stolen backup signs nothing.
+ */
+async function keysOpen(client: pg.ClientBase, secret: string): Promise<boolean> {
+  const { rows } = await client.query<{ kid: string; sealed: string }>(
+    `SELECT kid, private_key_encrypted AS sealed FROM signing_keys WHERE status = 'active'`,
+  );
+  try {
+    for (const row of rows) decryptPrivateKey(secret, row.kid, row.sealed);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -419,8 +447,17 @@ ${PG_BIN_OPTION}`,
           db.url,
         );
       } else {
-        const { tables, rows } = await restorePortable(db.url, backup.reader, existing > 0);
-        loaded = ` (${tables} tables, ${rows} rows)`;
+        const result = await restorePortable(
+          db.url,
+          backup.reader,
+          existing > 0,
+          env.keyEncryptionSecret?.(),
+        );
+        if (typeof result === 'string') {
+          line(out, `Refused (nothing changed): ${result}, then restore.`);
+          return EXIT.failure;
+        }
+        loaded = ` (${result.tables} tables, ${result.rows} rows)`;
       }
       if (existing > 0) {
         line(
@@ -451,11 +488,8 @@ ${PG_BIN_OPTION}`,
         if (!String((err as Error).message).includes('KEY_ENCRYPTION_SECRET')) throw err;
         line(
           out,
-          `  signing keys:   this machine's KEY_ENCRYPTION_SECRET does not open the backup's ` +
-            `signing keys, so the service cannot start. Set KEY_ENCRYPTION_SECRET to the one of ` +
-            `the machine the backup comes from (with the embedded database and no ` +
-            `KEY_ENCRYPTION_SECRET set: copy its DATA_DIR/secrets.json over this one's), then ` +
-            `check the audit trail: npm run cli -- verify-audit.`,
+          `  signing keys:   ${SECRET_MISMATCH}, then check the audit trail: ` +
+            `npm run cli -- verify-audit.`,
         );
         return EXIT.failure;
       }
