@@ -652,6 +652,19 @@ describe('imports and exports', () => {
       expect(again.stdout).toContain('imported 0, unchanged 1, invalid rows 0');
     });
 
+    it('counts every problem past the 1,000 a report lists', async () => {
+      const file = join(dir, 'many-bad.csv');
+      const bad = Array.from({ length: 1_200 }, (_, i) => `Name${i},Family,not-a-date,male,AZ`);
+      await writeFile(
+        file,
+        `givenName,familyName,dateOfBirth,sex,nationality\n${bad.join('\n')}\n`,
+      );
+      const dry = await cli('import', 'trainees', file, '--dry-run');
+      expect(dry.code).toBe(3);
+      expect(dry.stdout).toContain('invalid rows at least 1000');
+      expect(dry.stdout).toMatch(/\.\.\. and 1100 more \(--json lists the first 1000\)/);
+    });
+
     it('exports to a file, verifies the audit chain, shows the database', async () => {
       const out = join(dir, 'certificates.csv');
       const exported = await cli('export', 'certificates', '--out', out);

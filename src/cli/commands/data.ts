@@ -90,6 +90,9 @@ function printReport(
   skipInvalid: boolean,
 ): void {
   const badRows = new Set(report.invalid.map((p) => p.row)).size;
+  // The report lists the first problems only (invalidCount counts them all), so past that
+  // cap the rows behind the listed problems are a lower bound.
+  const capped = report.invalidCount > report.invalid.length;
   const refused = !report.dryRun && badRows > 0 && !skipInvalid;
   line(out, `${path}: ${report.received} row${report.received === 1 ? '' : 's'} of ${kind}`);
   const imported = report.dryRun
@@ -97,7 +100,10 @@ function printReport(
     : refused
       ? 'imported nothing'
       : `imported ${report.imported}`;
-  line(out, `  ${imported}, unchanged ${report.unchanged}, invalid rows ${badRows}`);
+  line(
+    out,
+    `  ${imported}, unchanged ${report.unchanged}, invalid rows ${capped ? `at least ${badRows}` : badRows}`,
+  );
   if (report.dryRun) line(out, '  Dry run: nothing was written.');
   else if (refused) line(out, '  Nothing was written: fix the rows below, or use --skip-invalid.');
   if (report.invalid.length === 0) return;
@@ -105,8 +111,10 @@ function printReport(
   for (const p of report.invalid.slice(0, SHOWN_PROBLEMS)) {
     line(out, `  row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`);
   }
-  if (report.invalid.length > SHOWN_PROBLEMS) {
-    line(out, `  ... and ${report.invalid.length - SHOWN_PROBLEMS} more (--json lists them all)`);
+  const shown = Math.min(report.invalid.length, SHOWN_PROBLEMS);
+  if (report.invalidCount > shown) {
+    const listed = capped ? `the first ${report.invalid.length}` : 'them all';
+    line(out, `  ... and ${report.invalidCount - shown} more (--json lists ${listed})`);
   }
 }
 
