@@ -84,9 +84,17 @@ export async function startPeerApp(
 
 async function boot(config: AppConfig, port: number) {
   const app = await createApp(config, { logs: false });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  if (port) await app.listen({ port, host: '127.0.0.1' });
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    if (port) await app.listen({ port, host: '127.0.0.1' });
+  } catch (error) {
+    // A start that fails halfway (a signing key the secret cannot open) has already connected
+    // some providers (the change feed listens from bootstrap): close them, or their reconnect
+    // timers outlive the test file and fail whichever file the worker runs next.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const db = app.get<DataSource>(getDataSourceToken());
   return {
     app,
