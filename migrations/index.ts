@@ -8,6 +8,7 @@ import { TrainingSeats1795900000100 } from './1795900000100-TrainingSeats.js';
 import { VerificationVersion1795900000200 } from './1795900000200-VerificationVersion.js';
 import { AuthSessions1796402333582 } from './1796402333582-AuthSessions.js';
 import { AuditRequestIdsAndCheckpoints1796402550165 } from './1796402550165-AuditRequestIdsAndCheckpoints.js';
+import { CertificateSessionIndex1796406073848 } from './1796406073848-CertificateSessionIndex.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   VerificationVersion1795900000200,
   AuthSessions1796402333582,
   AuditRequestIdsAndCheckpoints1796402550165,
+  CertificateSessionIndex1796406073848,
 ];

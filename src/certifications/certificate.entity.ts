@@ -29,6 +29,7 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 @Index('certificates_valid_until_idx', ['validUntil'])
 @Index('certificates_issued_idx', ['issuedAt', 'id'])
 @Index('certificates_status_issued_idx', ['status', 'issuedAt', 'id'])
+@Index('certificates_session_issued_idx', ['sessionId', 'issuedAt', 'id'])
 @Index('certificates_status_list_key', ['statusListNumber', 'statusListIndex'], { unique: true })
 export class Certificate extends Tracked {
   @PrimaryGeneratedColumn('uuid')
