@@ -409,6 +409,122 @@ describe('certificates', () => {
       expect(chain.body).toMatchObject({ intact: true, firstBrokenId: null });
     });
 
+    it('allowedActions: what the caller may do, by role and status, exactly what the routes accept', async () => {
+      const s = await completedSession([{ passed: true }]);
+      const issuedRes = await issue(s.instructorUser, s.enrolments[0].id);
+      expect(issuedRes.status).toBe(201);
+      // The issuing instructor may not change a certificate's status.
+      expect(issuedRes.body.allowedActions).toEqual([]);
+      const holder = await createUser(t, ['trainee'], { traineeId: s.trainees[0].id });
+      const trainee = s.trainees[0];
+      const fixtures = {
+        active: { status: 'active', validUntil: '2099-01-01' },
+        expired: { status: 'active', validUntil: '2020-01-01' },
+        suspended: { status: 'suspended', validUntil: '2099-01-01' },
+        superseded: { status: 'superseded', validUntil: '2099-01-01' },
+        revoked: { status: 'revoked', validUntil: '2099-01-01' },
+      } as const;
+      const forAdmin: Record<keyof typeof fixtures, string[]> = {
+        active: ['suspend', 'revoke'],
+        expired: ['revoke'],
+        suspended: ['reinstate', 'revoke'],
+        superseded: ['revoke'],
+        revoked: [],
+      };
+      const make = async (status: keyof typeof fixtures) => {
+        const cert = await makeCertificate(t.db, {
+          traineeId: trainee.id,
+          courseId: s.course.id,
+          ...fixtures[status],
+        });
+        // In the instructor's session, so every role below may read it.
+        await t.db.query('UPDATE certificates SET session_id = $1 WHERE id = $2', [
+          s.session.id,
+          cert.id,
+        ]);
+        return cert;
+      };
+      for (const status of Object.keys(fixtures) as (keyof typeof fixtures)[]) {
+        const cert = await make(status);
+        for (const [who, expected] of [
+          [admin, forAdmin[status]],
+          [auditor, []],
+          [s.instructorUser, []],
+          [holder, []],
+        ] as const) {
+          const one = await t.http.get(`/api/v1/certificates/${cert.id}`).set(who.auth);
+          expect(one.status).toBe(200);
+          expect({ status, body: one.body }).toMatchObject({
+            status,
+            body: { status, allowedActions: expected },
+          });
+          const list = await t.http
+            .get(`/api/v1/certificates?sessionId=${s.session.id}&limit=200`)
+            .set(who.auth);
+          const listed = (list.body.items as { id: string; allowedActions: string[] }[]).find(
+            (c) => c.id === cert.id,
+          );
+          expect(listed?.allowedActions).toEqual(expected);
+        }
+        // The list never promises what the route refuses, nor omits what it accepts.
+        for (const action of ['suspend', 'reinstate', 'revoke']) {
+          const fresh = await make(status);
+          const res = await t.http
+            .post(`/api/v1/certificates/${fresh.id}/${action}`)
+            .set(admin.auth)
+            .send({ reason: 'qa_finding', note: 'QA visit' });
+          expect({ status, action, code: res.status }).toEqual({
+            status,
+            action,
+            code: forAdmin[status].includes(action) ? 201 : 409,
+          });
+          if (res.status === 201) {
+            // The answer to a change carries the actions of the new state.
+            const next = res.body.status as keyof typeof fixtures;
+            expect(res.body.allowedActions).toEqual(forAdmin[next]);
+          }
+        }
+      }
+      // A bulk issue's certificates carry the list too (empty for the instructor issuing them).
+      const bulk = await completedSession([{ passed: true }]);
+      const bulkRes = await t.http
+        .post(`/api/v1/sessions/${bulk.session.id}/certificates`)
+        .set(bulk.instructorUser.auth);
+      expect(bulkRes.status).toBe(201);
+      expect(bulkRes.body.issued[0].allowedActions).toEqual([]);
+    });
+
+    it('reason `other` needs a note saying what happened (400 naming the field)', async () => {
+      const { cert } = await issued();
+      for (const action of ['suspend', 'revoke']) {
+        for (const body of [{ reason: 'other' }, { reason: 'other', note: '   ' }]) {
+          const refused = expectError(
+            await change(cert.id, action, body),
+            400,
+            'VALIDATION_FAILED',
+          );
+          expect(refused.details).toMatchObject({
+            fields: [{ field: 'note', messages: [expect.stringMatching(/note/)] }],
+          });
+        }
+      }
+      expect(
+        (await t.http.get(`/api/v1/certificates/${cert.id}`).set(admin.auth)).body.status,
+      ).toBe('active');
+      const suspended = await change(cert.id, 'suspend', {
+        reason: 'other',
+        note: 'Employer reported a safety concern',
+      });
+      expect(suspended.status).toBe(201);
+      expect(suspended.body).toMatchObject({
+        status: 'suspended',
+        statusReason: 'other',
+        statusNote: 'Employer reported a safety concern',
+      });
+      // Other reasons speak for themselves: the note stays optional.
+      expect((await change(cert.id, 'revoke', { reason: 'issued_in_error' })).status).toBe(201);
+    });
+
     it('expires by date without any job', async () => {
       const { cert } = await issued();
       await t.db.query("UPDATE certificates SET valid_until = '2020-01-01' WHERE id = $1", [
@@ -498,6 +614,51 @@ describe('certificates', () => {
       expect((await bySerial(theirs.serial, holder)).body.items).toHaveLength(0);
       expect((await bySerial('COE-NONE-2026-XXXXXX', admin)).body.items).toEqual([]);
       expectError(await bySerial('x'.repeat(101), admin), 400);
+    });
+
+    it('filters by session, within what the caller may see', async () => {
+      const a = await completedSession([{ passed: true }, { passed: true }]);
+      const b = await completedSession([{ passed: true }]);
+      const issuedA = (
+        await t.http
+          .post(`/api/v1/sessions/${a.session.id}/certificates`)
+          .set(a.instructorUser.auth)
+      ).body.issued as { id: string; traineeId: string; sessionId: string }[];
+      const issuedB = (
+        await t.http
+          .post(`/api/v1/sessions/${b.session.id}/certificates`)
+          .set(b.instructorUser.auth)
+      ).body.issued as { id: string }[];
+      expect(issuedA).toHaveLength(2);
+      expect(issuedB).toHaveLength(1);
+      const bySession = (sessionId: string, who: SignedInUser) =>
+        t.http.get('/api/v1/certificates').query({ sessionId }).set(who.auth);
+      const ids = (res: { body: { items: { id: string }[] } }) =>
+        res.body.items.map((c) => c.id).sort();
+      for (const who of [admin, auditor, a.instructorUser]) {
+        const res = await bySession(a.session.id, who);
+        expect(res.status).toBe(200);
+        expect(ids(res)).toEqual(issuedA.map((c) => c.id).sort());
+        expect(
+          res.body.items.every((c: { sessionId: string }) => c.sessionId === a.session.id),
+        ).toBe(true);
+      }
+      expect(ids(await bySession(b.session.id, admin))).toEqual([issuedB[0].id]);
+      // An instructor sees only their sessions' certificates, whatever the filter says.
+      expect((await bySession(b.session.id, a.instructorUser)).body.items).toEqual([]);
+      // A trainee sees only their own within the session.
+      const holder = await createUser(t, ['trainee'], { traineeId: issuedA[0].traineeId });
+      expect(ids(await bySession(a.session.id, holder))).toEqual([issuedA[0].id]);
+      // Combined with the other filters.
+      expect(
+        (
+          await t.http
+            .get('/api/v1/certificates')
+            .query({ sessionId: a.session.id, traineeId: issuedA[1].traineeId })
+            .set(admin.auth)
+        ).body.items.map((c: { id: string }) => c.id),
+      ).toEqual([issuedA[1].id]);
+      expectError(await bySession('not-a-uuid', admin), 400);
     });
 
     it('serves the PDF', async () => {

@@ -1,13 +1,16 @@
+import type { Actor } from '../common/actor.js';
 import { today as todayIn } from '../common/calendar.js';
 import { verificationUrl } from '../credentials/credential-builder.js';
-import { effectiveStatus } from './certificate-status.js';
+import { allowedActions, effectiveStatus } from './certificate-status.js';
 import type { Certificate } from './certificate.entity.js';
 import type { CertificateDto } from './dto/certificate.dto.js';
 
+/** `actor` is the caller: `allowedActions` lists what they may do to it. */
 export function toCertificateDto(
   cert: Certificate,
-  ctx: { baseUrl: string; timeZone: string },
+  ctx: { baseUrl: string; timeZone: string; actor: Pick<Actor, 'roles'> },
 ): CertificateDto {
+  const status = effectiveStatus(cert, todayIn(ctx.timeZone));
   return {
     id: cert.id,
     serial: cert.serial,
@@ -18,12 +21,13 @@ export function toCertificateDto(
     issuedBy: cert.issuedBy,
     issuedAt: cert.issuedAt.toISOString(),
     validUntil: cert.validUntil,
-    status: effectiveStatus(cert, todayIn(ctx.timeZone)),
+    status,
     statusReason: cert.statusReason,
     statusNote: cert.statusNote,
     statusChangedAt: cert.statusChangedAt?.toISOString() ?? null,
     supersededById: cert.supersededById,
     imported: cert.imported,
     verificationUrl: verificationUrl(ctx.baseUrl, cert.serial),
+    allowedActions: allowedActions(ctx.actor, status),
   };
 }

@@ -1,3 +1,4 @@
+import type { Actor } from '../common/actor.js';
 import type { Certificate, CertificateStatus } from './certificate.entity.js';
 
 export const STATUS_REASONS = [
@@ -12,6 +13,73 @@ export const STATUS_REASONS = [
   'other',
 ] as const;
 export type StatusReason = (typeof STATUS_REASONS)[number];
+
+/** A reason that says nothing by itself: the change must then say what happened. */
+export function reasonRequiresNote(reason: unknown): boolean {
+  return reason === 'other';
+}
+
+/** What a person may do to a certificate's status, in the order the pages offer them. */
+export const LIFECYCLE_ACTIONS = ['suspend', 'reinstate', 'revoke'] as const;
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+export const LIFECYCLE_PAST_TENSE: Record<LifecycleAction, string> = {
+  suspend: 'suspended',
+  reinstate: 'reinstated',
+  revoke: 'revoked',
+};
+
+/** The stored status each action leads to. */
+type NextStatus = 'active' | 'suspended' | 'revoked';
+
+/**
+ * The status transitions, from the effective status (expired counts as expired, not active).
+ * Revoked is final; suspension is reversible; an expired or superseded certificate can still
+ * be revoked, but only an active one suspended and only a suspended one reinstated.
+ */
+export function nextStatus(action: LifecycleAction, current: CertificateStatus): NextStatus | null {
+  if (current === 'revoked') return null;
+  switch (action) {
+    case 'suspend':
+      return current === 'active' ? 'suspended' : null;
+    case 'reinstate':
+      return current === 'suspended' ? 'active' : null;
+    case 'revoke':
+      return 'revoked';
+  }
+}
+
+/** Who may change a certificate's status at all: admins (api.md), never the holder or an auditor. */
+export function mayChangeCertificateStatus(actor: Pick<Actor, 'roles'>): boolean {
+  return actor.roles.includes('admin');
+}
+
+export type LifecycleDecision =
+  | { allowed: true; next: NextStatus }
+  | { allowed: false; refusal: 'forbidden' | 'revoked' | 'illegal_transition' };
+
+/**
+ * The one decision behind both the `allowedActions` a certificate answer lists and the
+ * suspend/reinstate/revoke routes, so a page never offers what the server then refuses.
+ */
+export function lifecycleDecision(
+  actor: Pick<Actor, 'roles'>,
+  current: CertificateStatus,
+  action: LifecycleAction,
+): LifecycleDecision {
+  if (!mayChangeCertificateStatus(actor)) return { allowed: false, refusal: 'forbidden' };
+  if (current === 'revoked') return { allowed: false, refusal: 'revoked' };
+  const next = nextStatus(action, current);
+  return next ? { allowed: true, next } : { allowed: false, refusal: 'illegal_transition' };
+}
+
+/** The actions `actor` may take on a certificate whose effective status is `current`. */
+export function allowedActions(
+  actor: Pick<Actor, 'roles'>,
+  current: CertificateStatus,
+): LifecycleAction[] {
+  return LIFECYCLE_ACTIONS.filter((action) => lifecycleDecision(actor, current, action).allowed);
+}
 
 /** `expired` is derived from the date, so no job has to run for a certificate to lapse. */
 export function effectiveStatus(

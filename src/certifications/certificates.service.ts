@@ -4,21 +4,25 @@ import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
-import { conflict, forbidden, notFound } from '../common/errors.js';
+import { conflict, forbidden, invalidField, notFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { isAssignedInstructor } from '../courses/session-access.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { normaliseSerial } from './serial.js';
-import { effectiveStatus } from './certificate-status.js';
-import { Certificate } from './certificate.entity.js';
+import {
+  effectiveStatus,
+  LIFECYCLE_PAST_TENSE,
+  lifecycleDecision,
+  reasonRequiresNote,
+  type LifecycleAction,
+} from './certificate-status.js';
+import { Certificate, type CertificateStatus } from './certificate.entity.js';
 import type {
   CertificateDto,
   ListCertificatesQueryDto,
   StatusChangeDto,
 } from './dto/certificate.dto.js';
-
-type LifecycleAction = 'suspend' | 'reinstate' | 'revoke';
 
 /** Reading certificates and changing their status (suspend, reinstate, revoke). */
 @Injectable()
@@ -29,8 +33,8 @@ export class CertificatesService {
     private readonly config: AppConfig,
   ) {}
 
-  private get dtoCtx() {
-    return { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone };
+  private dtoCtx(actor: Actor) {
+    return { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone, actor };
   }
 
   async list(actor: Actor, query: ListCertificatesQueryDto): Promise<Page<CertificateDto>> {
@@ -56,6 +60,9 @@ export class CertificatesService {
     }
     if (query.traineeId) qb.andWhere('c.trainee_id = :traineeId', { traineeId: query.traineeId });
     if (query.courseId) qb.andWhere('c.course_id = :courseId', { courseId: query.courseId });
+    if (query.sessionId) {
+      qb.andWhere('c.session_id = :sessionId', { sessionId: query.sessionId });
+    }
     if (query.serial) qb.andWhere('c.serial = :serial', { serial: normaliseSerial(query.serial) });
     if (query.expiringBefore) {
       qb.andWhere('c.valid_until IS NOT NULL AND c.valid_until < :before', {
@@ -82,12 +89,12 @@ export class CertificatesService {
       sortValue: (c) => c.issuedAt,
       direction: 'DESC',
       query,
-      map: (c) => toCertificateDto(c, this.dtoCtx),
+      map: (c) => toCertificateDto(c, this.dtoCtx(actor)),
     });
   }
 
   async get(actor: Actor, id: string): Promise<CertificateDto> {
-    return toCertificateDto(await this.findReadable(actor, id), this.dtoCtx);
+    return toCertificateDto(await this.findReadable(actor, id), this.dtoCtx(actor));
   }
 
   /** The certificate, if the actor may see it: admins and auditors all, trainees their own, instructors their sessions'. */
@@ -116,6 +123,9 @@ export class CertificatesService {
     action: LifecycleAction,
     input: StatusChangeDto,
   ): Promise<CertificateDto> {
+    if (reasonRequiresNote(input.reason) && !input.note) {
+      throw invalidField('note', 'is required when the reason is other');
+    }
     return this.dataSource.transaction(async (tx) => {
       const cert = await tx.findOne(Certificate, {
         where: { id },
@@ -123,7 +133,7 @@ export class CertificatesService {
       });
       if (!cert) throw notFound('Certificate');
       const current = effectiveStatus(cert, today(this.config.timeZone));
-      const next = transition(action, current);
+      const next = transition(actor, action, current);
       const before = { status: current, statusReason: cert.statusReason };
       cert.status = next;
       cert.statusReason = input.reason;
@@ -131,9 +141,9 @@ export class CertificatesService {
       cert.statusChangedAt = new Date();
       cert.statusChangedBy = actor.userId;
       await tx.save(cert);
-      const dto = toCertificateDto(cert, this.dtoCtx);
+      const dto = toCertificateDto(cert, this.dtoCtx(actor));
       await this.audit.record(tx, actor, {
-        action: `certificate.${PAST_TENSE[action]}`,
+        action: `certificate.${LIFECYCLE_PAST_TENSE[action]}`,
         entityType: 'certificate',
         entityId: cert.id,
         reason: input.reason,
@@ -149,31 +159,26 @@ export class CertificatesService {
   }
 }
 
-const PAST_TENSE: Record<LifecycleAction, string> = {
-  suspend: 'suspended',
-  reinstate: 'reinstated',
-  revoke: 'revoked',
-};
-
-/** Revoked is final; suspension is reversible; an expired or superseded one can still be revoked. */
-function transition(action: LifecycleAction, current: string): 'active' | 'suspended' | 'revoked' {
-  if (current === 'revoked') {
-    throw conflict('CERTIFICATE_REVOKED', 'The certificate is revoked; revocation is final', {
-      status: current,
-    });
+/** Applies lifecycleDecision, the rule `allowedActions` lists, turning a refusal into its error. */
+function transition(
+  actor: Actor,
+  action: LifecycleAction,
+  current: CertificateStatus,
+): 'active' | 'suspended' | 'revoked' {
+  const decision = lifecycleDecision(actor, current, action);
+  if (decision.allowed) return decision.next;
+  switch (decision.refusal) {
+    case 'forbidden':
+      throw forbidden('Only an administrator may change the status of a certificate');
+    case 'revoked':
+      throw conflict('CERTIFICATE_REVOKED', 'The certificate is revoked; revocation is final', {
+        status: current,
+      });
+    case 'illegal_transition':
+      throw conflict(
+        'ILLEGAL_TRANSITION',
+        `A ${current} certificate cannot be ${LIFECYCLE_PAST_TENSE[action]}`,
+        { from: current, action },
+      );
   }
-  switch (action) {
-    case 'suspend':
-      if (current === 'active') return 'suspended';
-      break;
-    case 'reinstate':
-      if (current === 'suspended') return 'active';
-      break;
-    case 'revoke':
-      return 'revoked';
-  }
-  throw conflict('ILLEGAL_TRANSITION', `A ${current} certificate cannot be ${PAST_TENSE[action]}`, {
-    from: current,
-    action,
-  });
 }

@@ -113,8 +113,7 @@ export class IssuanceService {
         order: { createdAt: 'ASC' },
         lock: { mode: 'pessimistic_write' },
       });
-      // By enrolment, not session: certificates_enrolment_key finds them; certificates have no
-      // index on session_id, and a scan of the register costs seconds at a million rows.
+      // By enrolment, the key that makes a second issue impossible (certificates_enrolment_key).
       const certified = new Map(
         (
           await tx.find(Certificate, {
@@ -249,7 +248,7 @@ export class IssuanceService {
       actor.userId,
       new Date(),
     );
-    const dtoCtx = { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone };
+    const dtoCtx = { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone, actor };
     const dtos = certificates.map((cert) => toCertificateDto(cert, dtoCtx));
     // Last: the audit chain's lock is held until commit.
     await recordMany(

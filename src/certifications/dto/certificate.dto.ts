@@ -3,7 +3,12 @@ import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-va
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate, PRINTABLE_TEXT, Trim } from '../../common/validators.js';
 import { CERTIFICATE_STATUSES, type CertificateStatus } from '../certificate.entity.js';
-import { STATUS_REASONS, type StatusReason } from '../certificate-status.js';
+import {
+  LIFECYCLE_ACTIONS,
+  STATUS_REASONS,
+  type LifecycleAction,
+  type StatusReason,
+} from '../certificate-status.js';
 
 export class CertificateDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -42,6 +47,14 @@ export class CertificateDto {
   @ApiProperty() imported: boolean;
   @ApiProperty({ description: 'Public verification page (also in the QR code)' })
   verificationUrl: string;
+  @ApiProperty({
+    enum: LIFECYCLE_ACTIONS,
+    isArray: true,
+    example: ['suspend', 'revoke'],
+    description:
+      'What the caller may do to this certificate now (POST /certificates/:id/{action}): admins only, by its status. Revoked is final; only an active certificate can be suspended and only a suspended one reinstated. The routes refuse exactly what this omits.',
+  })
+  allowedActions: LifecycleAction[];
 }
 
 export class CertificatePageDto {
@@ -74,6 +87,14 @@ export class ListCertificatesQueryDto extends PageQueryDto {
   expiringBefore?: string;
 
   @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Certificates issued for this session, within what the caller may see',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  sessionId?: string;
+
+  @ApiPropertyOptional({
     example: 'COE-EOD2-2026-7KQ4M2',
     maxLength: 100,
     description:
@@ -93,7 +114,8 @@ export class StatusChangeDto {
 
   @ApiPropertyOptional({
     maxLength: 2000,
-    description: 'Free text: what happened, references to the case file',
+    description:
+      'Free text: what happened, references to the case file. Required (not blank) when the reason is `other`.',
   })
   @IsOptional()
   @Trim()
