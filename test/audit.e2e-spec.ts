@@ -1,14 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../src/audit/audit.service.js';
 import { SYSTEM_ACTOR } from '../src/common/actor.js';
 import { encodeCursor } from '../src/common/pagination.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, TEST_PASSWORD, type SignedInUser } from './factories.js';
+import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import {
   assign,
+  makeCertificate,
   makeCourse,
   makeInstructor,
+  makeOrganisation,
   makeSession,
   makeTrainee,
   qualify,
@@ -19,10 +22,12 @@ interface AuditEventBody {
   seq: number;
   occurredAt: string;
   actorId: string | null;
+  actorName: string | null;
   actorRoles: string[];
   action: string;
   entityType: string;
   entityId: string | null;
+  entityLabel: string | null;
   reason: string | null;
   note: string | null;
   requestId: string | null;
@@ -300,7 +305,8 @@ describe('audit trail', () => {
         entityType: 'enrolment',
         entityId: run.enrolmentId,
         actorId: instructorUser.id,
-        data: { after: { theoryScore: 88, practicalScore: 92, passed: true } },
+        // Decided when the session is completed (api.md), not while it runs.
+        data: { after: { theoryScore: 88, practicalScore: 92, passed: null } },
       });
     });
 
@@ -403,7 +409,7 @@ describe('audit trail', () => {
           t.http
             .post(`/api/v1/certificates/${run.certificateId}/reinstate`)
             .set(admin.auth)
-            .send({ reason: 'other' }),
+            .send({ reason: 'other', note: 'Appeal upheld' }),
         409,
       );
       await expectNoEvent(
@@ -540,6 +546,203 @@ describe('audit trail', () => {
       }
       expectError(await t.http.get('/api/v1/audit-events'), 401);
       expect((await t.http.get('/api/v1/audit-events').set(admin.auth)).status).toBe(200);
+    });
+  });
+
+  describe('names of actors and records', () => {
+    /** Files one event about a record, as `actor` (a signed-in user, or the system). */
+    async function fileEvent(
+      actor: { id: string; roles: ('admin' | 'instructor' | 'trainee' | 'auditor')[] } | null,
+      entityType: string,
+      entityId: string,
+    ): Promise<void> {
+      await t.db.transaction((tx) =>
+        t.app
+          .get(AuditService)
+          .record(
+            tx,
+            actor ? { ...SYSTEM_ACTOR, userId: actor.id, roles: actor.roles } : SYSTEM_ACTOR,
+            {
+              action: `${entityType}.updated`,
+              entityType: entityType as never,
+              entityId,
+            },
+          ),
+      );
+    }
+
+    async function newest(count: number): Promise<AuditEventBody[]> {
+      const res = await t.http
+        .get('/api/v1/audit-events')
+        .query({ limit: count })
+        .set(auditor.auth);
+      expect(res.status).toBe(200);
+      return (res.body as { items: AuditEventBody[] }).items.reverse();
+    }
+
+    it('names the actor (the linked person, else the e-mail) and the record, read now, not stored', async () => {
+      const org = await makeOrganisation(t.db, { name: 'Halo Trust Azerbaijan' });
+      const course = await makeCourse(t.db, { code: `EOD-${randomUUID().slice(0, 4)}` });
+      const session = await makeSession(t.db, course.id, {
+        startsOn: '2026-11-02',
+        endsOn: '2026-11-06',
+      });
+      const trainee = await makeTrainee(t.db, { givenName: 'Aynur', familyName: 'Məmmədova' });
+      const instructor = await makeInstructor(t.db, { givenName: 'Rashad', familyName: 'Aliyev' });
+      const qualification = await qualify(t.db, instructor.id, course.id);
+      const enrolment = await t.db
+        .getRepository(Enrolment)
+        .save({ sessionId: session.id, traineeId: trainee.id, status: 'enrolled' });
+      const certificate = await makeCertificate(t.db, {
+        traineeId: trainee.id,
+        courseId: course.id,
+      });
+      const [key] = (await t.db.query('SELECT id, kid FROM signing_keys LIMIT 1')) as {
+        id: string;
+        kid: string;
+      }[];
+      const traineeUser = await createUser(t, ['trainee'], { traineeId: trainee.id });
+      const instructorUser = await createUser(t, ['instructor'], {
+        instructorId: instructor.id,
+      });
+      const dates = '2026-11-02–2026-11-06';
+      const cases: [typeof admin | null, string[], string, string, string | null, string | null][] =
+        [
+          [admin, ['admin'], 'organisation', org.id, 'Halo Trust Azerbaijan', admin.email],
+          [admin, ['admin'], 'course', course.id, course.code, admin.email],
+          [admin, ['admin'], 'session', session.id, `${course.code} ${dates}`, admin.email],
+          [admin, ['admin'], 'trainee', trainee.id, 'Aynur Məmmədova', admin.email],
+          [admin, ['admin'], 'instructor', instructor.id, 'Rashad Aliyev', admin.email],
+          [
+            admin,
+            ['admin'],
+            'qualification',
+            qualification.id,
+            `Rashad Aliyev · ${course.code}`,
+            admin.email,
+          ],
+          [
+            traineeUser,
+            ['trainee'],
+            'enrolment',
+            enrolment.id,
+            `Aynur Məmmədova · ${course.code} ${dates}`,
+            'Aynur Məmmədova',
+          ],
+          [
+            instructorUser,
+            ['instructor'],
+            'certificate',
+            certificate.id,
+            certificate.serial,
+            'Rashad Aliyev',
+          ],
+          [admin, ['admin'], 'user', traineeUser.id, 'Aynur Məmmədova', admin.email],
+          [admin, ['admin'], 'user', auditor.id, auditor.email, admin.email],
+          [null, [], 'signing_key', key.id, key.kid, null],
+          // A record that is not there (any more) has no label; the event is still listed.
+          [admin, ['admin'], 'organisation', randomUUID(), null, admin.email],
+        ];
+      for (const [who, roles, type, id] of cases) {
+        await fileEvent(who ? { id: who.id, roles: roles as never } : null, type, id);
+      }
+      const events = await newest(cases.length);
+      expect(
+        events.map((e) => [e.actorId, e.entityType, e.entityId, e.entityLabel, e.actorName]),
+      ).toEqual(
+        cases.map(([who, , type, id, label, name]) => [who?.id ?? null, type, id, label, name]),
+      );
+
+      // Computed when read: a renamed trainee shows under the new name, and the chain, which
+      // never held the names, still verifies.
+      await t.db.query("UPDATE trainees SET family_name = 'Əliyeva' WHERE id = $1", [trainee.id]);
+      const again = await t.http
+        .get('/api/v1/audit-events')
+        .query({ entityType: 'trainee', entityId: trainee.id })
+        .set(admin.auth);
+      expect(again.body.items[0]).toMatchObject({ entityLabel: 'Aynur Əliyeva' });
+      expect((await verification()).intact).toBe(true);
+      const stored = (await t.db.query(
+        'SELECT count(*)::int AS n FROM audit_events WHERE data::text LIKE $1',
+        ['%Məmmədova%'],
+      )) as { n: number }[];
+      expect(stored[0].n).toBe(0);
+    });
+
+    it('reads the names of a whole page in one statement, however many events', async () => {
+      const trainees = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => makeTrainee(t.db, { givenName: `Page${i}` })),
+      );
+      const org = await makeOrganisation(t.db);
+      for (const tr of trainees) {
+        await fileEvent({ id: admin.id, roles: ['admin'] }, 'trainee', tr.id);
+        await fileEvent({ id: auditor.id, roles: ['auditor'] }, 'organisation', org.id);
+      }
+      const runner = t.db.createQueryRunner();
+      const proto = Object.getPrototypeOf(runner) as { query: (sql: string) => unknown };
+      await runner.release();
+      const spy = jest.spyOn(proto, 'query');
+      const statements: number[] = [];
+      try {
+        for (const limit of [1, 60]) {
+          spy.mockClear();
+          const res = await t.http.get('/api/v1/audit-events').query({ limit }).set(admin.auth);
+          expect(res.status).toBe(200);
+          expect(res.body.items).toHaveLength(limit);
+          expect(res.body.items.every((e: AuditEventBody) => e.entityLabel && e.actorName)).toBe(
+            true,
+          );
+          const sql = spy.mock.calls.map(([text]) => String(text));
+          statements.push(sql.length);
+          // The page, then one statement for every name on it.
+          expect({ limit, labels: sql.filter((q) => /\bAS label\b/.test(q)).length }).toEqual({
+            limit,
+            labels: 1,
+          });
+        }
+      } finally {
+        spy.mockRestore();
+      }
+      // As many statements for 60 events as for one.
+      expect(statements[1]).toBe(statements[0]);
+    });
+
+    it('files events under the entity types and action form of api.md', async () => {
+      const API_ENTITY_TYPES = [
+        'user',
+        'organisation',
+        'course',
+        'session',
+        'trainee',
+        'instructor',
+        'qualification',
+        'enrolment',
+        'certificate',
+        'signing_key',
+        'trusted_issuer',
+        'recognition',
+        'inspection',
+      ];
+      for (const entityType of API_ENTITY_TYPES) {
+        const res = await t.http
+          .get('/api/v1/audit-events')
+          .query({ entityType })
+          .set(auditor.auth);
+        expect({ entityType, status: res.status }).toEqual({ entityType, status: 200 });
+      }
+      // Every event this file's runs left: a listed type, and `<entityType>.<verb>`.
+      const kinds = (await t.db.query(
+        'SELECT DISTINCT entity_type, action FROM audit_events ORDER BY 1, 2',
+      )) as { entity_type: string; action: string }[];
+      expect(kinds.length).toBeGreaterThan(10);
+      for (const { entity_type, action } of kinds) {
+        expect({ entity_type, action, listed: API_ENTITY_TYPES.includes(entity_type) }).toEqual({
+          entity_type,
+          action,
+          listed: true,
+        });
+        expect(action).toMatch(new RegExp(`^${entity_type}\\.[a-z_]+$`));
+      }
     });
   });
 

@@ -11,6 +11,9 @@ export const AUDIT_ENTITY_TYPES = [
   'enrolment',
   'certificate',
   'signing_key',
+  'trusted_issuer',
+  'recognition',
+  'inspection',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

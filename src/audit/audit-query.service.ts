@@ -6,6 +6,7 @@ import { badRequest } from '../common/errors.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { appendCheckpoints, readCheckpoints, segmentsToCheckpoint } from './audit-checkpoints.js';
+import { auditLabels, labelKey } from './audit-labels.js';
 import { chainHash, GENESIS_HASH } from './audit-hash.js';
 import { AuditEvent } from './audit-event.entity.js';
 import {
@@ -69,8 +70,19 @@ export class AuditQueryService {
       .getMany();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const labels = await auditLabels(this.dataSource.manager, [
+      ...page.flatMap((e) => (e.actorId ? [{ type: 'user', id: e.actorId }] : [])),
+      ...page.flatMap((e) => (e.entityId ? [{ type: e.entityType, id: e.entityId }] : [])),
+    ]);
+    const name = (type: string, id: string | null) =>
+      id === null ? null : (labels.get(labelKey(type, id)) ?? null);
     return {
-      items: page.map(AuditEventDto.from),
+      items: page.map((e) =>
+        AuditEventDto.from(e, {
+          actorName: name('user', e.actorId),
+          entityLabel: name(e.entityType, e.entityId),
+        }),
+      ),
       nextCursor: rows.length > limit && last ? encodeCursor([String(last.seq)]) : null,
     };
   }

@@ -31,11 +31,27 @@ export class AuditEventDto {
     description: 'The acting user; null for the system (bootstrap, seed) or an unknown login',
   })
   actorId: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Aynur Məmmədova',
+    description:
+      "The acting user's name as of now: the trainee or instructor linked to the account, else its e-mail; null when there is no acting user (the system; pages show their own word for it)",
+  })
+  actorName: string | null;
   @ApiProperty({ type: [String], example: ['admin'], description: 'Roles the actor held then' })
   actorRoles: string[];
   @ApiProperty({ example: 'certificate.revoked' }) action: string;
   @ApiProperty({ enum: AUDIT_ENTITY_TYPES }) entityType: string;
   @ApiProperty({ format: 'uuid', type: String, nullable: true }) entityId: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'COE-EOD2-2026-7KQ4M2',
+    description:
+      "What the record is called now: a person's name (user, trainee, instructor), a certificate's serial, a course's code, a session's course code and dates, an organisation's name, an enrolment's trainee and session, a qualification's instructor and course, a signing key's kid; null when it has none",
+  })
+  entityLabel: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'fraud_or_misconduct' })
   reason: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
@@ -66,16 +82,22 @@ export class AuditEventDto {
   })
   hash: string;
 
-  static from(e: AuditEvent): AuditEventDto {
+  /** `names` are read with the page (see audit-labels.ts), not stored with the event. */
+  static from(
+    e: AuditEvent,
+    names: { actorName: string | null; entityLabel: string | null },
+  ): AuditEventDto {
     return {
       id: e.id,
       seq: Number(e.seq),
       occurredAt: e.occurredAt,
       actorId: e.actorId,
+      actorName: names.actorName,
       actorRoles: e.actorRoles,
       action: e.action,
       entityType: e.entityType,
       entityId: e.entityId,
+      entityLabel: names.entityLabel,
       reason: e.reason,
       note: e.note,
       requestId: e.requestId,
