@@ -130,6 +130,8 @@ const MATRIX: Record<string, Rule> = {
   },
   'GET /api/v1/sessions/:id/enrolments': { ...personal, trainee: 403 },
   'POST /api/v1/sessions/:id/certificates': issuing,
+  'PUT /api/v1/sessions/:id/attendance': recording,
+  'PUT /api/v1/sessions/:id/assessments': recording,
 
   'GET /api/v1/enrolments/:id': personal,
   'GET /api/v1/enrolments/:id/attendance': personal,

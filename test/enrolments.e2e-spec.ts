@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CourseSession } from '../src/courses/session.entity.js';
+import { addDays, today } from '../src/common/calendar.js';
 import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
@@ -384,7 +385,7 @@ describe('enrolment', () => {
         present: present[i],
       }));
 
-    it('the assigned instructor records attendance and results; passed follows the pass mark and attendance', async () => {
+    it('the assigned instructor records attendance and results; passed follows the pass mark and attendance once the session is completed', async () => {
       const s = await runningSession();
       const att = await t.http
         .put(`/api/v1/enrolments/${s.enrolmentId}/attendance`)
@@ -399,19 +400,45 @@ describe('enrolment', () => {
       expect(read.status).toBe(200);
       expect(read.body.days).toEqual(week([true, true, true, true, false]));
 
-      const pass = await t.http
+      // Not decided while the session runs (api.md: `passed` is null until it is completed).
+      const scored = await t.http
         .put(`/api/v1/enrolments/${s.enrolmentId}/assessment`)
         .set(s.instructorUser.auth)
         .send({ theoryScore: 70, practicalScore: 88.5 });
-      expect(pass.status).toBe(200);
-      expect(pass.body).toMatchObject({
-        passed: true,
-        status: 'completed',
+      expect(scored.status).toBe(200);
+      expect(scored.body).toMatchObject({
+        passed: null,
+        status: 'enrolled',
         attendancePercent: 80,
         theoryScore: 70,
         practicalScore: 88.5,
         passMark: 70,
       });
+
+      // Completing the session decides it, with an audit event under the enrolment.
+      const completed = await t.http
+        .post(`/api/v1/sessions/${s.session.id}/status`)
+        .set(admin.auth)
+        .send({ status: 'completed' });
+      expect(completed.status).toBe(200);
+      expect(
+        (await t.http.get(`/api/v1/enrolments/${s.enrolmentId}`).set(s.traineeUser.auth)).body,
+      ).toMatchObject({ passed: true, status: 'completed', attendancePercent: 80 });
+      const decided = (await t.db.query(
+        `SELECT reason, data FROM audit_events
+          WHERE entity_id = $1 AND action = 'enrolment.assessed' ORDER BY seq DESC LIMIT 1`,
+        [s.enrolmentId],
+      )) as { reason: string; data: { after: { passed: boolean } } }[];
+      expect(decided[0]).toMatchObject({
+        reason: 'session_completed',
+        data: { after: { passed: true } },
+      });
+
+      const pass = await t.http
+        .put(`/api/v1/enrolments/${s.enrolmentId}/assessment`)
+        .set(s.instructorUser.auth)
+        .send({ theoryScore: 70, practicalScore: 88.5 });
+      expect(pass.body).toMatchObject({ passed: true, status: 'completed', attendancePercent: 80 });
 
       // Attendance corrected below the minimum turns the result into a fail.
       const corrected = await t.http
@@ -426,6 +453,51 @@ describe('enrolment', () => {
         .set(s.instructorUser.auth)
         .send({ theoryScore: 69.99, practicalScore: 100 });
       expect(low.body).toMatchObject({ passed: false, status: 'failed' });
+    });
+
+    it('mid-course: attendance is of the days so far and there is no result yet (not 41% and "Not passed")', async () => {
+      const s = await runningSession();
+      // Twelve days around today: the days so far are present, the rest has not happened yet.
+      const day = today('UTC');
+      const startsOn = addDays(day, -4);
+      await t.db
+        .getRepository(CourseSession)
+        .update({ id: s.session.id }, { startsOn, endsOn: addDays(startsOn, 11) });
+      const soFar = Array.from({ length: 5 }, (_, i) => ({
+        date: addDays(startsOn, i),
+        present: true,
+      }));
+      const att = await t.http
+        .put(`/api/v1/enrolments/${s.enrolmentId}/attendance`)
+        .set(s.instructorUser.auth)
+        .send({ days: soFar });
+      expect(att.status).toBe(200);
+      expect(att.body.attendancePercent).toBe(100);
+      const scored = await t.http
+        .put(`/api/v1/enrolments/${s.enrolmentId}/assessment`)
+        .set(s.instructorUser.auth)
+        .send({ theoryScore: 95, practicalScore: 95 });
+      expect(scored.status).toBe(200);
+      expect(scored.body).toMatchObject({
+        attendancePercent: 100,
+        passed: null,
+        status: 'enrolled',
+      });
+      const roster = await t.http
+        .get(`/api/v1/sessions/${s.session.id}/enrolments`)
+        .set(s.instructorUser.auth);
+      expect(roster.body.items[0]).toMatchObject({
+        attendancePercent: 100,
+        passed: null,
+        certification: { eligible: false, reason: 'SESSION_NOT_COMPLETED' },
+        certificate: null,
+      });
+      // A session can be completed only from its last day: once it is, all twelve days count.
+      await t.db.getRepository(CourseSession).update({ id: s.session.id }, { status: 'completed' });
+      const after = await t.http
+        .get(`/api/v1/sessions/${s.session.id}/enrolments`)
+        .set(s.instructorUser.auth);
+      expect(after.body.items[0]).toMatchObject({ attendancePercent: 41.67, passed: false });
     });
 
     it('refuses days outside the session, in the future, or twice', async () => {

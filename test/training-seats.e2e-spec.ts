@@ -229,6 +229,9 @@ describe('training_seats', () => {
         .send({ theoryScore: score, practicalScore: score });
       expect(assessed.status).toBe(200);
     }
+    // Results are decided when the session is completed (api.md): until then nobody has passed.
+    expect((await seatOf(enrolments.past0))?.completed).toBe(false);
+    await api.sessionStatus(past.id, 'completed');
     const rows = await expectExact();
     const byEnrolment = (id: string) => rows.find((r) => r.enrolment_id === id);
     expect(byEnrolment(enrolments.past0)).toMatchObject({ completed: true, certified: false });
@@ -237,7 +240,6 @@ describe('training_seats', () => {
   });
 
   it('certificate issue', async () => {
-    await api.sessionStatus(past.id, 'completed');
     const res = await t.http
       .post(`/api/v1/enrolments/${enrolments.past0}/certificate`)
       .set(instructorUser.auth);

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
+import { settleSessionResults } from '../enrolments/results-settlement.js';
 import { promoteWhileSeatsFree } from '../enrolments/waiting-list.js';
 import { badRequest, conflict, notFound, ruleViolation } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
@@ -201,6 +202,10 @@ export class SessionsService {
       }
       session.status = to;
       await tx.save(session);
+      // Completing decides every participant's result (results-rule.ts), in this transaction.
+      if (to === 'completed') {
+        await settleSessionResults(tx, actor, id, today(this.config.timeZone));
+      }
       const dto = await sessionDto(tx, session);
       await this.audit.record(tx, actor, {
         action: 'session.status_changed',

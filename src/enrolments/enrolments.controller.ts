@@ -9,10 +9,14 @@ import {
   AttendanceDto,
   EnrolDto,
   EnrolmentDto,
+  MAX_ROSTER_ENTRIES,
   RecordAssessmentDto,
   RecordAttendanceDto,
+  RecordSessionAssessmentsDto,
+  RecordSessionAttendanceDto,
   RosterPageDto,
   RosterQueryDto,
+  RosterRowsDto,
 } from './dto/enrolment.dto.js';
 import { EnrolmentsService } from './enrolments.service.js';
 import { ResultsService } from './results.service.js';
@@ -46,7 +50,8 @@ export class EnrolmentsController {
   @AssignedInstructorOnly('session', ['admin', 'auditor'])
   @ApiOperation({
     summary: 'The session roster',
-    description: 'Admins and auditors; instructors only for sessions they are assigned to.',
+    description:
+      "Admins and auditors; instructors only for sessions they are assigned to. Each row carries the trainee's attendance (of the days so far until the session is completed), the result (`passed`, null until then), `certification` (whether the caller may issue a certificate now, or the reason: NOT_ELIGIBLE's reasons, SELF_CERTIFICATION, ALREADY_ISSUED) and the `certificate` issued from the enrolment, or null.",
   })
   @ApiOkResponse({ type: RosterPageDto })
   roster(
@@ -108,7 +113,7 @@ export class EnrolmentsController {
   @ApiOperation({
     summary: 'Record attendance days',
     description:
-      'An instructor assigned to the session. Days lie within the session and not in the future. Attendance percent counts present days over all the session days.',
+      'An instructor assigned to the session. Days lie within the session and not in the future. Attendance percent counts present days over the session days so far until the session is completed, then over all its days.',
   })
   @ApiOkResponse({ type: AttendanceDto })
   attendance(
@@ -125,7 +130,7 @@ export class EnrolmentsController {
   @ApiOperation({
     summary: 'Record theory and practical scores',
     description:
-      'An instructor assigned to the session. Passed when both scores reach the course pass mark and attendance reaches its minimum; the enrolment becomes completed or failed.',
+      'An instructor assigned to the session. `passed` is null until the session is completed; then passed when both scores reach the course pass mark and attendance reaches its minimum, and the enrolment becomes completed or failed (completing the session decides the results recorded before).',
   })
   @ApiOkResponse({ type: AssessmentDto })
   assessment(
@@ -134,5 +139,42 @@ export class EnrolmentsController {
     @Body() body: RecordAssessmentDto,
   ): Promise<AssessmentDto> {
     return this.results.recordAssessment(actor, id, body);
+  }
+
+  @Put('sessions/:id/attendance')
+  // A roster of 200 enrolments for 60 days: 24,000 keys and more; up to 500 entries of 366 days.
+  @JsonBodyLimits({ maxArrayLength: MAX_ROSTER_ENTRIES, maxKeys: 60_000, maxDepth: 5 })
+  @Roles('admin', 'instructor')
+  @AssignedInstructorOnly('session')
+  @ApiOperation({
+    summary: "Record a whole roster's attendance",
+    description:
+      'One transaction: every entry is checked as PUT /enrolments/:id/attendance checks it, and any refusal writes nothing (details.index names the entry; an enrolment of another session or listed twice is 400 VALIDATION_FAILED on entries.<index>.enrolmentId; an entry for the caller themself refuses the whole request with 403 SELF_CERTIFICATION). Entries that change nothing write nothing; each changed enrolment gets one audit event. Answers the roster rows of the entries, in their order.',
+  })
+  @ApiOkResponse({ type: RosterRowsDto })
+  sessionAttendance(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) sessionId: string,
+    @Body() body: RecordSessionAttendanceDto,
+  ): Promise<RosterRowsDto> {
+    return this.results.recordSessionAttendance(actor, sessionId, body);
+  }
+
+  @Put('sessions/:id/assessments')
+  @JsonBodyLimits({ maxArrayLength: MAX_ROSTER_ENTRIES, maxKeys: 5_000, maxDepth: 5 })
+  @Roles('admin', 'instructor')
+  @AssignedInstructorOnly('session')
+  @ApiOperation({
+    summary: "Record a whole roster's scores",
+    description:
+      'One transaction, with the rules of PUT /enrolments/:id/assessment for every entry and those of PUT /sessions/:id/attendance for the request: any refusal writes nothing; scores outside 0-100 are 400 naming entries.<index>.theoryScore or practicalScore. Unchanged scores write nothing; each changed enrolment gets one audit event. Answers the roster rows of the entries, in their order.',
+  })
+  @ApiOkResponse({ type: RosterRowsDto })
+  sessionAssessments(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) sessionId: string,
+    @Body() body: RecordSessionAssessmentsDto,
+  ): Promise<RosterRowsDto> {
+    return this.results.recordSessionAssessments(actor, sessionId, body);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type Actor } from '../common/actor.js';
+import { today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import {
   conflict,
@@ -12,6 +13,7 @@ import {
   ruleViolation,
 } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
 import { assertCanReadSessionPeople, isAssignedInstructor } from '../courses/session-access.js';
 import { CourseSession } from '../courses/session.entity.js';
@@ -19,6 +21,7 @@ import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
 import { Enrolment } from './enrolment.entity.js';
 import { assertMedicallyCleared, assertPrerequisitesMet } from './enrolment-rules.js';
+import { rosterRows } from './roster.js';
 import { closeGap, promoteFirstInLine } from './waiting-list.js';
 
 /** Seats, the waiting list and withdrawals. Every change locks the session row first. */
@@ -27,6 +30,7 @@ export class EnrolmentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async enrol(actor: Actor, sessionId: string, traineeId: string): Promise<EnrolmentDto> {
@@ -170,32 +174,38 @@ export class EnrolmentsService {
     sessionId: string,
     query: RosterQueryDto,
   ): Promise<Page<RosterEntryDto>> {
-    if (
-      !(await this.dataSource.getRepository(CourseSession).exists({ where: { id: sessionId } }))
-    ) {
-      throw notFound('Session');
-    }
+    const session = await this.dataSource.getRepository(CourseSession).findOneBy({ id: sessionId });
+    if (!session) throw notFound('Session');
     await assertCanReadSessionPeople(this.dataSource.manager, actor, sessionId);
+    const course = await this.dataSource.getRepository(Course).findOneByOrFail({
+      id: session.courseId,
+    });
     const qb = this.dataSource
       .getRepository(Enrolment)
       .createQueryBuilder('e')
       .innerJoinAndSelect('e.trainee', 't')
       .where('e.session_id = :sessionId', { sessionId });
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
-    return keysetPage(qb, {
+    const page = await keysetPage(qb, {
       alias: 'e',
       sortColumn: 'createdAt',
       sortValue: (e) => e.createdAt,
       query,
-      map: (e) => ({
-        ...EnrolmentDto.from(e),
-        trainee: {
-          id: e.trainee!.id,
-          givenName: e.trainee!.givenName,
-          familyName: e.trainee!.familyName,
-        },
-      }),
+      map: (e) => e,
     });
+    const items = await rosterRows(
+      this.dataSource.manager,
+      {
+        actor,
+        session,
+        course,
+        today: today(this.config.timeZone),
+        baseUrl: this.config.publicBaseUrl,
+        timeZone: this.config.timeZone,
+      },
+      page.items,
+    );
+    return { items, nextCursor: page.nextCursor };
   }
 
   /** Admins and auditors read any enrolment; trainees their own; instructors their sessions'. */

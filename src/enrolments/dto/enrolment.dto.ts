@@ -13,9 +13,17 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CertificateDto } from '../../certifications/dto/certificate.dto.js';
+import {
+  CERTIFICATION_REFUSALS,
+  type CertificationRefusal,
+} from '../../certifications/eligibility.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate } from '../../common/validators.js';
 import { ENROLMENT_STATUSES, type Enrolment, type EnrolmentStatus } from '../enrolment.entity.js';
+
+/** Entries of one whole-roster request: room for a large session's seats and waiting list. */
+export const MAX_ROSTER_ENTRIES = 500;
 
 export class EnrolDto {
   @ApiProperty({ format: 'uuid', description: 'Trainees may enrol only themselves' })
@@ -34,10 +42,22 @@ export class EnrolmentDto {
     description: '1 = next in line; null unless waitlisted',
   })
   waitlistPosition: number | null;
-  @ApiProperty({ type: Number, nullable: true }) attendancePercent: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Days present in percent: of the session days so far until the session is completed, then of all its days',
+  })
+  attendancePercent: number | null;
   @ApiProperty({ type: Number, nullable: true }) theoryScore: number | null;
   @ApiProperty({ type: Number, nullable: true }) practicalScore: number | null;
-  @ApiProperty({ type: Boolean, nullable: true }) passed: boolean | null;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      'Decided once the session is completed and both scores are recorded; null until then',
+  })
+  passed: boolean | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) withdrawnAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) assessedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -70,8 +90,36 @@ export class RosterTraineeDto {
   @ApiProperty() familyName: string;
 }
 
+export class RosterCertificationDto {
+  @ApiProperty({ description: 'Whether the caller may issue a certificate for this enrolment now' })
+  eligible: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: CERTIFICATION_REFUSALS,
+    description:
+      "Why not, as issuance's NOT_ELIGIBLE reasons (details.reason), SELF_CERTIFICATION or ALREADY_ISSUED; null when eligible",
+  })
+  reason: CertificationRefusal['code'] | null;
+}
+
 export class RosterEntryDto extends EnrolmentDto {
   @ApiProperty({ type: RosterTraineeDto }) trainee: RosterTraineeDto;
+  @ApiProperty({ type: RosterCertificationDto }) certification: RosterCertificationDto;
+  @ApiProperty({
+    type: CertificateDto,
+    nullable: true,
+    description: 'The certificate issued from this enrolment, whatever its status now',
+  })
+  certificate: CertificateDto | null;
+}
+
+export class RosterRowsDto {
+  @ApiProperty({
+    type: [RosterEntryDto],
+    description: 'The roster rows of the enrolments in the request, in its order, as now recorded',
+  })
+  items: RosterEntryDto[];
 }
 
 export class RosterPageDto {
@@ -112,7 +160,10 @@ export class RecordAttendanceDto {
 export class AttendanceDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ type: [AttendanceDayDto] }) days: AttendanceDayDto[];
-  @ApiProperty({ description: "Days present out of all the session's days, in percent" })
+  @ApiProperty({
+    description:
+      'Days present in percent: of the session days so far until the session is completed, then of all its days',
+  })
   attendancePercent: number;
   @ApiProperty({ type: EnrolmentDto }) enrolment: EnrolmentDto;
 }
@@ -135,4 +186,47 @@ export class AssessmentDto extends EnrolmentDto {
   @ApiProperty({ description: 'The course pass mark both scores were held against' })
   passMark: number;
   @ApiProperty() minAttendancePercent: number;
+}
+
+export class SessionAttendanceEntryDto {
+  @ApiProperty({ format: 'uuid', description: 'An enrolment of this session' })
+  @IsUUID('all')
+  enrolmentId: string;
+
+  @ApiProperty({
+    type: [AttendanceDayDto],
+    description: 'Days of the session; days not listed keep what was recorded before',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(366)
+  @ValidateNested({ each: true })
+  @Type(() => AttendanceDayDto)
+  days: AttendanceDayDto[];
+}
+
+export class RecordSessionAttendanceDto {
+  @ApiProperty({ type: [SessionAttendanceEntryDto], description: 'One entry per enrolment' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ROSTER_ENTRIES)
+  @ValidateNested({ each: true })
+  @Type(() => SessionAttendanceEntryDto)
+  entries: SessionAttendanceEntryDto[];
+}
+
+export class SessionAssessmentEntryDto extends RecordAssessmentDto {
+  @ApiProperty({ format: 'uuid', description: 'An enrolment of this session' })
+  @IsUUID('all')
+  enrolmentId: string;
+}
+
+export class RecordSessionAssessmentsDto {
+  @ApiProperty({ type: [SessionAssessmentEntryDto], description: 'One entry per enrolment' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ROSTER_ENTRIES)
+  @ValidateNested({ each: true })
+  @Type(() => SessionAssessmentEntryDto)
+  entries: SessionAssessmentEntryDto[];
 }
