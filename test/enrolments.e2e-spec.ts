@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Logger, QueryRunner } from 'typeorm';
 import { CourseSession } from '../src/courses/session.entity.js';
 import { addDays, today } from '../src/common/calendar.js';
 import { Enrolment } from '../src/enrolments/enrolment.entity.js';
@@ -601,6 +602,192 @@ describe('enrolment', () => {
         [s.enrolmentId],
       )) as { n: number }[];
       expect(events[0].n).toBe(1);
+    });
+  });
+
+  describe('what a trainee sees before the click: enrolment and canEnrol on session answers', () => {
+    interface CanEnrol {
+      allowed: boolean;
+      reasons: { code: string; details: Record<string, unknown> }[];
+    }
+    const readAs = async (user: SignedInUser, sessionId: string) =>
+      (await t.http.get(`/api/v1/sessions/${sessionId}`).set(user.auth).expect(200)).body as {
+        enrolment: Record<string, unknown> | null;
+        canEnrol: CanEnrol | null;
+      };
+    /** canEnrol says no with `codes`, and enrolling is then refused with the first of them. */
+    async function expectRefused(
+      user: SignedInUser,
+      traineeId: string,
+      sessionId: string,
+      status: number,
+      codes: string[],
+    ) {
+      const { canEnrol } = await readAs(user, sessionId);
+      expect(canEnrol?.allowed).toBe(false);
+      expect(canEnrol?.reasons.map((r) => r.code)).toEqual(codes);
+      const refusal = expectError(await enrol(user, sessionId, traineeId), status, codes[0]);
+      expect(canEnrol?.reasons[0].details).toEqual(refusal.details);
+      return canEnrol!;
+    }
+
+    it('an eligible open session: allowed, and enrolling then succeeds; afterwards ALREADY_ENROLLED', async () => {
+      const course = await makeCourse(t.db);
+      const session = await makeSession(t.db, course.id);
+      const { trainee, user } = await traineeUser();
+      expect(await readAs(user, session.id)).toMatchObject({
+        enrolment: null,
+        canEnrol: { allowed: true, reasons: [] },
+      });
+      const res = await enrol(user, session.id, trainee.id);
+      expect(res.status).toBe(201);
+
+      const after = await readAs(user, session.id);
+      expect(after.enrolment).toEqual({
+        id: res.body.id,
+        sessionId: session.id,
+        traineeId: trainee.id,
+        status: 'enrolled',
+        waitlistPosition: null,
+      });
+      const canEnrol = await expectRefused(user, trainee.id, session.id, 409, ['ALREADY_ENROLLED']);
+      expect(canEnrol.reasons[0].details).toEqual({ enrolmentId: res.body.id, status: 'enrolled' });
+
+      // After withdrawing: the withdrawn enrolment shows, and enrolling again is allowed.
+      await t.http.post(`/api/v1/enrolments/${res.body.id}/withdraw`).set(user.auth).expect(200);
+      expect(await readAs(user, session.id)).toMatchObject({
+        enrolment: { id: res.body.id, status: 'withdrawn' },
+        canEnrol: { allowed: true, reasons: [] },
+      });
+      expect((await enrol(user, session.id, trainee.id)).status).toBe(201);
+    });
+
+    it('a session that is not open: SESSION_NOT_OPEN', async () => {
+      const course = await makeCourse(t.db);
+      const { trainee, user } = await traineeUser();
+      for (const status of ['planned', 'in_progress', 'completed', 'cancelled'] as const) {
+        const session = await makeSession(t.db, course.id, { status });
+        const canEnrol = await expectRefused(user, trainee.id, session.id, 422, [
+          'SESSION_NOT_OPEN',
+        ]);
+        expect(canEnrol.reasons[0].details).toEqual({ status });
+      }
+    });
+
+    it('a missing prerequisite: PREREQUISITE_NOT_MET listing the course codes; allowed once held', async () => {
+      const first = await makeCourse(t.db, { code: `PRE-A-${Date.now()}` });
+      const second = await makeCourse(t.db, { code: `PRE-B-${Date.now()}` });
+      const course = await makeCourse(t.db, { prerequisiteIds: [second.id, first.id] });
+      const session = await makeSession(t.db, course.id);
+      const { trainee, user } = await traineeUser();
+      const canEnrol = await expectRefused(user, trainee.id, session.id, 422, [
+        'PREREQUISITE_NOT_MET',
+      ]);
+      expect(canEnrol.reasons[0].details).toMatchObject({
+        missing: [first.code, second.code],
+        courseCode: course.code,
+      });
+      await makeCertificate(t.db, { traineeId: trainee.id, courseId: first.id });
+      await makeCertificate(t.db, { traineeId: trainee.id, courseId: second.id });
+      expect((await readAs(user, session.id)).canEnrol).toEqual({ allowed: true, reasons: [] });
+      expect((await enrol(user, session.id, trainee.id)).status).toBe(201);
+    });
+
+    it('no medical clearance: MEDICAL_CLEARANCE_REQUIRED', async () => {
+      const course = await makeCourse(t.db, { requiresMedicalClearance: true });
+      const session = await makeSession(t.db, course.id);
+      const { trainee, user } = await traineeUser();
+      const canEnrol = await expectRefused(user, trainee.id, session.id, 422, [
+        'MEDICAL_CLEARANCE_REQUIRED',
+      ]);
+      expect(canEnrol.reasons[0].details).toEqual({
+        requiredUntil: session.endsOn,
+        clearanceUntil: null,
+      });
+    });
+
+    it('lists every reason at once; the route answers the first', async () => {
+      const pre = await makeCourse(t.db);
+      const course = await makeCourse(t.db, {
+        prerequisiteIds: [pre.id],
+        requiresMedicalClearance: true,
+      });
+      const session = await makeSession(t.db, course.id, { status: 'planned' });
+      const { trainee, user } = await traineeUser();
+      await expectRefused(user, trainee.id, session.id, 422, [
+        'SESSION_NOT_OPEN',
+        'PREREQUISITE_NOT_MET',
+        'MEDICAL_CLEARANCE_REQUIRED',
+      ]);
+    });
+
+    it('is null for callers who are not trainees', async () => {
+      const course = await makeCourse(t.db);
+      const session = await makeSession(t.db, course.id);
+      const instructor = await createUser(t, ['instructor']);
+      for (const who of [admin, auditor, instructor]) {
+        expect(await readAs(who, session.id)).toMatchObject({ enrolment: null, canEnrol: null });
+      }
+    });
+
+    it('GET /sessions answers a whole page per trainee with the same number of queries for 2 sessions as for 20', async () => {
+      const pre = await makeCourse(t.db);
+      const course = await makeCourse(t.db, { prerequisiteIds: [pre.id] });
+      const plain = await makeCourse(t.db);
+      const { trainee, user } = await traineeUser();
+      const sessions = [];
+      for (let i = 0; i < 20; i++) {
+        sessions.push(
+          await makeSession(t.db, i % 2 ? course.id : plain.id, {
+            startsOn: `2031-03-${String(1 + i).padStart(2, '0')}`,
+            endsOn: `2031-03-${String(2 + i).padStart(2, '0')}`,
+            status: i % 3 === 2 ? 'planned' : 'open',
+          }),
+        );
+      }
+      const mine = await enrol(user, sessions[0].id, trainee.id);
+      expect(mine.status).toBe(201);
+
+      const logger = t.db.logger as Logger;
+      const logQuery = logger.logQuery.bind(logger);
+      let statements = 0;
+      logger.logQuery = (query: string, parameters?: unknown[], runner?: QueryRunner) => {
+        statements += 1;
+        return logQuery(query, parameters, runner);
+      };
+      const page = async (limit: number) => {
+        statements = 0;
+        const res = await t.http
+          .get(`/api/v1/sessions?from=2031-01-01&to=2031-12-31&limit=${limit}`)
+          .set(user.auth)
+          .expect(200);
+        return { items: res.body.items as (CanEnrol & Record<string, unknown>)[], statements };
+      };
+      try {
+        const small = await page(2);
+        const large = await page(20);
+        expect(large.items).toHaveLength(20);
+        expect(small.statements).toBeGreaterThan(0);
+        expect(large.statements).toBe(small.statements);
+
+        const byId = new Map(large.items.map((item) => [item.id as string, item]));
+        for (const [i, s] of sessions.entries()) {
+          const codes = [
+            ...(i % 3 === 2 ? ['SESSION_NOT_OPEN'] : []),
+            ...(i === 0 ? ['ALREADY_ENROLLED'] : []),
+            ...(i % 2 ? ['PREREQUISITE_NOT_MET'] : []),
+          ];
+          const item = byId.get(s.id) as unknown as {
+            enrolment: { id: string } | null;
+            canEnrol: CanEnrol;
+          };
+          expect({ i, codes: item.canEnrol.reasons.map((r) => r.code) }).toEqual({ i, codes });
+          expect(item.canEnrol.allowed).toBe(codes.length === 0);
+          expect(item.enrolment?.id ?? null).toBe(i === 0 ? mine.body.id : null);
+        }
+      } finally {
+        logger.logQuery = logQuery;
+      }
     });
   });
 

@@ -3,9 +3,12 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { SYSTEM_ACTOR } from '../src/common/actor.js';
 import { addDays, today } from '../src/common/calendar.js';
 import { isAssignedInstructor } from '../src/courses/session-access.js';
-import type { SessionStatus } from '../src/courses/session.entity.js';
+import {
+  CourseSession,
+  SESSION_STATUSES,
+  type SessionStatus,
+} from '../src/courses/session.entity.js';
 import { SessionsService } from '../src/courses/sessions.service.js';
-import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
 import {
@@ -96,9 +99,14 @@ describe('sessions', () => {
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        allowedTransitions: ['open', 'cancelled'],
+        enrolment: null,
+        canEnrol: null,
       });
       const events = await eventsOf(res.body.id);
       expect(events.map((e) => e.action)).toEqual(['session.created']);
+      // The record, not what the admin who read it could do next.
+      expect(Object.keys(events[0].data.after as object)).not.toContain('allowedTransitions');
     });
 
     it('accepts a one-day session starting today', async () => {
@@ -433,18 +441,77 @@ describe('sessions', () => {
       expect((await move(s.id, { status: 'cancelled' })).body.status).toBe('cancelled');
     });
 
-    it('cancels a session that has enrolments, leaving them to the enrolments module', async () => {
-      const s = await session({ status: 'open', seatsTaken: 1 });
-      const person = await makeTrainee(t.db);
-      const enrolment = await t.db.getRepository(Enrolment).save({
-        sessionId: s.id,
-        traineeId: person.id,
-        status: 'enrolled',
-        waitlistPosition: null,
-      });
-      expect((await move(s.id, { status: 'cancelled' })).status).toBe(200);
-      const after = await t.db.getRepository(Enrolment).findOneByOrFail({ id: enrolment.id });
-      expect(after.status).toBe('enrolled');
+    it('cancelling ends every seat and place in line (cancelled, no position), frees the seats, one audit event each', async () => {
+      const s = await session({ status: 'open', capacity: 1 });
+      const [seated, waiting, left] = await Promise.all([
+        makeTrainee(t.db),
+        makeTrainee(t.db),
+        makeTrainee(t.db),
+      ]);
+      const enrol = async (traineeId: string) =>
+        (
+          await t.http
+            .post(`/api/v1/sessions/${s.id}/enrolments`)
+            .set(admin.auth)
+            .send({ traineeId })
+            .expect(201)
+        ).body as { id: string; status: string; waitlistPosition: number | null };
+      const seat = await enrol(seated.id);
+      const gone = await enrol(left.id);
+      const line = await enrol(waiting.id);
+      expect([seat.status, gone.status, line]).toMatchObject([
+        'enrolled',
+        'waitlisted',
+        { status: 'waitlisted', waitlistPosition: 2 },
+      ]);
+      await t.http.post(`/api/v1/enrolments/${gone.id}/withdraw`).set(admin.auth).expect(200);
+
+      const res = await move(s.id, { status: 'cancelled' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'cancelled', seatsTaken: 0, seatsLeft: 1 });
+      expect(res.body.allowedTransitions).toEqual([]);
+      for (const [id, was] of [
+        [seat.id, 'enrolled'],
+        [line.id, 'waitlisted'],
+      ]) {
+        const e = await t.http.get(`/api/v1/enrolments/${id}`).set(admin.auth).expect(200);
+        expect(e.body).toMatchObject({ status: 'cancelled', waitlistPosition: null });
+        const events = await t.db.getRepository(AuditEvent).find({
+          where: { entityType: 'enrolment', entityId: id, action: 'enrolment.cancelled' },
+        });
+        expect(events.map((ev) => [ev.reason, ev.data])).toEqual([
+          [
+            'session_cancelled',
+            {
+              before: { status: was, waitlistPosition: was === 'waitlisted' ? 1 : null },
+              after: { status: 'cancelled', waitlistPosition: null },
+            },
+          ],
+        ]);
+      }
+      // A withdrawal stays what it was.
+      const withdrawn = await t.http.get(`/api/v1/enrolments/${gone.id}`).set(admin.auth);
+      expect(withdrawn.body.status).toBe('withdrawn');
+      // The roster and the trainee's transcript say so too.
+      const roster = await t.http.get(`/api/v1/sessions/${s.id}/enrolments`).set(admin.auth);
+      expect(
+        (roster.body.items as { id: string; status: string }[]).map((e) => [e.id, e.status]).sort(),
+      ).toEqual(
+        [
+          [seat.id, 'cancelled'],
+          [line.id, 'cancelled'],
+          [gone.id, 'withdrawn'],
+        ].sort(),
+      );
+      const transcript = await t.http
+        .get(`/api/v1/trainees/${seated.id}/transcript`)
+        .set(admin.auth)
+        .expect(200);
+      expect(transcript.body.enrolments).toMatchObject([
+        { enrolmentId: seat.id, status: 'cancelled', waitlistPosition: null },
+      ]);
+      const stored = await t.db.getRepository(CourseSession).findOneByOrFail({ id: s.id });
+      expect(stored.seatsTaken).toBe(0);
     });
 
     it.each([
@@ -463,6 +530,59 @@ describe('sessions', () => {
       const s = await session({ status: from, startsOn: days(-10), endsOn: days(-5) });
       const res = expectError(await move(s.id, { status: to }), 409, 'ILLEGAL_TRANSITION');
       expect(res.details).toEqual({ from, to });
+    });
+
+    describe('allowedTransitions', () => {
+      const read = (id: string, user: SignedInUser = admin) =>
+        t.http.get(`/api/v1/sessions/${id}`).set(user.auth).expect(200);
+
+      it('lists for an admin exactly what the status route then accepts, from every status, before and on the last day', async () => {
+        for (const from of SESSION_STATUSES) {
+          for (const endsOn of [days(1), TODAY]) {
+            for (const to of SESSION_STATUSES) {
+              const s = await session({ status: from, startsOn: days(-2), endsOn });
+              const allowed = (await read(s.id)).body.allowedTransitions as string[];
+              const res = await move(s.id, { status: to });
+              expect({ from, to, endsOn, status: res.status }).toEqual({
+                from,
+                to,
+                endsOn,
+                status: allowed.includes(to) ? 200 : expect.any(Number),
+              });
+              if (!allowed.includes(to)) expect([409, 422]).toContain(res.status);
+            }
+          }
+        }
+      });
+
+      it('leaves out completing before the last day and opening for a retired course', async () => {
+        const early = await session({ status: 'in_progress', startsOn: days(-1), endsOn: days(1) });
+        expect((await read(early.id)).body.allowedTransitions).toEqual([]);
+        const lastDay = await session({ status: 'in_progress', startsOn: days(-1), endsOn: TODAY });
+        expect((await read(lastDay.id)).body.allowedTransitions).toEqual(['completed']);
+        const retired = await makeCourse(t.db, { status: 'retired' });
+        const s = await makeSession(t.db, retired.id, { status: 'planned' });
+        expect((await read(s.id)).body.allowedTransitions).toEqual(['cancelled']);
+      });
+
+      it('is empty for everyone but admins, on one session and in lists', async () => {
+        const s = await session({ status: 'planned' });
+        expect((await read(s.id)).body.allowedTransitions).toEqual(['open', 'cancelled']);
+        for (const user of [trainee, instructor, auditor]) {
+          expect((await read(s.id, user)).body.allowedTransitions).toEqual([]);
+        }
+        const list = async (user: SignedInUser) =>
+          (
+            (
+              await t.http
+                .get(`/api/v1/sessions?courseId=${courseId}&status=planned&limit=200`)
+                .set(user.auth)
+                .expect(200)
+            ).body.items as { id: string; allowedTransitions: string[] }[]
+          ).find((item) => item.id === s.id)!.allowedTransitions;
+        expect(await list(admin)).toEqual(['open', 'cancelled']);
+        expect(await list(auditor)).toEqual([]);
+      });
     });
 
     it('completes a session on its last day, not before (422 SESSION_NOT_FINISHED)', async () => {
@@ -531,6 +651,9 @@ describe('sessions', () => {
           startsOn: days(-3),
           endsOn: zoneToday > TODAY ? zoneToday : TODAY,
         });
+        // allowedTransitions counts days where the route does.
+        const before = await zoned.http.get(`/api/v1/sessions/${s.id}`).set(zonedAdmin.auth);
+        expect(before.body.allowedTransitions).toEqual(zoneToday > TODAY ? ['completed'] : []);
         const res = await zoned.http
           .post(`/api/v1/sessions/${s.id}/status`)
           .set(zonedAdmin.auth)

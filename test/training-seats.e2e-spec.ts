@@ -256,6 +256,12 @@ describe('training_seats', () => {
 
   describe('changes the API never makes, in SQL', () => {
     it('a session reinstated, moved to another course', async () => {
+      // Cancelling ended its enrolments too: seats come back only with both restored.
+      await t.db.query(
+        "UPDATE enrolments SET status = 'enrolled' WHERE session_id = $1 AND status = 'cancelled'",
+        [upcoming.id],
+      );
+      expect(await expectExact()).toHaveLength(3);
       await t.db.query("UPDATE course_sessions SET status = 'open' WHERE id = $1", [upcoming.id]);
       expect(await expectExact()).toHaveLength(5);
       await t.db.query('UPDATE course_sessions SET course_id = $1 WHERE id = $2', [

@@ -63,7 +63,10 @@ export class SessionInstructorsService {
         if (isUniqueViolation(error, 'session_instructors_one_lead')) throw leadTaken();
         throw error;
       }
-      const dto = await sessionDto(tx, session);
+      const dto = await sessionDto(tx, session, {
+        actor,
+        today: today(this.config.timeZone),
+      });
       await this.audit.record(tx, actor, {
         action: 'session.instructor_assigned',
         entityType: 'session',

@@ -1,4 +1,6 @@
-import type { SessionStatus } from './session.entity.js';
+import type { Actor } from '../common/actor.js';
+import type { CourseStatus } from './course.entity.js';
+import { SESSION_STATUSES, type CourseSession, type SessionStatus } from './session.entity.js';
 
 const SESSION_TRANSITIONS: Record<SessionStatus, readonly SessionStatus[]> = {
   planned: ['open', 'cancelled'],
@@ -18,3 +20,58 @@ export const isSessionEditable = (status: SessionStatus) =>
 /** The record of who taught is history once a session is over. */
 export const isSessionClosed = (status: SessionStatus) =>
   status === 'completed' || status === 'cancelled';
+
+/** Only admins move a session along its lifecycle (the status route's `@Roles('admin')`). */
+export const mayChangeSessionStatus = (actor: Pick<Actor, 'roles'>) =>
+  actor.roles.includes('admin');
+
+/** What a transition's checks need to know besides the session itself. */
+export interface TransitionContext {
+  /** The status of the session's course: enrolment opens only for an active course. */
+  courseStatus: CourseStatus;
+  /** Today in the Center's time zone. */
+  today: string;
+}
+
+export type SessionTransitionRefusal =
+  | { code: 'ILLEGAL_TRANSITION'; details: { from: SessionStatus; to: SessionStatus } }
+  | { code: 'COURSE_NOT_ACTIVE'; details: { courseId: string; status: CourseStatus } }
+  | { code: 'SESSION_NOT_FINISHED'; details: { endsOn: string; today: string } };
+
+/**
+ * Why `session` cannot move to `to` now, or null if it can: the one decision behind both
+ * `POST /sessions/:id/status` and the `allowedTransitions` a session answer lists. Checked in
+ * this order: the lifecycle, an active course to open, the last day reached to complete.
+ */
+export function sessionTransitionRefusal(
+  session: Pick<CourseSession, 'status' | 'endsOn' | 'courseId'>,
+  to: SessionStatus,
+  context: TransitionContext,
+): SessionTransitionRefusal | null {
+  const from = session.status;
+  if (!canMoveSession(from, to)) return { code: 'ILLEGAL_TRANSITION', details: { from, to } };
+  if (to === 'open' && context.courseStatus !== 'active') {
+    return {
+      code: 'COURSE_NOT_ACTIVE',
+      details: { courseId: session.courseId, status: context.courseStatus },
+    };
+  }
+  // A session can be completed on or after its last day.
+  if (to === 'completed' && context.today < session.endsOn) {
+    return {
+      code: 'SESSION_NOT_FINISHED',
+      details: { endsOn: session.endsOn, today: context.today },
+    };
+  }
+  return null;
+}
+
+/** The statuses `actor` may move `session` to right now, in lifecycle order. */
+export function allowedSessionTransitions(
+  actor: Pick<Actor, 'roles'>,
+  session: Pick<CourseSession, 'status' | 'endsOn' | 'courseId'>,
+  context: TransitionContext,
+): SessionStatus[] {
+  if (!mayChangeSessionStatus(actor)) return [];
+  return SESSION_STATUSES.filter((to) => sessionTransitionRefusal(session, to, context) === null);
+}

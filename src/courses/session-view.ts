@@ -1,22 +1,51 @@
 import type { EntityManager } from 'typeorm';
+import { hasRole, type Actor } from '../common/actor.js';
+import {
+  enrolmentRefusals,
+  readEnrolmentFacts,
+  type EnrolmentFacts,
+} from '../enrolments/enrolment-rules.js';
+import { Trainee } from '../trainees/trainee.entity.js';
 import { Course } from './course.entity.js';
 import type { CourseSession } from './session.entity.js';
-import type { SessionDto, SessionInstructorDto } from './dto/session.dto.js';
+import type {
+  CanEnrolDto,
+  SessionDto,
+  SessionInstructorDto,
+  SessionRecordDto,
+} from './dto/session.dto.js';
 import type { InstructorRole } from './session-instructor.entity.js';
+import { allowedSessionTransitions } from './session-lifecycle.js';
 
-/** Session answers with their course summary and instructors, in three queries per page. */
+/** Who reads the answer, and today in the Center's time zone: what the caller may do next. */
+export interface SessionViewer {
+  actor: Actor;
+  today: string;
+}
+
+type CourseFacts = Pick<
+  Course,
+  'id' | 'code' | 'title' | 'level' | 'status' | 'requiresMedicalClearance'
+>;
+
+/**
+ * Session answers with their course summary, instructors and what the caller may do next: three
+ * queries per page, and three more for a signed-in trainee (their record, their enrolments and
+ * the missing prerequisites of the whole page), never one per session.
+ */
 export async function sessionDtos(
   manager: EntityManager,
   sessions: CourseSession[],
+  viewer: SessionViewer,
 ): Promise<SessionDto[]> {
   if (sessions.length === 0) return [];
   const courseIds = [...new Set(sessions.map((s) => s.courseId))];
-  const courses = new Map(
+  const courses = new Map<string, CourseFacts>(
     (
       await manager
         .getRepository(Course)
         .createQueryBuilder('c')
-        .select(['c.id', 'c.code', 'c.title', 'c.level'])
+        .select(['c.id', 'c.code', 'c.title', 'c.level', 'c.status', 'c.requiresMedicalClearance'])
         .where('c.id IN (:...ids)', { ids: courseIds })
         .getMany()
     ).map((c) => [c.id, c]),
@@ -25,24 +54,18 @@ export async function sessionDtos(
     manager,
     sessions.map((s) => s.id),
   );
+  const enrolmentFacts = await traineeFacts(manager, sessions, courses, viewer.actor);
   return sessions.map((s) => {
     const course = courses.get(s.courseId)!;
+    const facts = enrolmentFacts?.get(s.id);
     return {
-      id: s.id,
-      courseId: s.courseId,
-      course: { id: course.id, code: course.code, title: course.title, level: course.level },
-      startsOn: s.startsOn,
-      endsOn: s.endsOn,
-      location: s.location,
-      language: s.language,
-      capacity: s.capacity,
-      seatsTaken: s.seatsTaken,
-      seatsLeft: Math.max(0, s.capacity - s.seatsTaken),
-      status: s.status,
-      instructors: instructors.get(s.id) ?? [],
-      version: s.version,
-      createdAt: s.createdAt,
-      updatedAt: s.updatedAt,
+      ...sessionRecord(s, course, instructors.get(s.id) ?? []),
+      allowedTransitions: allowedSessionTransitions(viewer.actor, s, {
+        courseStatus: course.status,
+        today: viewer.today,
+      }),
+      enrolment: facts?.latest ?? null,
+      canEnrol: facts ? canEnrol(facts) : null,
     };
   });
 }
@@ -50,9 +73,64 @@ export async function sessionDtos(
 export async function sessionDto(
   manager: EntityManager,
   session: CourseSession,
+  viewer: SessionViewer,
 ): Promise<SessionDto> {
-  const [dto] = await sessionDtos(manager, [session]);
+  const [dto] = await sessionDtos(manager, [session], viewer);
   return dto;
+}
+
+/** The session as a record, without what depends on who reads it: what audit events keep. */
+export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
+  const { allowedTransitions: _t, enrolment: _e, canEnrol: _c, ...record } = dto;
+  return record;
+}
+
+function canEnrol(facts: EnrolmentFacts): CanEnrolDto {
+  const reasons = enrolmentRefusals(facts).map(({ code, details }) => ({ code, details }));
+  return { allowed: reasons.length === 0, reasons };
+}
+
+/**
+ * The enrolment facts of the caller's own trainee record, for callers who may enrol themself
+ * (the trainee role, as the enrol route allows); null for everyone else.
+ */
+async function traineeFacts(
+  manager: EntityManager,
+  sessions: CourseSession[],
+  courses: ReadonlyMap<string, CourseFacts>,
+  actor: Actor,
+): Promise<Map<string, EnrolmentFacts> | null> {
+  if (!actor.traineeId || !hasRole(actor, 'trainee')) return null;
+  const trainee = await manager.findOne(Trainee, {
+    where: { id: actor.traineeId },
+    select: { id: true, medicalClearanceUntil: true },
+  });
+  if (!trainee) return null;
+  return readEnrolmentFacts(manager, trainee, sessions, courses);
+}
+
+function sessionRecord(
+  s: CourseSession,
+  course: CourseFacts,
+  instructors: SessionInstructorDto[],
+): SessionRecordDto {
+  return {
+    id: s.id,
+    courseId: s.courseId,
+    course: { id: course.id, code: course.code, title: course.title, level: course.level },
+    startsOn: s.startsOn,
+    endsOn: s.endsOn,
+    location: s.location,
+    language: s.language,
+    capacity: s.capacity,
+    seatsTaken: s.seatsTaken,
+    seatsLeft: Math.max(0, s.capacity - s.seatsTaken),
+    status: s.status,
+    instructors,
+    version: s.version,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
 }
 
 async function instructorsBySession(

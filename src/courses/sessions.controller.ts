@@ -65,10 +65,15 @@ export class SessionsController {
 
   @Get('sessions/:id')
   @SignedIn()
-  @ApiOperation({ summary: 'One session, with its course and instructors' })
+  @ApiOperation({
+    summary: 'One session, with its course and instructors',
+    description:
+      'Also what the caller may do next: `allowedTransitions` (admins), and for a signed-in ' +
+      'trainee their own `enrolment` and `canEnrol` (null for other callers).',
+  })
   @ApiOkResponse({ type: SessionDto })
-  get(@Param('id', UuidPipe) id: string): Promise<SessionDto> {
-    return this.sessions.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<SessionDto> {
+    return this.sessions.get(actor, id);
   }
 
   @Patch('sessions/:id')

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
+import { cancelEnrolmentsOfSession } from '../enrolments/session-cancellation.js';
 import { settleSessionResults } from '../enrolments/results-settlement.js';
 import { promoteWhileSeatsFree } from '../enrolments/waiting-list.js';
 import { badRequest, conflict, notFound, ruleViolation } from '../common/errors.js';
@@ -17,8 +18,12 @@ import {
   SessionDto,
   UpdateSessionDto,
 } from './dto/session.dto.js';
-import { canMoveSession, isSessionEditable } from './session-lifecycle.js';
-import { sessionDto, sessionDtos } from './session-view.js';
+import {
+  isSessionEditable,
+  sessionTransitionRefusal,
+  type SessionTransitionRefusal,
+} from './session-lifecycle.js';
+import { sessionDto, sessionDtos, sessionRecordOf, type SessionViewer } from './session-view.js';
 import { CourseSession } from './session.entity.js';
 
 const editableFields = (s: CourseSession) => ({
@@ -74,12 +79,16 @@ export class SessionsService {
           status: 'planned',
         }),
       );
-      const dto = await sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id: session.id }));
+      const dto = await sessionDto(
+        tx,
+        await tx.findOneByOrFail(CourseSession, { id: session.id }),
+        this.viewer(actor),
+      );
       await this.audit.record(tx, actor, {
         action: 'session.created',
         entityType: 'session',
         entityId: session.id,
-        data: { after: dto },
+        data: { after: sessionRecordOf(dto) },
       });
       return dto;
     });
@@ -112,15 +121,15 @@ export class SessionsService {
       map: (s) => s,
     });
     return {
-      items: await sessionDtos(this.dataSource.manager, page.items),
+      items: await sessionDtos(this.dataSource.manager, page.items, this.viewer(actor)),
       nextCursor: page.nextCursor,
     };
   }
 
-  async get(id: string): Promise<SessionDto> {
+  async get(actor: Actor, id: string): Promise<SessionDto> {
     const session = await this.dataSource.manager.findOneBy(CourseSession, { id });
     if (!session) throw notFound('Session');
-    return sessionDto(this.dataSource.manager, session);
+    return sessionDto(this.dataSource.manager, session, this.viewer(actor));
   }
 
   async update(actor: Actor, id: string, input: UpdateSessionDto): Promise<SessionDto> {
@@ -153,7 +162,9 @@ export class SessionsService {
       if (changes.language !== undefined) session.language = changes.language;
       if (changes.capacity !== undefined) session.capacity = changes.capacity;
       const after = editableFields(session);
-      if (JSON.stringify(before) === JSON.stringify(after)) return sessionDto(tx, session);
+      if (JSON.stringify(before) === JSON.stringify(after)) {
+        return sessionDto(tx, session, this.viewer(actor));
+      }
       await tx.save(session);
       await this.audit.record(tx, actor, {
         action: 'session.updated',
@@ -163,57 +174,41 @@ export class SessionsService {
       });
       // New seats go to the people already waiting, in order, in the same transaction.
       if (after.capacity > before.capacity) await promoteWhileSeatsFree(tx, this.audit, actor, id);
-      return sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id }));
+      return sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id }), this.viewer(actor));
     });
   }
 
   /**
-   * Moves a session along planned → open → in_progress → completed (or cancels it). Enrolments
-   * are left alone: the enrolments module reads the session's status.
+   * Moves a session along planned → open → in_progress → completed (or cancels it, which ends
+   * its enrolments and waiting list). The rule is session-lifecycle.ts's, which also gives the
+   * `allowedTransitions` of session answers.
    */
   async changeStatus(actor: Actor, id: string, input: ChangeSessionStatusDto): Promise<SessionDto> {
     return this.dataSource.transaction(async (tx) => {
       const session = await this.lockForChange(tx, id, input.version);
       const from = session.status;
       const to = input.status;
-      if (!canMoveSession(from, to)) {
-        throw conflict('ILLEGAL_TRANSITION', `A ${from} session cannot become ${to}`, {
-          from,
-          to,
-        });
-      }
-      if (to === 'open') {
-        const course = await tx.findOneByOrFail(Course, { id: session.courseId });
-        if (course.status !== 'active') {
-          throw ruleViolation(
-            'COURSE_NOT_ACTIVE',
-            `Enrolment cannot open: the course ${course.code} is ${course.status}`,
-            { courseId: course.id, status: course.status },
-          );
-        }
-      }
-      const day = today(this.config.timeZone);
-      if (to === 'completed' && day < session.endsOn) {
-        throw ruleViolation(
-          'SESSION_NOT_FINISHED',
-          `The session runs until ${session.endsOn}; it can be completed from that day on`,
-          { endsOn: session.endsOn, today: day },
-        );
-      }
+      const course = await tx.findOneByOrFail(Course, { id: session.courseId });
+      const refusal = sessionTransitionRefusal(session, to, {
+        courseStatus: course.status,
+        today: today(this.config.timeZone),
+      });
+      if (refusal) throw transitionError(refusal, course);
       session.status = to;
       await tx.save(session);
-      // Completing decides every participant's result (results-rule.ts), in this transaction.
-      if (to === 'completed') {
-        await settleSessionResults(tx, actor, id, today(this.config.timeZone));
-      }
-      const dto = await sessionDto(tx, session);
       await this.audit.record(tx, actor, {
         action: 'session.status_changed',
         entityType: 'session',
         entityId: id,
         data: { before: { status: from }, after: { status: to } },
       });
-      return dto;
+      // Cancelling ends every seat and place in line, in this transaction (api.md).
+      if (to === 'cancelled') await cancelEnrolmentsOfSession(tx, this.audit, actor, id);
+      // Completing decides every participant's result (results-rule.ts), in this transaction.
+      if (to === 'completed') {
+        await settleSessionResults(tx, actor, id, today(this.config.timeZone));
+      }
+      return sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id }), this.viewer(actor));
     });
   }
 
@@ -235,6 +230,11 @@ export class SessionsService {
     if (!session) throw notFound('Session');
     const course = await manager.findOneByOrFail(Course, { id: session.courseId });
     return { session, course };
+  }
+
+  /** What session answers need to tell the caller what they may do next. */
+  private viewer(actor: Actor): SessionViewer {
+    return { actor, today: today(this.config.timeZone) };
   }
 
   private async lockForChange(
@@ -269,5 +269,30 @@ export class SessionsService {
         today: day,
       });
     }
+  }
+}
+
+function transitionError(refusal: SessionTransitionRefusal, course: Course) {
+  switch (refusal.code) {
+    case 'ILLEGAL_TRANSITION': {
+      const { from, to } = refusal.details;
+      return conflict(
+        'ILLEGAL_TRANSITION',
+        `A ${from} session cannot become ${to}`,
+        refusal.details,
+      );
+    }
+    case 'COURSE_NOT_ACTIVE':
+      return ruleViolation(
+        'COURSE_NOT_ACTIVE',
+        `Enrolment cannot open: the course ${course.code} is ${course.status}`,
+        refusal.details,
+      );
+    case 'SESSION_NOT_FINISHED':
+      return ruleViolation(
+        'SESSION_NOT_FINISHED',
+        `The session runs until ${refusal.details.endsOn}; it can be completed from that day on`,
+        refusal.details,
+      );
   }
 }

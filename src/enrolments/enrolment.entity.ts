@@ -18,6 +18,8 @@ export const ENROLMENT_STATUSES = [
   'withdrawn',
   'completed',
   'failed',
+  /** The session was cancelled: the seat or place in line ended with it. */
+  'cancelled',
 ] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 

@@ -5,13 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
-import {
-  conflict,
-  forbidden,
-  notFound,
-  referenceNotFound,
-  ruleViolation,
-} from '../common/errors.js';
+import { conflict, forbidden, notFound, referenceNotFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
@@ -20,7 +14,7 @@ import { CourseSession } from '../courses/session.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
 import { Enrolment } from './enrolment.entity.js';
-import { assertMedicallyCleared, assertPrerequisitesMet } from './enrolment-rules.js';
+import { enrolmentRefusalError, enrolmentRefusals, readEnrolmentFacts } from './enrolment-rules.js';
 import { rosterRows } from './roster.js';
 import { closeGap, promoteFirstInLine } from './waiting-list.js';
 
@@ -42,30 +36,18 @@ export class EnrolmentsService {
         // The session row lock serialises enrolments into one session: simultaneous requests
         // queue here and each sees the seats the previous one took, so none overbooks or fails.
         const session = await lockSession(tx, sessionId);
-        if (session.status !== 'open') {
-          throw ruleViolation(
-            'SESSION_NOT_OPEN',
-            `The session is ${session.status}, not open for enrolment`,
-            {
-              status: session.status,
-            },
-          );
-        }
         const trainee = await tx.findOneBy(Trainee, { id: traineeId });
         if (!trainee) throw referenceNotFound('traineeId', 'The trainee');
-        const existing = await tx.findOne(Enrolment, {
-          where: { sessionId, traineeId },
-          order: { createdAt: 'DESC' },
-        });
-        if (existing && existing.status !== 'withdrawn') {
-          throw conflict('ALREADY_ENROLLED', 'The trainee is already in this session', {
-            enrolmentId: existing.id,
-            status: existing.status,
-          });
-        }
         const course = await tx.findOneByOrFail(Course, { id: session.courseId });
-        await assertPrerequisitesMet(tx, traineeId, course, session);
-        assertMedicallyCleared(trainee, course, session);
+        // The same rule and read as the `canEnrol` of session answers: refuse with the first reason.
+        const facts = await readEnrolmentFacts(
+          tx,
+          trainee,
+          [session],
+          new Map([[course.id, course]]),
+        );
+        const [refusal] = enrolmentRefusals(facts.get(sessionId)!);
+        if (refusal) throw enrolmentRefusalError(refusal);
 
         const seatFree = session.seatsTaken < session.capacity;
         const enrolment = tx.create(Enrolment, {

@@ -16,6 +16,11 @@ import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate, PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';
 import { INSTRUCTOR_ROLES, type InstructorRole } from '../session-instructor.entity.js';
 import { SESSION_STATUSES, type SessionStatus } from '../session.entity.js';
+import { ENROLMENT_STATUSES, type EnrolmentStatus } from '../../enrolments/enrolment.entity.js';
+import {
+  ENROLMENT_REFUSAL_CODES,
+  type EnrolmentRefusalCode,
+} from '../../enrolments/enrolment-rules.js';
 
 /** A short BCP 47 tag: a language, optionally a script or region (az, en, ru, az-Latn, en-GB). */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}$/;
@@ -38,7 +43,8 @@ export class SessionInstructorDto {
   @ApiProperty() familyName: string;
 }
 
-export class SessionDto {
+/** A session as stored: the same for every reader (audit events keep this). */
+export class SessionRecordDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
   @ApiProperty({ type: SessionCourseDto }) course: SessionCourseDto;
@@ -56,6 +62,81 @@ export class SessionDto {
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+}
+
+export class OwnEnrolmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty({ format: 'uuid' }) traineeId: string;
+  @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '1 = next in line; null unless waitlisted',
+  })
+  waitlistPosition: number | null;
+}
+
+export class EnrolmentRefusalDto {
+  @ApiProperty({
+    enum: ENROLMENT_REFUSAL_CODES,
+    description: 'The code the enrol route would answer with',
+  })
+  code: EnrolmentRefusalCode;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "As in the enrol route's error: PREREQUISITE_NOT_MET {missing: course codes, courseCode, " +
+      'checkedOn}; MEDICAL_CLEARANCE_REQUIRED {requiredUntil, clearanceUntil}; ' +
+      'ALREADY_ENROLLED {enrolmentId, status}; SESSION_NOT_OPEN {status}',
+  })
+  details: Record<string, unknown>;
+}
+
+export class CanEnrolDto {
+  @ApiProperty({
+    description: 'Whether enrolling now would be accepted (a seat or a place in line)',
+  })
+  allowed: boolean;
+
+  @ApiProperty({
+    type: [EnrolmentRefusalDto],
+    description: 'Every reason it would be refused, in checking order; the route answers the first',
+  })
+  reasons: EnrolmentRefusalDto[];
+}
+
+export class SessionDto extends SessionRecordDto {
+  @ApiProperty({
+    enum: SESSION_STATUSES,
+    isArray: true,
+    description:
+      'The statuses the caller may move the session to now (POST /sessions/:id/status ' +
+      'accepts exactly these): empty for everyone but admins; `open` needs an active course, ' +
+      '`completed` the last day reached.',
+  })
+  allowedTransitions: SessionStatus[];
+
+  @ApiProperty({
+    type: OwnEnrolmentDto,
+    nullable: true,
+    description:
+      'For a signed-in trainee: their latest enrolment in this session (a withdrawn one too), or ' +
+      'null if they never enrolled. Null for callers without the trainee role.',
+  })
+  enrolment: OwnEnrolmentDto | null;
+
+  @ApiProperty({
+    type: CanEnrolDto,
+    nullable: true,
+    description:
+      'For a signed-in trainee: whether they may enrol themself now, decided by the same rule ' +
+      'as POST /sessions/:id/enrolments. Null for callers without the trainee role (admins ' +
+      'enrolling others get the answer from the route).',
+  })
+  canEnrol: CanEnrolDto | null;
 }
 
 export class CreateSessionDto {

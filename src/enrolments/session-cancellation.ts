@@ -1,0 +1,50 @@
+import { In, type EntityManager } from 'typeorm';
+import type { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { CourseSession } from '../courses/session.entity.js';
+import { Enrolment } from './enrolment.entity.js';
+
+/** The enrolments a cancelled session ends: seats and places in line. */
+const ENDED_BY_CANCELLATION = ['enrolled', 'waitlisted'] as const;
+
+/**
+ * Ends every seat and waiting-list place of a session being cancelled: each becomes
+ * `cancelled` without a position, the seats stop counting as taken, and each changed enrolment
+ * gets its own audit event. The caller holds the session row lock and its transaction.
+ */
+export async function cancelEnrolmentsOfSession(
+  tx: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  sessionId: string,
+): Promise<number> {
+  const enrolments = await tx.find(Enrolment, {
+    where: { sessionId, status: In([...ENDED_BY_CANCELLATION]) },
+    order: { createdAt: 'ASC', id: 'ASC' },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (enrolments.length === 0) return 0;
+  const seatsFreed = enrolments.filter((e) => e.status === 'enrolled').length;
+  await tx.query(
+    `UPDATE enrolments SET status = 'cancelled', waitlist_position = NULL,
+            updated_at = now(), version = version + 1
+      WHERE id = ANY ($1::uuid[])`,
+    [enrolments.map((e) => e.id)],
+  );
+  if (seatsFreed > 0) {
+    await tx.decrement(CourseSession, { id: sessionId }, 'seatsTaken', seatsFreed);
+  }
+  for (const e of enrolments) {
+    await audit.record(tx, actor, {
+      action: 'enrolment.cancelled',
+      entityType: 'enrolment',
+      entityId: e.id,
+      reason: 'session_cancelled',
+      data: {
+        before: { status: e.status, waitlistPosition: e.waitlistPosition },
+        after: { status: 'cancelled', waitlistPosition: null },
+      },
+    });
+  }
+  return enrolments.length;
+}
