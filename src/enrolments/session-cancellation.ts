@@ -1,8 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { CourseSession } from '../courses/session.entity.js';
-import { Enrolment } from './enrolment.entity.js';
+import { Enrolment, SEAT_HOLDING } from './enrolment.entity.js';
 
 /** The enrolments a cancelled session ends: seats and places in line. */
 const ENDED_BY_CANCELLATION = ['enrolled', 'waitlisted'] as const;
@@ -32,7 +31,13 @@ export async function cancelEnrolmentsOfSession(
     [enrolments.map((e) => e.id)],
   );
   if (seatsFreed > 0) {
-    await tx.decrement(CourseSession, { id: sessionId }, 'seatsTaken', seatsFreed);
+    // Counted again rather than decremented: what remains are the seat holders, if any.
+    await tx.query(
+      `UPDATE course_sessions SET seats_taken =
+              (SELECT count(*) FROM enrolments WHERE session_id = $1 AND status = ANY ($2::text[]))
+        WHERE id = $1`,
+      [sessionId, SEAT_HOLDING],
+    );
   }
   for (const e of enrolments) {
     await audit.record(tx, actor, {
