@@ -15,11 +15,7 @@ import { CourseSession } from '../courses/session.entity.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { StatusListsService, type StatusPosition } from '../credentials/status-lists.service.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
-import {
-  assertNotOwnEnrolment,
-  ownTrainees,
-  SELF_CERTIFICATION,
-} from '../enrolments/own-record.js';
+import { assertNotOwnEnrolment, ownTrainees } from '../enrolments/own-record.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { Certificate } from './certificate.entity.js';
@@ -28,7 +24,7 @@ import type {
   CertificateDto,
   SkippedEnrolmentDto,
 } from './dto/certificate.dto.js';
-import { ineligibility } from './eligibility.js';
+import { certificationRefusal, ineligibility } from './eligibility.js';
 import { insertCertificates, supersedeEarlier, type Supersession } from './issuance-writes.js';
 import { generateSerial } from './serial.js';
 
@@ -130,15 +126,10 @@ export class IssuanceService {
       const skipped: SkippedEnrolmentDto[] = [];
       const eligible: Enrolment[] = [];
       for (const enrolment of enrolments) {
-        const existing = certified.get(enrolment.id);
-        const reason = own.has(enrolment.traineeId)
-          ? SELF_CERTIFICATION
-          : existing
-            ? {
-                code: 'ALREADY_ISSUED',
-                message: `Certificate ${existing.serial} was already issued`,
-              }
-            : ineligibility(enrolment, ctx.session, ctx.course);
+        const reason = certificationRefusal(enrolment, ctx.session, ctx.course, {
+          ownRecord: own.has(enrolment.traineeId),
+          issued: certified.get(enrolment.id) ?? null,
+        });
         if (reason)
           skipped.push({ enrolmentId: enrolment.id, code: reason.code, message: reason.message });
         else eligible.push(enrolment);
