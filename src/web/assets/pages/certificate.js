@@ -31,10 +31,8 @@ const REASONS = [
 ];
 
 function statusForm(cert, redraw) {
-  const actions = [];
-  if (cert.status === 'active') actions.push('suspend', 'revoke');
-  if (cert.status === 'suspended') actions.push('reinstate', 'revoke');
-  if (cert.status === 'expired' || cert.status === 'superseded') actions.push('revoke');
+  // What the caller may do is the server's answer (one lifecycle rule), never worked out here.
+  const actions = cert.allowedActions ?? [];
   if (actions.length === 0)
     return section(t('certificate.manage'), h('p', { class: 'muted' }, t('certificate.final')));
   return section(
