@@ -1,3 +1,4 @@
+/* global window */
 import { del, get, post, patch } from '../api.js';
 import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
@@ -7,6 +8,7 @@ import {
   badge,
   button,
   errorContent,
+  errorMessage,
   facts,
   heading,
   link,
@@ -32,14 +34,15 @@ function seatsText(s) {
     : t('session.full');
 }
 
-async function enrolmentBox(session, user, redraw) {
+/**
+ * The trainee's own place in the session and whether they may enrol, as the server decides
+ * (`session.enrolment`, `session.canEnrol`): the page repeats no rule of its own.
+ */
+function enrolmentBox(session, course, user, redraw) {
   const slot = h('div', { class: 'slot', 'aria-live': 'polite' });
-  const transcript = await get(`/api/v1/trainees/${user.traineeId}/transcript`);
-  const mine = transcript.enrolments.find(
-    (e) => e.sessionId === session.id && e.status !== 'withdrawn',
-  );
   const box = h('div', {}, slot);
-  if (mine) {
+  const mine = session.enrolment;
+  if (mine && mine.status !== 'withdrawn') {
     box.append(
       h(
         'p',
@@ -48,17 +51,18 @@ async function enrolmentBox(session, user, redraw) {
         ' ',
         badge('enrolStatus', mine.status),
       ),
-      mine.status === 'waitlisted'
-        ? h('p', { class: 'lead' }, t('enrol.position', { n: mine.waitlistPosition }))
-        : null,
     );
+    if (mine.status === 'waitlisted') {
+      box.append(h('p', { class: 'lead' }, t('enrol.position', { n: mine.waitlistPosition })));
+    }
     if (['enrolled', 'waitlisted'].includes(mine.status)) {
       box.append(
         button(
           t('enrol.withdraw'),
           async () => {
+            if (!window.confirm(t('enrol.withdrawConfirm', { course: course.code }))) return;
             try {
-              await post(`/api/v1/enrolments/${mine.enrolmentId}/withdraw`);
+              await post(`/api/v1/enrolments/${mine.id}/withdraw`);
               await redraw(notice('success', t('enrol.withdrawn')));
             } catch (err) {
               replace(slot, notice('error', ...errorContent(err)));
@@ -70,8 +74,9 @@ async function enrolmentBox(session, user, redraw) {
     }
     return box;
   }
-  if (session.status !== 'open') {
-    box.append(h('p', {}, t('enrol.notOpen')));
+  const refusals = session.canEnrol?.allowed === false ? session.canEnrol.reasons : [];
+  if (refusals.length > 0) {
+    box.append(...refusals.map((reason) => h('p', {}, errorMessage({ status: 422, ...reason }))));
     return box;
   }
   box.append(
@@ -311,7 +316,7 @@ export default async function render(root, { user }) {
       ),
     );
     if (user.roles.includes('trainee') && user.traineeId) {
-      root.append(section(t('enrol.title'), await enrolmentBox(session, user, redraw)));
+      root.append(section(t('enrol.title'), enrolmentBox(session, course, user, redraw)));
     }
     const assigned = session.instructors.some((i) => i.instructorId === user.instructorId);
     if (user.roles.includes('admin') || user.roles.includes('auditor') || assigned) {
