@@ -224,6 +224,8 @@ export const az: Messages = {
   'session.currentStatus': 'Cari status:',
   'session.final': 'Bu status yekundur.',
   'session.statusChanged': 'Sessiyanın yeni statusu: {status}.',
+  'session.cancelConfirm':
+    '{course} sessiyası ləğv edilsin? Bütün qeydiyyatlar və gözləmə siyahısındakı yerlər ləğv olunacaq; bunu geri qaytarmaq olmaz.',
   'session.to.open': 'Qeydiyyatı aç',
   'session.to.in_progress': 'Sessiyanı başlat',
   'session.to.completed': 'Başa çatmış kimi qeyd et',

@@ -225,6 +225,8 @@ export const en = {
   'session.currentStatus': 'Current status:',
   'session.final': 'This status is final.',
   'session.statusChanged': 'The session is now: {status}.',
+  'session.cancelConfirm':
+    'Cancel this {course} session? Every enrolment and waiting-list place ends as cancelled; this cannot be undone.',
   'session.to.open': 'Open for enrolment',
   'session.to.in_progress': 'Start the session',
   'session.to.completed': 'Mark as completed',

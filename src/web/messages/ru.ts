@@ -224,6 +224,8 @@ export const ru: Messages = {
   'session.currentStatus': 'Текущий статус:',
   'session.final': 'Это окончательный статус.',
   'session.statusChanged': 'Новый статус сессии: {status}.',
+  'session.cancelConfirm':
+    'Отменить эту сессию {course}? Все записи и места в очереди будут отменены; это нельзя вернуть.',
   'session.to.open': 'Открыть запись',
   'session.to.in_progress': 'Начать сессию',
   'session.to.completed': 'Отметить как завершённую',

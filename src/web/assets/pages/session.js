@@ -19,15 +19,6 @@ import {
   table,
 } from '../ui.js';
 
-/** planned → open → in_progress → completed; planned|open → cancelled. */
-const NEXT = {
-  planned: ['open', 'cancelled'],
-  open: ['in_progress', 'cancelled'],
-  in_progress: ['completed'],
-  completed: [],
-  cancelled: [],
-};
-
 function seatsText(s) {
   return s.seatsLeft > 0
     ? t('session.seatsLeft', { n: s.seatsLeft, capacity: s.capacity })
@@ -108,10 +99,16 @@ function enrolmentBox(session, course, user, redraw) {
 
 function adminBoxes(session, course, redraw) {
   const statusSlot = h('div', { class: 'slot' });
-  const statusButtons = NEXT[session.status].map((to) =>
+  // The moves the server allows this caller now (lifecycle, calendar and course rules).
+  const statusButtons = (session.allowedTransitions ?? []).map((to) =>
     button(
       t(`session.to.${to}`),
       async () => {
+        if (
+          to === 'cancelled' &&
+          !window.confirm(t('session.cancelConfirm', { course: course.code }))
+        )
+          return;
         try {
           await post(`/api/v1/sessions/${session.id}/status`, {
             status: to,
