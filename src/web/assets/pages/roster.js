@@ -34,14 +34,9 @@ function rememberDays(enrolmentId, days) {
   sessionStorage.setItem(cacheKey(enrolmentId), JSON.stringify(map));
 }
 
-/** Why an enrolment may not be certified yet (mirrors the API's rule), or null. */
-function ineligibility(e, session, course) {
-  if (!PARTICIPANTS.includes(e.status)) return 'NOT_ENROLLED';
-  if (session.status !== 'completed') return 'SESSION_NOT_COMPLETED';
-  if (e.passed === null) return 'NOT_ASSESSED';
-  if ((e.attendancePercent ?? 0) < course.minAttendancePercent) return 'ATTENDANCE_BELOW_MINIMUM';
-  if (!e.passed || e.status !== 'completed') return 'NOT_PASSED';
-  return null;
+/** Why the enrolment may not be certified now, as the server decides for the roster, or null. */
+function ineligibility(e) {
+  return e.certification?.eligible === false ? e.certification.reason : null;
 }
 
 function attendanceGrid(session, participants, canRecord, onSaved) {
@@ -166,7 +161,7 @@ function attendanceGrid(session, participants, canRecord, onSaved) {
         ? notice('error', t('roster.someFailed'), h('ul', {}, errors))
         : notice('success', t('roster.attendanceSaved', { n: saved })),
     );
-    onSaved();
+    void onSaved();
   });
   return [
     h('p', { class: 'hint' }, t('roster.attendanceHint')),
@@ -264,7 +259,7 @@ function resultsTable(session, course, participants, canRecord, onSaved) {
           ? notice('success', t('roster.resultsSaved', { n: saved }))
           : notice('info', t('roster.nothingChanged')),
     );
-    onSaved();
+    void onSaved();
   });
   return [
     h(
@@ -278,15 +273,11 @@ function resultsTable(session, course, participants, canRecord, onSaved) {
   ];
 }
 
-function certificatesPart(session, course, participants, certificates, canIssue, redraw) {
+function certificatesPart(session, participants, canIssue, redraw) {
   const status = h('div', { class: 'slot', 'aria-live': 'polite' });
-  const certOf = (e) =>
-    certificates.find(
-      (c) => c.enrolmentId === e.id || (c.sessionId === session.id && c.traineeId === e.traineeId),
-    );
-  const eligibleCount = participants.filter(
-    (e) => !certOf(e) && !ineligibility(e, session, course),
-  ).length;
+  // Each roster row carries the certificate issued from it (or null) and its eligibility.
+  const certOf = (e) => e.certificate;
+  const eligibleCount = participants.filter((e) => !certOf(e) && !ineligibility(e)).length;
   const issueOne = (e) =>
     button(
       t('roster.issue'),
@@ -312,7 +303,7 @@ function certificatesPart(session, course, participants, certificates, canIssue,
         label: t('roster.eligibility'),
         cell: (e) => {
           if (certOf(e)) return badge('eligible', 'issued');
-          const why = ineligibility(e, session, course);
+          const why = ineligibility(e);
           return why
             ? h('span', { class: 'ineligible' }, label('eligibility', why))
             : badge('eligible', 'yes');
@@ -328,7 +319,7 @@ function certificatesPart(session, course, participants, certificates, canIssue,
               ' ',
               badge('certStatus', c.status),
             ];
-          return canIssue && !ineligibility(e, session, course) ? issueOne(e) : '—';
+          return canIssue && !ineligibility(e) ? issueOne(e) : '—';
         },
       },
     ],
@@ -387,12 +378,9 @@ export default async function render(root, { user }) {
   };
   const draw = async (message) => {
     const session = await get(`/api/v1/sessions/${id}`);
-    const [course, roster, certificates] = await Promise.all([
+    const [course, roster] = await Promise.all([
       get(`/api/v1/courses/${session.courseId}`),
       all(`/api/v1/sessions/${id}/enrolments`),
-      all('/api/v1/certificates', { courseId: session.courseId }).then((list) =>
-        list.filter((c) => c.sessionId === session.id),
-      ),
     ]);
     const assigned = session.instructors.some((i) => i.instructorId === user.instructorId);
     const canRecord =
@@ -429,17 +417,33 @@ export default async function render(root, { user }) {
     if (participants.length === 0) {
       root.append(section(t('roster.attendance'), empty(t('roster.empty'))));
     } else {
-      // Eligibility follows the results just saved, without reloading the page.
+      // Eligibility follows the results just saved, without reloading the page: the roster
+      // rows are read again, since the server decides eligibility.
       const certBox = h('div');
-      const drawCerts = () =>
+      const showCerts = () =>
         replace(
           certBox,
           section(
             t('roster.certificates'),
-            ...certificatesPart(session, course, participants, certificates, canIssue, redraw),
+            ...certificatesPart(session, participants, canIssue, redraw),
           ),
         );
-      drawCerts();
+      const drawCerts = async () => {
+        try {
+          const fresh = new Map(
+            (await all(`/api/v1/sessions/${id}/enrolments`)).map((row) => [row.id, row]),
+          );
+          for (const e of participants) {
+            const row = fresh.get(e.id);
+            if (row)
+              Object.assign(e, { certification: row.certification, certificate: row.certificate });
+          }
+        } catch {
+          // The old rows stay; the page shows them until the next load.
+        }
+        showCerts();
+      };
+      showCerts();
       root.append(
         section(
           t('roster.attendance'),
