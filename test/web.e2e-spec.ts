@@ -409,6 +409,8 @@ browserDescribe('web interface', () => {
 
     await go(page, '/app/audit?entityType=certificate', lang);
     await seenWith(page.locator('table'), 'certificate.issued');
+    // Records by their serial and people by their names, as the server labels them.
+    await seenWith(page.locator('table'), story.serial!);
     await shot(page, 'auditor-audit-en-desktop');
 
     await go(page, '/app/reports', lang);

@@ -63,7 +63,10 @@ export function eventsTable(items, { showEntity = true } = {}) {
           return [
             label('entity', e.entityType),
             ' ',
-            h('span', { class: 'mono', title: e.entityId || '' }, short(e.entityId)),
+            // The server's label (a name, a serial, a course code and dates), else the id.
+            e.entityLabel
+              ? h('span', { title: e.entityId || '' }, e.entityLabel)
+              : h('span', { class: 'mono', title: e.entityId || '' }, short(e.entityId)),
             e.entityId
               ? h(
                   'div',
@@ -92,11 +95,11 @@ export function eventsTable(items, { showEntity = true } = {}) {
             ? h(
                 'a',
                 {
-                  class: 'mono',
+                  class: e.actorName ? null : 'mono',
                   title: e.actorId,
                   href: href('/app/audit', { actorId: e.actorId }),
                 },
-                short(e.actorId),
+                e.actorName ?? short(e.actorId),
               )
             : t('audit.system'),
           e.actorRoles?.length
