@@ -1,6 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessDeniedRecorder } from '../audit/access-denied.recorder.js';
+import { pickLanguage, type Lang } from '../web/i18n.js';
+import type { ErrorCode } from './error-codes.js';
+import { localizeErrorBody } from './error-messages.js';
 import { DomainError, ErrorBody, STATUS_TEXT } from './errors.js';
 import { isDatabaseUnavailable, pgErrorCode } from './database-errors.js';
 
@@ -18,7 +21,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { body, headers } = toErrorResponse(exception);
+    // The caller's language words the message (Accept-Language; else English); never the code.
+    const lang = pickLanguage(undefined, request?.headers?.['accept-language']);
+    const { body, headers } = toErrorResponse(exception, lang);
     if (body.statusCode >= 500 && body.statusCode !== 503) {
       this.logger.error(
         { err: exception, requestId: request?.id, url: request?.url },
@@ -46,7 +51,7 @@ export function sendError(
 
 function body(
   statusCode: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   details: Record<string, unknown> = {},
 ): ErrorBody {
@@ -59,7 +64,7 @@ function body(
   };
 }
 
-const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
@@ -82,16 +87,38 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   },
 };
 
-export function toErrorResponse(exception: unknown): {
+/** The answer to anything thrown, worded in `lang` (see error-messages.ts). */
+export function toErrorResponse(
+  exception: unknown,
+  lang: Lang = 'en',
+): {
   body: ErrorBody;
   headers?: Record<string, string>;
 } {
   if (exception instanceof DomainError) {
+    const own = exception.inLanguage(lang);
+    if (own) {
+      return {
+        body: body(exception.status, exception.code, own.message, own.details),
+        headers: exception.headers,
+      };
+    }
     return {
-      body: body(exception.status, exception.code, exception.message, exception.details),
+      body: localizeErrorBody(
+        body(exception.status, exception.code, exception.message, exception.details),
+        lang,
+      ),
       headers: exception.headers,
     };
   }
+  const { body: answer, headers } = toGenericResponse(exception);
+  return { body: localizeErrorBody(answer, lang), headers };
+}
+
+function toGenericResponse(exception: unknown): {
+  body: ErrorBody;
+  headers?: Record<string, string>;
+} {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
@@ -153,7 +180,7 @@ export function toErrorResponse(exception: unknown): {
   return { body: body(500, 'INTERNAL_ERROR', 'An unexpected error occurred') };
 }
 
-function defaultCode(status: number): string {
+function defaultCode(status: number): ErrorCode {
   switch (status) {
     case 400:
       return 'BAD_REQUEST';

@@ -1,11 +1,16 @@
+import type { Lang } from '../web/i18n.js';
+import type { ErrorCode, ErrorDetails } from './error-codes.js';
+
 /**
- * Domain errors carry an HTTP status, a stable machine-readable code and optional details.
- * Services throw them; the one exception filter turns them into the api.md error shape.
+ * Domain errors carry an HTTP status, a stable machine-readable code (one of ERROR_CODES,
+ * src/common/error-codes.ts) and optional details. Services throw them with an English
+ * message; the one exception filter turns them into the api.md error shape, in the caller's
+ * language (src/common/error-messages.ts).
  */
 export class DomainError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
     readonly headers?: Record<string, string>,
@@ -13,10 +18,21 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+
+  /**
+   * The message and details in a language, for errors that word themselves (field problems);
+   * undefined leaves it to the code's message in src/web/messages (error.<CODE>).
+   */
+  inLanguage(_lang: Lang): { message: string; details?: Record<string, unknown> } | undefined {
+    return undefined;
+  }
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(400, code, message, details);
+export const badRequest = <C extends ErrorCode>(
+  code: C,
+  message: string,
+  details?: ErrorDetails<C>,
+) => new DomainError(400, code, message, details);
 
 /** One field refused by a rule checked outside the DTO: the same 400 as the validation pipe's. */
 export const invalidField = (field: string, problem: string) => {
@@ -24,17 +40,24 @@ export const invalidField = (field: string, problem: string) => {
   return badRequest('VALIDATION_FAILED', message, { fields: [{ field, messages: [message] }] });
 };
 
-export const unauthorized = (message = 'Authentication required', code = 'UNAUTHENTICATED') =>
-  new DomainError(401, code, message);
+export const unauthorized = (
+  message = 'Authentication required',
+  code: ErrorCode = 'UNAUTHENTICATED',
+) => new DomainError(401, code, message);
 
-export const forbidden = (message = 'You are not allowed to do this', code = 'FORBIDDEN') =>
-  new DomainError(403, code, message);
+export const forbidden = (
+  message = 'You are not allowed to do this',
+  code: ErrorCode = 'FORBIDDEN',
+) => new DomainError(403, code, message);
 
 export const notFound = (what: string, details?: Record<string, unknown>) =>
   new DomainError(404, 'NOT_FOUND', `${what} not found`, details);
 
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(409, code, message, details);
+export const conflict = <C extends ErrorCode>(
+  code: C,
+  message: string,
+  details?: ErrorDetails<C>,
+) => new DomainError(409, code, message, details);
 
 /**
  * The caller hung up while its request waited for its turn (nginx's 499): nobody reads this
@@ -50,8 +73,11 @@ export const referenceNotFound = (field: string, what: string) =>
   });
 
 /** A well-formed request that breaks a business rule (prerequisite, eligibility, ...). */
-export const ruleViolation = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(422, code, message, details);
+export const ruleViolation = <C extends ErrorCode>(
+  code: C,
+  message: string,
+  details?: ErrorDetails<C>,
+) => new DomainError(422, code, message, details);
 
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts') =>
   new DomainError(
@@ -71,7 +97,7 @@ export const serviceUnavailable = (message = 'The database is unavailable, try a
 export interface ErrorBody {
   statusCode: number;
   error: string;
-  code: string;
+  code: ErrorCode;
   message: string;
   details: Record<string, unknown>;
 }

@@ -5,7 +5,10 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+import type { Lang } from '../web/i18n.js';
 import { DomainError } from './errors.js';
+import { constraintMessage, type BrokenConstraint } from './validation-messages.js';
 import type { JsonLimitBreach } from './json-limits.js';
 
 /**
@@ -69,35 +72,101 @@ const MAX_TEXT = 200;
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-interface FieldProblem {
+interface FieldProblems {
   field: string;
-  messages: string[];
+  broken: BrokenConstraint[];
 }
 
-function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+/** The decorators' arguments (`@Max(100)` → [100]) of one property, by constraint name. */
+function constraintArgs(target: unknown, property: string): Map<string, readonly unknown[]> {
+  const args = new Map<string, readonly unknown[]>();
+  if (typeof target !== 'object' || target === null) return args;
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(
+    target.constructor,
+    '',
+    true,
+    false,
+  );
+  for (const m of metadata) {
+    if (m.propertyName === property && m.name) args.set(m.name, m.constraints ?? []);
+  }
+  return args;
+}
+
+function brokenConstraints(error: ValidationError): BrokenConstraint[] {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.length === 0) return [];
+  if (constraints.some(([name]) => name === 'whitelistValidation'))
+    return [{ name: 'unknownField', args: [], english: `${error.property} is not a known field` }];
+  // An absent field breaks every constraint it has; "required" says it once.
+  if (error.value === undefined && !constraints.some(([name]) => name === 'unknownValue'))
+    return [{ name: 'required', args: [], english: `${error.property} is required` }];
+  const args = constraintArgs(error.target, error.property);
+  const range =
+    args.has('min') && args.has('max') ? [args.get('min')![0], args.get('max')![0]] : null;
+  const broken: BrokenConstraint[] = [];
+  for (const [name, english] of constraints) {
+    const ranged = range && (name === 'min' || name === 'max');
+    if (ranged && broken.some((b) => b.name === 'range')) continue;
+    broken.push(
+      ranged
+        ? { name: 'range', args: range, english }
+        : { name, args: args.get(name) ?? [], english },
+    );
+  }
+  return broken;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblems[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    const broken = brokenConstraints(error);
+    const own = broken.length > 0 ? [{ field, broken }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
 
+/**
+ * 400 VALIDATION_FAILED naming each field and what it must be (the range, the allowed
+ * values), worded in the caller's language for the constraints validation-messages.ts knows.
+ */
+export class ValidationFailed extends DomainError {
+  constructor(
+    private readonly problems: FieldProblems[],
+    private readonly fieldCount: number,
+  ) {
+    const english = ValidationFailed.render(problems, fieldCount, 'en');
+    super(400, 'VALIDATION_FAILED', english.message, english.details);
+  }
+
+  override inLanguage(lang: Lang) {
+    return ValidationFailed.render(this.problems, this.fieldCount, lang);
+  }
+
+  private static render(problems: FieldProblems[], fieldCount: number, lang: Lang) {
+    const fields = problems.map((p) => {
+      const field = clip(p.field, MAX_TEXT);
+      return {
+        field,
+        messages: p.broken
+          .slice(0, 5)
+          .map((b) => clip(constraintMessage(lang, field, b), MAX_TEXT)),
+      };
+    });
+    const summary = fields
+      .slice(0, 5)
+      .map((f) => f.messages.join(', '))
+      .join('; ');
+    return {
+      message: summary || 'The request is not valid',
+      details: fieldCount > fields.length ? { fields, fieldCount } : { fields },
+    };
+  }
+}
+
 export function validationError(errors: ValidationError[]): DomainError {
   const all = flatten(errors);
-  const fields = all.slice(0, MAX_REPORTED_FIELDS).map((f) => ({
-    field: clip(f.field, MAX_TEXT),
-    messages: f.messages.slice(0, 5).map((message) => clip(message, MAX_TEXT)),
-  }));
-  const summary = fields
-    .slice(0, 5)
-    .map((f) => `${f.field}: ${f.messages.join(', ')}`)
-    .join('; ');
-  return new DomainError(
-    400,
-    'VALIDATION_FAILED',
-    summary || 'The request is not valid',
-    all.length > fields.length ? { fields, fieldCount: all.length } : { fields },
-  );
+  return new ValidationFailed(all.slice(0, MAX_REPORTED_FIELDS), all.length);
 }
 
 /** class-validator with unknown fields refused (400) and the one error shape. */
@@ -108,7 +177,8 @@ export class StrictValidationPipe implements PipeTransform {
     forbidNonWhitelisted: true,
     transform: true,
     forbidUnknownValues: true,
-    validationError: { target: false, value: false },
+    // Target and value are read to word the problems (the range, a missing field), never sent.
+    validationError: { target: true, value: true },
     exceptionFactory: validationError,
   });
 

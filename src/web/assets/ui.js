@@ -61,20 +61,23 @@ export function errorMessage(err) {
   if (!err || typeof err !== 'object' || !('status' in err)) return t('error.unexpected');
   const d = err.details || {};
   switch (err.code) {
+    // Placeholders are named after the details' keys (the API fills them the same way).
     case 'PREREQUISITE_NOT_MET':
       return t('error.PREREQUISITE_NOT_MET', {
         missing: (d.missing || []).join(', '),
-        course: d.courseCode || '',
-        date: d.checkedOn || '',
+        courseCode: d.courseCode || '',
+        checkedOn: d.checkedOn || '',
       });
     case 'MEDICAL_CLEARANCE_REQUIRED':
       return d.clearanceUntil
-        ? t('error.MEDICAL_CLEARANCE_REQUIRED', { until: d.requiredUntil, yours: d.clearanceUntil })
-        : t('error.MEDICAL_CLEARANCE_MISSING', { until: d.requiredUntil || '' });
+        ? t('error.MEDICAL_CLEARANCE_REQUIRED', d)
+        : t('error.MEDICAL_CLEARANCE_MISSING', { requiredUntil: d.requiredUntil || '' });
     case 'NOT_ELIGIBLE':
       return `${t('error.NOT_ELIGIBLE')} ${label('eligibility', d.reason)}`;
     case 'RATE_LIMITED':
-      return t('error.RATE_LIMITED', { seconds: Math.ceil(Number(d.retryAfterSeconds) || 60) });
+      return t('error.RATE_LIMITED', {
+        retryAfterSeconds: Math.ceil(Number(d.retryAfterSeconds) || 60),
+      });
     default:
       break;
   }

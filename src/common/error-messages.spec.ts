@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals';
+import { LANGUAGES, MESSAGES } from '../web/i18n.js';
+import { codeMessage, localizeErrorBody } from './error-messages.js';
+import { ERROR_CODES, isErrorCode } from './error-codes.js';
+import { badRequest, DomainError, ruleViolation } from './errors.js';
+import { constraintMessage, plural } from './validation-messages.js';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('error codes and their messages', () => {
+  it.each(LANGUAGES)('every code has a message in %s', (lang) => {
+    const missing = ERROR_CODES.filter((code) => !Object.hasOwn(MESSAGES[lang], `error.${code}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('each language fills the same placeholders for a code (named after its details)', () => {
+    for (const code of [...ERROR_CODES, 'MEDICAL_CLEARANCE_MISSING']) {
+      const key = `error.${code}` as keyof (typeof MESSAGES)['en'];
+      const en = placeholders(MESSAGES.en[key]);
+      for (const lang of LANGUAGES)
+        expect([code, placeholders(MESSAGES[lang][key])]).toEqual([code, en]);
+    }
+  });
+
+  it('lists every code once', () => {
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+    expect(isErrorCode('PREREQUISITE_NOT_MET')).toBe(true);
+    expect(isErrorCode('NO_SUCH_CODE')).toBe(false);
+  });
+
+  it('refuses an unknown code at type-check time', () => {
+    // @ts-expect-error: a code that is not in ERROR_CODES does not type-check.
+    const error = new DomainError(400, 'NO_SUCH_CODE', 'x');
+    expect(error.status).toBe(400);
+    // @ts-expect-error: PREREQUISITE_NOT_MET's details list the missing codes as strings.
+    expect(ruleViolation('PREREQUISITE_NOT_MET', 'x', { missing: 'EOD-1' }).status).toBe(422);
+  });
+
+  it('fills placeholders from details, lists joined', () => {
+    const details = { missing: ['EOD-1', 'NTS'], courseCode: 'EOD-2', checkedOn: '2026-05-04' };
+    expect(codeMessage('ru', 'PREREQUISITE_NOT_MET', details)).toBe(
+      'Для курса EOD-2 требуется действующий сертификат: EOD-1, NTS (на 2026-05-04, первый день сессии).',
+    );
+    expect(codeMessage('az', 'PREREQUISITE_NOT_MET', details)).toContain('EOD-1, NTS');
+  });
+
+  it('words a missing clearance apart from a short one', () => {
+    expect(
+      codeMessage('en', 'MEDICAL_CLEARANCE_REQUIRED', {
+        requiredUntil: '2026-05-08',
+        clearanceUntil: null,
+      }),
+    ).toBe(MESSAGES.en['error.MEDICAL_CLEARANCE_MISSING'].replace('{requiredUntil}', '2026-05-08'));
+  });
+
+  it('falls back to the status sentence when details lack a placeholder', () => {
+    const body = {
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      code: 'PREREQUISITE_NOT_MET' as const,
+      message: 'EOD-2 requires ...',
+      details: {},
+    };
+    expect(localizeErrorBody(body, 'az').message).toBe(MESSAGES.az['error.status.422']);
+    expect(localizeErrorBody(body, 'en')).toBe(body);
+    expect(localizeErrorBody(body, 'ru').code).toBe('PREREQUISITE_NOT_MET');
+  });
+
+  it('keeps the English sentence of a service in English', () => {
+    const error = badRequest('INVALID_PERIOD', 'from must not be after to');
+    expect(error.inLanguage('en')).toBeUndefined();
+  });
+});
+
+describe('field problems', () => {
+  const range = { name: 'range', args: [0, 100], english: '' };
+  it('name the field and the allowed range in each language', () => {
+    expect(constraintMessage('en', 'theoryScore', range)).toBe(
+      'theoryScore must be between 0 and 100',
+    );
+    expect(constraintMessage('az', 'theoryScore', range)).toBe(
+      'theoryScore 0 ilə 100 arasında olmalıdır',
+    );
+    expect(constraintMessage('ru', 'theoryScore', range)).toBe(
+      'theoryScore должно быть от 0 до 100',
+    );
+  });
+
+  it('use Russian plural forms for counts', () => {
+    const max = (n: number) => ({ name: 'maxLength', args: [n], english: '' });
+    expect(constraintMessage('ru', 'code', max(1))).toBe('code должно быть не длиннее 1 символа');
+    expect(constraintMessage('ru', 'code', max(21))).toBe('code должно быть не длиннее 21 символа');
+    expect(constraintMessage('ru', 'code', max(5))).toBe('code должно быть не длиннее 5 символов');
+    expect(constraintMessage('en', 'code', max(1))).toBe('code must be at most 1 character long');
+    expect(plural('ru', 3, { one: '# a', few: '# b', many: '# c', other: '# d' })).toBe('3 b');
+  });
+
+  it("keep class-validator's sentence for a constraint no language words", () => {
+    const custom = { name: 'isPersonName', args: [], english: 'givenName must be a name' };
+    expect(constraintMessage('ru', 'givenName', custom)).toBe('givenName must be a name');
+  });
+});

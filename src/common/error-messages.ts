@@ -1,0 +1,66 @@
+import { MESSAGES, type Lang, type MessageKey } from '../web/i18n.js';
+import type { ErrorBody } from './errors.js';
+import type { ErrorCode } from './error-codes.js';
+
+/**
+ * The words of each error code live once, beside the pages' other messages in
+ * src/web/messages/{en,az,ru}.ts under `error.<CODE>`: the pages show them and the API
+ * answers with them. Their `{placeholders}` are named after the error's `details` keys
+ * (`{courseCode}`, `{missing}`), so the pages and the API fill them the same way.
+ */
+export const errorMessageKey = (code: ErrorCode): MessageKey => `error.${code}` as MessageKey;
+
+/** The key for a code's details: one code may word two cases (no clearance vs a short one). */
+function keyFor(code: ErrorCode, details: Record<string, unknown>): string {
+  if (code === 'MEDICAL_CLEARANCE_REQUIRED' && !details.clearanceUntil)
+    return 'error.MEDICAL_CLEARANCE_MISSING';
+  return errorMessageKey(code);
+}
+
+function paramText(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  if (typeof value === 'number') return String(Math.ceil(value));
+  if (typeof value === 'string') return value;
+  return undefined;
+}
+
+/**
+ * The code's message in a language, its placeholders filled from the details; undefined when
+ * the language has no message for it or the details lack a value it names (a half-filled
+ * sentence would mislead more than the status's general one).
+ */
+export function codeMessage(
+  lang: Lang,
+  code: ErrorCode,
+  details: Record<string, unknown> = {},
+): string | undefined {
+  const messages = MESSAGES[lang] as Readonly<Record<string, string>>;
+  const key = keyFor(code, details);
+  if (!Object.hasOwn(messages, key)) return undefined;
+  let complete = true;
+  const text = messages[key].replace(/\{(\w+)\}/g, (_whole, name: string) => {
+    const value = Object.hasOwn(details, name) ? paramText(details[name]) : undefined;
+    if (value === undefined) complete = false;
+    return value ?? '';
+  });
+  return complete ? text : undefined;
+}
+
+/** The status's general sentence (`error.status.409`), or the catch-all. */
+function statusMessage(lang: Lang, status: number): string {
+  const messages = MESSAGES[lang] as Readonly<Record<string, string>>;
+  const key = `error.status.${status}`;
+  return Object.hasOwn(messages, key) ? messages[key] : messages['error.unexpected'];
+}
+
+/**
+ * An error answer in the caller's language. English keeps the service's own sentence (it is
+ * the most specific, and clients and tests read it); other languages take the code's message,
+ * else the status's. `code` and `details` never change with the language.
+ */
+export function localizeErrorBody(body: ErrorBody, lang: Lang): ErrorBody {
+  if (lang === 'en') return body;
+  const message =
+    codeMessage(lang, body.code, body.details) ?? statusMessage(lang, body.statusCode);
+  return { ...body, message };
+}

@@ -1,0 +1,129 @@
+import type { Lang } from '../web/i18n.js';
+
+/**
+ * What a field's value broke, as class-validator names it (`min`, `isIn`, ...), with the
+ * decorator's arguments (`[0]`, `[["a","b"]]`). `range` is ours: a field limited by both
+ * `@Min` and `@Max` names both bounds whichever it broke. `required` is ours too: the field
+ * was absent, whatever else it would have had to be.
+ */
+export interface BrokenConstraint {
+  name: string;
+  args: readonly unknown[];
+  /** class-validator's (or the decorator's own) English sentence, used when we have no better. */
+  english: string;
+}
+
+type Render = (field: string, args: readonly unknown[], lang: Lang) => string;
+
+const list = (value: unknown): string =>
+  Array.isArray(value)
+    ? value.map(String).join(', ')
+    : value && typeof value === 'object'
+      ? [...new Set(Object.values(value).map(String))].join(', ')
+      : String(value);
+
+const num = (value: unknown) => Number(value);
+
+/** The form of a noun after a count, by the language's plural rules (Russian has three). */
+export function plural(
+  lang: Lang,
+  count: number,
+  forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string },
+): string {
+  const form = forms[new Intl.PluralRules(lang).select(count)] ?? forms.other;
+  return form.replace('#', String(count));
+}
+
+const characters = (lang: Lang, n: number) =>
+  lang === 'ru'
+    ? plural(lang, n, { one: '# символа', other: '# символов' })
+    : lang === 'az'
+      ? `${n} simvol`
+      : plural(lang, n, { one: '# character', other: '# characters' });
+
+const items = (lang: Lang, n: number) =>
+  lang === 'ru'
+    ? plural(lang, n, { one: '# элемента', other: '# элементов' })
+    : lang === 'az'
+      ? `${n} element`
+      : plural(lang, n, { one: '# item', other: '# items' });
+
+const MESSAGES: Record<Lang, Record<string, Render>> = {
+  en: {
+    required: (f) => `${f} is required`,
+    unknownField: (f) => `${f} is not a known field`,
+    range: (f, [min, max]) => `${f} must be between ${num(min)} and ${num(max)}`,
+    min: (f, [min]) => `${f} must be at least ${num(min)}`,
+    max: (f, [max]) => `${f} must be at most ${num(max)}`,
+    isInt: (f) => `${f} must be a whole number`,
+    isNumber: (f) => `${f} must be a number`,
+    isIn: (f, [values]) => `${f} must be one of: ${list(values)}`,
+    isEnum: (f, [values]) => `${f} must be one of: ${list(values)}`,
+    isCalendarDate: (f) => `${f} must be a date written YYYY-MM-DD`,
+    isDateString: (f) => `${f} must be a date written YYYY-MM-DD`,
+    isString: (f) => `${f} must be text`,
+    isBoolean: (f) => `${f} must be true or false`,
+    isUuid: (f) => `${f} must be a UUID`,
+    isArray: (f) => `${f} must be a list`,
+    isNotEmpty: (f) => `${f} must not be empty`,
+    maxLength: (f, [max], l) => `${f} must be at most ${characters(l, num(max))} long`,
+    minLength: (f, [min], l) => `${f} must be at least ${characters(l, num(min))} long`,
+    arrayMaxSize: (f, [max], l) => `${f} must hold at most ${items(l, num(max))}`,
+    arrayMinSize: (f, [min], l) => `${f} must hold at least ${items(l, num(min))}`,
+  },
+  az: {
+    required: (f) => `${f} mütləqdir`,
+    unknownField: (f) => `${f} tanınmayan sahədir`,
+    range: (f, [min, max]) => `${f} ${num(min)} ilə ${num(max)} arasında olmalıdır`,
+    min: (f, [min]) => `${f} ən azı ${num(min)} olmalıdır`,
+    max: (f, [max]) => `${f} ən çoxu ${num(max)} olmalıdır`,
+    isInt: (f) => `${f} tam ədəd olmalıdır`,
+    isNumber: (f) => `${f} ədəd olmalıdır`,
+    isIn: (f, [values]) => `${f} bunlardan biri olmalıdır: ${list(values)}`,
+    isEnum: (f, [values]) => `${f} bunlardan biri olmalıdır: ${list(values)}`,
+    isCalendarDate: (f) => `${f} İİİİ-AA-GG şəklində tarix olmalıdır`,
+    isDateString: (f) => `${f} İİİİ-AA-GG şəklində tarix olmalıdır`,
+    isString: (f) => `${f} mətn olmalıdır`,
+    isBoolean: (f) => `${f} true və ya false olmalıdır`,
+    isUuid: (f) => `${f} UUID olmalıdır`,
+    isArray: (f) => `${f} siyahı olmalıdır`,
+    isNotEmpty: (f) => `${f} boş olmamalıdır`,
+    maxLength: (f, [max], l) => `${f} ən çoxu ${characters(l, num(max))} olmalıdır`,
+    minLength: (f, [min], l) => `${f} ən azı ${characters(l, num(min))} olmalıdır`,
+    arrayMaxSize: (f, [max], l) => `${f} ən çoxu ${items(l, num(max))} saxlamalıdır`,
+    arrayMinSize: (f, [min], l) => `${f} ən azı ${items(l, num(min))} saxlamalıdır`,
+  },
+  ru: {
+    required: (f) => `${f}: обязательное поле`,
+    unknownField: (f) => `${f}: неизвестное поле`,
+    range: (f, [min, max]) => `${f} должно быть от ${num(min)} до ${num(max)}`,
+    min: (f, [min]) => `${f} должно быть не меньше ${num(min)}`,
+    max: (f, [max]) => `${f} должно быть не больше ${num(max)}`,
+    isInt: (f) => `${f} должно быть целым числом`,
+    isNumber: (f) => `${f} должно быть числом`,
+    isIn: (f, [values]) => `${f} должно быть одним из: ${list(values)}`,
+    isEnum: (f, [values]) => `${f} должно быть одним из: ${list(values)}`,
+    isCalendarDate: (f) => `${f} должно быть датой в виде ГГГГ-ММ-ДД`,
+    isDateString: (f) => `${f} должно быть датой в виде ГГГГ-ММ-ДД`,
+    isString: (f) => `${f} должно быть текстом`,
+    isBoolean: (f) => `${f} должно быть true или false`,
+    isUuid: (f) => `${f} должно быть UUID`,
+    isArray: (f) => `${f} должно быть списком`,
+    isNotEmpty: (f) => `${f} не должно быть пустым`,
+    maxLength: (f, [max], l) => `${f} должно быть не длиннее ${characters(l, num(max))}`,
+    minLength: (f, [min], l) => `${f} должно быть не короче ${characters(l, num(min))}`,
+    arrayMaxSize: (f, [max], l) => `${f} должно содержать не более ${items(l, num(max))}`,
+    arrayMinSize: (f, [min], l) => `${f} должно содержать не менее ${items(l, num(min))}`,
+  },
+};
+
+/** The constraint names every language words itself; the rest keep their English sentence. */
+export const WORDED_CONSTRAINTS = Object.keys(MESSAGES.en);
+
+/** One broken constraint as a sentence naming the field (and the allowed values or range). */
+export function constraintMessage(lang: Lang, field: string, broken: BrokenConstraint): string {
+  const render = Object.hasOwn(MESSAGES[lang], broken.name)
+    ? MESSAGES[lang][broken.name]
+    : undefined;
+  return render ? render(field, broken.args, lang) : broken.english;
+}
