@@ -5,6 +5,8 @@
  * cannot read them. A 401 triggers one refresh (shared by calls that fail together); when the
  * refresh fails too, the user is signed out.
  */
+import { lang } from './i18n.js';
+
 const KEY = 'coe.session';
 
 export class ApiError extends Error {
@@ -55,7 +57,8 @@ export function whenSignedOut(handler) {
 }
 
 async function send(method, path, { body, accept = 'application/json', token } = {}) {
-  const headers = { Accept: accept };
+  // The API words its refusals (field problems too) in the page's language.
+  const headers = { Accept: accept, 'Accept-Language': lang };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   try {
