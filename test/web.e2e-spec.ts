@@ -280,9 +280,9 @@ browserDescribe('web interface', () => {
     await seen(
       page.getByText(
         m(lang, 'error.PREREQUISITE_NOT_MET', {
-          course: 'EOD-3',
+          courseCode: 'EOD-3',
           missing: 'EOD-2',
-          date: addDays(day(), 60),
+          checkedOn: addDays(day(), 60),
         }),
       ),
     );
