@@ -3,9 +3,10 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { chainHash, GENESIS_HASH, type HashedContent } from './audit-hash.js';
 import { scrubSecrets, type AuditInput } from './audit.service.js';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 /** The same lock AuditService.record takes: one writer extends the chain at a time. */
-const AUDIT_CHAIN_LOCK = 740_118_001;
+const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 /** Rows per INSERT: big enough to cut round trips, small enough to keep each statement short. */
 const INSERT_CHUNK = 1_000;
 

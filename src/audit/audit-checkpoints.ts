@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 /** Events per checkpoint segment at most: bounds the memory PostgreSQL needs for one digest. */
 export const SEGMENT_SIZE = 50_000;
@@ -91,7 +92,7 @@ export async function segmentsToCheckpoint(
 }
 
 /** Lock for appending checkpoints, so two verifications do not both extend the list. */
-const CHECKPOINT_LOCK = 740_118_021;
+const CHECKPOINT_LOCK = ADVISORY_LOCKS.auditCheckpoints;
 
 /**
  * Appends checkpoints that continue the stored list exactly (a verification that raced another

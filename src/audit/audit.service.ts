@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Actor } from '../common/actor.js';
 import { chainHash, GENESIS_HASH, type HashedContent } from './audit-hash.js';
 import { AuditEvent, type AuditEntityType } from './audit-event.entity.js';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 export interface AuditInput {
   action: string; // `<entityType>.<past tense verb>`, e.g. `certificate.revoked`
@@ -16,7 +17,7 @@ export interface AuditInput {
 }
 
 /** Any process writing audit events takes this transaction-scoped lock to extend the chain. */
-const AUDIT_CHAIN_LOCK = 740_118_001;
+const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 
 /** Keys whose values never enter the audit trail, wherever they appear in the data. */
 const SECRET_KEYS =

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 /**
  * Taken by every transaction that changes prerequisite edges, so two edits that would close
  * a cycle only together (A needs B, B needs A, saved at once) cannot both pass the check.
  */
-const PREREQUISITE_GRAPH_LOCK = 740_118_010;
+const PREREQUISITE_GRAPH_LOCK = ADVISORY_LOCKS.prerequisiteGraph;
 
 export async function lockPrerequisiteGraph(tx: EntityManager): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [PREREQUISITE_GRAPH_LOCK]);

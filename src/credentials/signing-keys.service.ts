@@ -10,6 +10,7 @@ import { ChangeFeed } from '../database/change-feed.js';
 import { didKeyOf, type DidKey } from './did-key.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 import { SigningKey, type SigningKeyStatus } from './signing-key.entity.js';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 /** A key ready to sign: the JWT form names it by `kid`, the Data Integrity form by its did:key. */
 export interface ActiveSigningKey {
@@ -30,7 +31,7 @@ export interface SigningKeyInfo {
   retiredAt: Date | null;
 }
 
-const KEY_CREATION_LOCK = 740_118_010;
+const KEY_CREATION_LOCK = ADVISORY_LOCKS.signingKeyCreation;
 /**
  * A rotation through another instance is announced by the change feed and picked up at once;
  * this bound only matters while the feed is down.

@@ -4,12 +4,13 @@ import { randomInt } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource, EntityManager } from 'typeorm';
 import { badRequest, notFound } from '../common/errors.js';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 /** W3C Bitstring Status List: 131,072 entries (16 KB) per list, the spec's minimum for privacy. */
 export const STATUS_LIST_SIZE = 131_072;
 /** Past this share of used entries a new list is started, so random picks stay cheap. */
 const FILL_LIMIT = 0.75;
-const ALLOCATION_LOCK = 740_118_011;
+const ALLOCATION_LOCK = ADVISORY_LOCKS.statusListAllocation;
 
 export const STATUS_PURPOSES = ['revocation', 'suspension'] as const;
 export type StatusPurpose = (typeof STATUS_PURPOSES)[number];

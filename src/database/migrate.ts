@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options.js';
+import { ADVISORY_LOCKS } from './advisory-locks.js';
 
-const MIGRATION_LOCK = 740_118_000;
+const MIGRATION_LOCK = ADVISORY_LOCKS.migrations;
 
 /**
  * Runs pending migrations under an advisory lock so several instances starting together

@@ -6,8 +6,9 @@ import { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { passwordProblem } from '../auth/password-policy.js';
 import { UsersService } from './users.service.js';
+import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
-const BOOTSTRAP_LOCK = 740_118_002;
+const BOOTSTRAP_LOCK = ADVISORY_LOCKS.bootstrapAdmin;
 
 /** api.md: on start, if ADMIN_EMAIL and ADMIN_PASSWORD are set and no admin exists, create it. */
 @Injectable()

@@ -16,6 +16,7 @@ import {
 } from '../../src/database/embedded-postgres.js';
 import { runMigrations } from '../../src/database/migrate.js';
 import { testConfig, type TestApp } from '../app.js';
+import { ADVISORY_LOCKS } from '../../src/database/advisory-locks.js';
 
 /**
  * A PostgreSQL server that belongs to one fault test file alone: the tests stop it, restart it
@@ -153,7 +154,7 @@ export async function waitFor(
 }
 
 /** The advisory lock every writer takes to extend the audit chain (src/audit/audit.service.ts). */
-export const AUDIT_CHAIN_LOCK = 740_118_001;
+export const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 
 /**
  * Holds the audit chain lock from outside the app, so every write request stops at its last
