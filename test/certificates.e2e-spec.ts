@@ -790,6 +790,19 @@ describe('certificates', () => {
       expect(page.text).not.toContain('1995-04-12');
     });
 
+    it('GET /verify with no serial shows the form (200, no verdict); with ?serial= it goes to the page', async () => {
+      const form = await t.http.get('/verify?lang=ru').set('Accept', 'text/html');
+      expect(form.status).toBe(200);
+      expect(form.headers['content-type']).toContain('text/html');
+      expect(form.text).toContain('<form class="card check" method="get" action="/verify">');
+      expect(form.text).not.toContain('<section class="verdict');
+      expect(form.text).toContain('lang="ru"');
+
+      const asked = await t.http.get('/verify?serial=COE-X-1&lang=az');
+      expect(asked.status).toBe(303);
+      expect(asked.headers.location).toBe('/verify/COE-X-1?lang=az');
+    });
+
     it('publishes every key in the JWKS, never a private part', async () => {
       const res = await t.http.get('/.well-known/jwks.json');
       expect(res.status).toBe(200);

@@ -26,7 +26,7 @@ import { JsonBodyLimits } from '../common/json-limits.js';
 import { badRequest, STATUS_TEXT } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
-import { renderVerificationPage } from '../web/verification-page.js';
+import { renderVerificationForm, renderVerificationPage } from '../web/verification-page.js';
 import { CredentialsService } from './credentials.service.js';
 import {
   CredentialVerificationDto,
@@ -57,15 +57,19 @@ export class PublicController {
   verifyForm(
     @Query('serial') serial: unknown,
     @Query('lang') lang: unknown,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     // The HTML form submits ?serial=; send the browser to the canonical page.
     const value = typeof serial === 'string' ? serial.trim().slice(0, 100) : '';
     const suffix = typeof lang === 'string' && /^[a-z]{2}$/.test(lang) ? `?lang=${lang}` : '';
-    return reply.redirect(
-      value ? `/verify/${encodeURIComponent(value)}${suffix}` : `/verify/-${suffix}`,
-      303,
-    );
+    if (value) return reply.redirect(`/verify/${encodeURIComponent(value)}${suffix}`, 303);
+    // Nothing asked yet: the form, not a "not found" verdict.
+    const language = pickLanguage(lang, request.headers['accept-language']);
+    return reply
+      .header('Vary', 'Accept-Language')
+      .type('text/html; charset=utf-8')
+      .send(renderVerificationForm(language, { path: '/verify' }));
   }
 
   @Get('verify/:serial')

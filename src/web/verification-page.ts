@@ -100,6 +100,23 @@ export function renderVerificationPage(
   });
 }
 
+/**
+ * `/verify` with no serial (the "verify a certificate" link on the sign-in page): the form
+ * alone, with no verdict, since nothing has been asked yet.
+ */
+export function renderVerificationForm(lang: Lang, opts: { path: string }): string {
+  return renderPage({
+    lang,
+    title: t(lang, 'verify.title'),
+    path: opts.path,
+    caption: t(lang, 'verify.title'),
+    css: VERDICT_CSS,
+    noindex: true,
+    main: html`<h1>${t(lang, 'verify.title')}</h1>
+      ${serialForm('', t(lang, 'verify.serialLabel'), lang)}`,
+  });
+}
+
 function verdictOf(view: VerificationView): Verdict {
   if (view.status === 'active') return view.valid ? 'active' : 'invalid';
   return view.status;
@@ -164,10 +181,13 @@ function facts(view: VerificationView, verdict: Verdict, lang: Lang): SafeHtml {
 }
 
 function checkAnotherForm(view: VerificationView, verdict: Verdict, lang: Lang): SafeHtml {
+  return serialForm(verdict === 'not_found' ? view.serial : '', t(lang, 'check.heading'), lang);
+}
+
+function serialForm(prefill: string, heading: string, lang: Lang): SafeHtml {
   // Without JavaScript a form cannot build /verify/<serial>: it asks /verify?serial=, which redirects.
-  const prefill = verdict === 'not_found' ? view.serial : '';
   return html`<form class="card check" method="get" action="/verify">
-    <h2><label for="serial">${t(lang, 'check.heading')}</label></h2>
+    <h2><label for="serial">${heading}</label></h2>
     <input type="hidden" name="lang" value="${lang}" />
     <div class="check__row">
       <input

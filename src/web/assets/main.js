@@ -102,7 +102,7 @@ function signInPage(root) {
       { class: 'aside' },
       t('signin.verifyHint'),
       ' ',
-      h('a', { href: `/verify/-?lang=${lang}` }, t('signin.verifyLink')),
+      h('a', { href: `/verify?lang=${lang}` }, t('signin.verifyLink')),
     ),
   );
   f.querySelector('input')?.focus();
