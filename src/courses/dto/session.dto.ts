@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -16,7 +16,7 @@ import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate, PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';
 import { INSTRUCTOR_ROLES, type InstructorRole } from '../session-instructor.entity.js';
 import { SESSION_STATUSES, type SessionStatus } from '../session.entity.js';
-import { ENROLMENT_STATUSES, type EnrolmentStatus } from '../../enrolments/enrolment.entity.js';
+import { EnrolmentDto } from '../../enrolments/dto/enrolment.dto.js';
 import {
   ENROLMENT_REFUSAL_CODES,
   type EnrolmentRefusalCode,
@@ -64,18 +64,14 @@ export class SessionRecordDto {
   @ApiProperty() updatedAt: Date;
 }
 
-export class OwnEnrolmentDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) sessionId: string;
-  @ApiProperty({ format: 'uuid' }) traineeId: string;
-  @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    description: '1 = next in line; null unless waitlisted',
-  })
-  waitlistPosition: number | null;
-}
+/** The signed-in trainee's own enrolment in the session, as the enrolment routes answer it. */
+export class OwnEnrolmentDto extends PickType(EnrolmentDto, [
+  'id',
+  'sessionId',
+  'traineeId',
+  'status',
+  'waitlistPosition',
+] as const) {}
 
 export class EnrolmentRefusalDto {
   @ApiProperty({

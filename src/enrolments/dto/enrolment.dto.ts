@@ -188,21 +188,11 @@ export class AssessmentDto extends EnrolmentDto {
   @ApiProperty() minAttendancePercent: number;
 }
 
-export class SessionAttendanceEntryDto {
+/** One enrolment's days in a whole-roster request: the per-enrolment body plus its id. */
+export class SessionAttendanceEntryDto extends RecordAttendanceDto {
   @ApiProperty({ format: 'uuid', description: 'An enrolment of this session' })
   @IsUUID('all')
   enrolmentId: string;
-
-  @ApiProperty({
-    type: [AttendanceDayDto],
-    description: 'Days of the session; days not listed keep what was recorded before',
-  })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(366)
-  @ValidateNested({ each: true })
-  @Type(() => AttendanceDayDto)
-  days: AttendanceDayDto[];
 }
 
 export class RecordSessionAttendanceDto {
