@@ -58,6 +58,8 @@ browserDescribe('web interface', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
+  /** Every confirm() a page asked, in order (the tests accept them all). */
+  const dialogs: string[] = [];
   const day = () => today(t.config.timeZone);
 
   // What the journeys hand on to each other.
@@ -83,7 +85,10 @@ browserDescribe('web interface', () => {
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('dialog', (d) => void d.accept());
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
     page.setDefaultTimeout(15_000);
     await page.goto(`${t.baseUrl}/?lang=${lang}`);
     return page;
@@ -354,6 +359,8 @@ browserDescribe('web interface', () => {
     await seen(page.getByText(m(lang, 'eligible.yes'), { exact: true }));
     await page.getByRole('button', { name: m(lang, 'roster.issueAll', { n: '1' }) }).click();
     await seen(page.getByText(m(lang, 'roster.issuedMany', { n: '1' })));
+    // Issuing is costly and public at once: the page asked first, saying so.
+    expect(dialogs).toContain(m(lang, 'roster.confirmIssueAll', { n: '1' }));
     const serial = await page.locator('a.mono').first().textContent();
     expect(serial).toMatch(/^COE-WEB101-\d{4}-/);
     story.serial = serial!;

@@ -1,4 +1,4 @@
-/* global Node */
+/* global Node, window */
 import { h, replace, uid } from './dom.js';
 import { t } from './i18n.js';
 import { button, errorContent, notice } from './ui.js';
@@ -185,9 +185,10 @@ function checkLocally(form, specs) {
 /**
  * A form that validates, sends, and shows the API's answer: 400 details.fields next to their
  * fields, any other refusal above the button. onSubmit(values) returns a promise; onDone(result)
- * runs after success (e.g. to redraw). Enter submits, as in any form.
+ * runs after success (e.g. to redraw). Enter submits, as in any form. confirm(values), if
+ * given, returns the question to ask before an irreversible or costly change (or null).
  */
-export function form({ fields, submitLabel, onSubmit, onDone, extra, className }) {
+export function form({ fields, submitLabel, onSubmit, onDone, extra, className, confirm }) {
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = button(submitLabel, null, { type: 'submit' });
   const el = h(
@@ -214,6 +215,8 @@ export function form({ fields, submitLabel, onSubmit, onDone, extra, className }
       const v = valueOf(el, spec);
       if (v !== undefined) values[spec.name] = v;
     }
+    const question = confirm?.(values);
+    if (question && !window.confirm(question)) return;
     submit.disabled = true;
     submit.setAttribute('aria-busy', 'true');
     try {

@@ -331,6 +331,8 @@ export const az: Messages = {
   'roster.eligibility': 'Sertifikata uyğunluq',
   'roster.certificate': 'Sertifikat',
   'roster.issue': 'Sertifikat ver',
+  'roster.confirmIssueAll':
+    'Bütün uyğun iştirakçılar ({n}) üçün sertifikatlar indi verilsin və imzalansın? Onlar dərhal yoxlanıla bilər.',
   'roster.issueAll': 'Bütün uyğun olanlara ver ({n})',
   'roster.issuedOne': '{name} üçün {serial} nömrəli sertifikat verildi.',
   'roster.issuedMany': 'Verilən sertifikatlar: {n}.',
@@ -431,6 +433,9 @@ export const az: Messages = {
   'certificate.do.revoke': 'Ləğv et (birdəfəlik)',
   'certificate.note': 'Qeyd',
   'certificate.noteHint': 'Nə baş verdiyini qeydə alın.',
+  'certificate.confirmChange': '{action}: {serial} sertifikatı? Dəyişiklik adınızla qeydə alınır.',
+  'certificate.confirmRevoke':
+    '{serial} sertifikatı ləğv edilsin? Ləğv birdəfəlikdir və sertifikat harada yoxlanılırsa, dərhal görünür.',
   'certificate.apply': 'Tətbiq et',
   'certificate.changed': 'Sertifikatın yeni statusu: {status}.',
   'certificate.statusChangedAt': 'Status dəyişib',

@@ -331,6 +331,8 @@ export const en = {
   'roster.eligibility': 'Eligibility',
   'roster.certificate': 'Certificate',
   'roster.issue': 'Issue certificate',
+  'roster.confirmIssueAll':
+    'Issue and sign certificates for every eligible trainee ({n}) now? They can be verified at once.',
   'roster.issueAll': 'Issue to all eligible ({n})',
   'roster.issuedOne': 'Certificate {serial} issued to {name}.',
   'roster.issuedMany': 'Certificates issued: {n}.',
@@ -429,6 +431,10 @@ export const en = {
   'certificate.do.revoke': 'Revoke (final)',
   'certificate.note': 'Note',
   'certificate.noteHint': 'What happened, for the record.',
+  'certificate.confirmChange':
+    '{action}: certificate {serial}? The change is recorded with your name.',
+  'certificate.confirmRevoke':
+    'Revoke certificate {serial}? Revocation is final and shows at once wherever the certificate is checked.',
   'certificate.apply': 'Apply',
   'certificate.changed': 'The certificate is now: {status}.',
   'certificate.statusChangedAt': 'Status changed',

@@ -332,6 +332,8 @@ export const ru: Messages = {
   'roster.eligibility': 'Право на сертификат',
   'roster.certificate': 'Сертификат',
   'roster.issue': 'Выдать сертификат',
+  'roster.confirmIssueAll':
+    'Выдать и подписать сертификаты всем, кто имеет право ({n}), сейчас? Их сразу можно будет проверить.',
   'roster.issueAll': 'Выдать всем, кто имеет право ({n})',
   'roster.issuedOne': 'Сертификат {serial} выдан: {name}.',
   'roster.issuedMany': 'Выдано сертификатов: {n}.',
@@ -431,6 +433,10 @@ export const ru: Messages = {
   'certificate.do.revoke': 'Аннулировать (окончательно)',
   'certificate.note': 'Примечание',
   'certificate.noteHint': 'Что произошло — для записи в журнал.',
+  'certificate.confirmChange':
+    '{action}: сертификат {serial}? Изменение будет записано с вашим именем.',
+  'certificate.confirmRevoke':
+    'Аннулировать сертификат {serial}? Аннулирование окончательно и сразу видно везде, где проверяют сертификат.',
   'certificate.apply': 'Применить',
   'certificate.changed': 'Новый статус сертификата: {status}.',
   'certificate.statusChangedAt': 'Статус изменён',

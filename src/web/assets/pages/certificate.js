@@ -62,6 +62,11 @@ function statusForm(cert, redraw) {
         },
       ],
       submitLabel: t('certificate.apply'),
+      confirm: (v) =>
+        t(v.action === 'revoke' ? 'certificate.confirmRevoke' : 'certificate.confirmChange', {
+          action: t(`certificate.do.${v.action}`),
+          serial: cert.serial,
+        }),
       onSubmit: (v) =>
         post(`/api/v1/certificates/${cert.id}/${v.action}`, { reason: v.reason, note: v.note }),
       onDone: (c) =>

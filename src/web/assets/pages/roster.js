@@ -1,4 +1,4 @@
-/* global sessionStorage, Event */
+/* global sessionStorage, Event, window */
 import { all, get, post, put } from '../api.js';
 import { h, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
@@ -329,6 +329,7 @@ function certificatesPart(session, participants, canIssue, redraw) {
   const issueAll = button(
     t('roster.issueAll', { n: eligibleCount }),
     async () => {
+      if (!window.confirm(t('roster.confirmIssueAll', { n: eligibleCount }))) return;
       try {
         const result = await post(`/api/v1/sessions/${session.id}/certificates`);
         const skipped = result.skipped.filter((s) => s.code !== 'ALREADY_ISSUED');
