@@ -333,6 +333,8 @@ export const az: Messages = {
   'roster.issue': 'Sertifikat ver',
   'roster.confirmIssueAll':
     'Bütün uyğun iştirakçılar ({n}) üçün sertifikatlar indi verilsin və imzalansın? Onlar dərhal yoxlanıla bilər.',
+  'roster.confirmIssue':
+    '{name} üçün sertifikat indi verilsin və imzalansın? O, dərhal yoxlanıla bilər.',
   'roster.issueAll': 'Bütün uyğun olanlara ver ({n})',
   'roster.issuedOne': '{name} üçün {serial} nömrəli sertifikat verildi.',
   'roster.issuedMany': 'Verilən sertifikatlar: {n}.',

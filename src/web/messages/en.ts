@@ -333,6 +333,7 @@ export const en = {
   'roster.issue': 'Issue certificate',
   'roster.confirmIssueAll':
     'Issue and sign certificates for every eligible trainee ({n}) now? They can be verified at once.',
+  'roster.confirmIssue': 'Issue and sign a certificate for {name} now? It can be verified at once.',
   'roster.issueAll': 'Issue to all eligible ({n})',
   'roster.issuedOne': 'Certificate {serial} issued to {name}.',
   'roster.issuedMany': 'Certificates issued: {n}.',

@@ -334,6 +334,8 @@ export const ru: Messages = {
   'roster.issue': 'Выдать сертификат',
   'roster.confirmIssueAll':
     'Выдать и подписать сертификаты всем, кто имеет право ({n}), сейчас? Их сразу можно будет проверить.',
+  'roster.confirmIssue':
+    'Выдать и подписать сертификат для {name} сейчас? Его сразу можно будет проверить.',
   'roster.issueAll': 'Выдать всем, кто имеет право ({n})',
   'roster.issuedOne': 'Сертификат {serial} выдан: {name}.',
   'roster.issuedMany': 'Выдано сертификатов: {n}.',

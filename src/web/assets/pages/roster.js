@@ -282,6 +282,7 @@ function certificatesPart(session, participants, canIssue, redraw) {
     button(
       t('roster.issue'),
       async () => {
+        if (!window.confirm(t('roster.confirmIssue', { name: personName(e.trainee) }))) return;
         try {
           const c = await post(`/api/v1/enrolments/${e.id}/certificate`);
           await redraw(
