@@ -3,7 +3,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
+import { STATUS_REASONS } from '../certifications/certificate-status.js';
+import { ROLES } from '../common/roles.js';
 import { LANGUAGES, MESSAGES } from './i18n.js';
+
+/**
+ * The lists the pages offer (roles, reasons for a status change, audit record types), taken
+ * from the server's own constants and served as `vocabulary.js`: a page never keeps a copy
+ * that could drift from what the API accepts.
+ */
+export const VOCABULARY = {
+  ROLES,
+  STATUS_REASONS,
+  AUDIT_ENTITY_TYPES,
+} as const;
 
 export interface WebAsset {
   body: Buffer;
@@ -39,6 +53,10 @@ export class WebAssets {
       const source = `export default ${JSON.stringify(MESSAGES[lang])};\n`;
       this.add(`i18n/${lang}.js`, Buffer.from(source), TYPES['.js']);
     }
+    const vocabulary = Object.entries(VOCABULARY)
+      .map(([name, list]) => `export const ${name} = ${JSON.stringify(list)};\n`)
+      .join('');
+    this.add('vocabulary.js', Buffer.from(vocabulary), TYPES['.js']);
     const all = createHash('sha256');
     for (const [name, file] of [...this.files].sort(([a], [b]) => a.localeCompare(b)))
       all.update(name).update(file.etag);

@@ -13,19 +13,8 @@ import {
   setQueryParams,
   table,
 } from '../ui.js';
+import { AUDIT_ENTITY_TYPES } from '../vocabulary.js';
 
-export const ENTITY_TYPES = [
-  'user',
-  'organisation',
-  'course',
-  'session',
-  'trainee',
-  'instructor',
-  'qualification',
-  'enrolment',
-  'certificate',
-  'signing_key',
-];
 const FILTERS = ['entityType', 'entityId', 'actorId', 'action', 'from', 'to', 'order'];
 
 /** Where the record an event is about can be seen in the web interface, if anywhere. */
@@ -148,7 +137,7 @@ export default async function render(root) {
         label: t('audit.entityType'),
         type: 'select',
         value: q.entityType,
-        options: [any, ...ENTITY_TYPES.map((e) => [e, label('entity', e)])],
+        options: [any, ...AUDIT_ENTITY_TYPES.map((e) => [e, label('entity', e)])],
       }),
       field({
         name: 'entityId',

@@ -17,18 +17,7 @@ import {
   section,
 } from '../ui.js';
 import { eventsTable } from './audit.js';
-
-const REASONS = [
-  'issued_in_error',
-  'fraud_or_misconduct',
-  'assessment_invalidated',
-  'safety_breach',
-  'qa_finding',
-  'medical_unfit',
-  'voluntary_surrender',
-  'deceased',
-  'other',
-];
+import { STATUS_REASONS } from '../vocabulary.js';
 
 function statusForm(cert, redraw) {
   // What the caller may do is the server's answer (one lifecycle rule), never worked out here.
@@ -51,7 +40,10 @@ function statusForm(cert, redraw) {
           label: t('field.reason'),
           type: 'select',
           required: true,
-          options: [['', t('filter.choose')], ...REASONS.map((r) => [r, label('reason', r)])],
+          options: [
+            ['', t('filter.choose')],
+            ...STATUS_REASONS.map((r) => [r, label('reason', r)]),
+          ],
         },
         {
           name: 'note',

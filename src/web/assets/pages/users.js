@@ -15,8 +15,7 @@ import {
   setQueryParams,
   table,
 } from '../ui.js';
-
-const ROLES = ['admin', 'instructor', 'trainee', 'auditor'];
+import { ROLES } from '../vocabulary.js';
 
 export default async function render(root, { user }) {
   const q = queryParams();
