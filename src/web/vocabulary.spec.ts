@@ -4,6 +4,7 @@ import { VOCABULARY, WebAssets } from './web-assets.js';
 
 /** The message prefix the pages label each list's values with. */
 const LABELS: Record<keyof typeof VOCABULARY, string> = {
+  LANGUAGES: 'language',
   ROLES: 'role',
   STATUS_REASONS: 'reason',
   AUDIT_ENTITY_TYPES: 'entity',

@@ -14,6 +14,7 @@ import { LANGUAGES, MESSAGES } from './i18n.js';
  * that could drift from what the API accepts.
  */
 export const VOCABULARY = {
+  LANGUAGES,
   ROLES,
   STATUS_REASONS,
   AUDIT_ENTITY_TYPES,

@@ -15,8 +15,7 @@ import {
   queryParams,
   setQueryParams,
 } from '../ui.js';
-
-const LANGS = ['az', 'en', 'ru'];
+import { LANGUAGES } from '../vocabulary.js';
 
 function seats(s) {
   if (s.seatsLeft > 0) return t('session.seatsLeft', { n: s.seatsLeft, capacity: s.capacity });
@@ -116,7 +115,7 @@ export default async function render(root, { user }) {
   const byId = new Map(allCourses.map((c) => [c.id, c]));
   const levels = [...new Set(allCourses.map((c) => c.level))].sort();
   const imas = [...new Set(allCourses.flatMap((c) => c.imasReferences))].sort();
-  const languages = [...new Set([...LANGS, ...openSessions.map((s) => s.language)])];
+  const languages = [...new Set([...LANGUAGES, ...openSessions.map((s) => s.language)])];
   const any = ['', t('filter.any')];
 
   const filters = h(
