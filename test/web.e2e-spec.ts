@@ -1,13 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { addDays, today } from '../src/common/calendar.js';
-import { DEMO_ACCOUNTS } from '../src/database/seed.js';
-import { seedDemoData } from '../src/database/seed.js';
-import { t as msg, type Lang, type MessageKey } from '../src/web/i18n.js';
-import { startTestApp, type TestApp } from './app.js';
+import {
+  account,
+  browserDescribe,
+  BrowserHarness,
+  DESKTOP,
+  m,
+  PHONE,
+  seen,
+  seenWith,
+  starts,
+} from './browser.js';
 import { withFlippedSignatureBit } from './tamper.js';
+import type { Lang } from '../src/web/i18n.js';
 
 /**
  * The web interface driven in a real browser (Debian's Chromium through playwright-core),
@@ -15,107 +21,26 @@ import { withFlippedSignatureBit } from './tamper.js';
  * reader's words next to what caused them, and screenshots of the main pages at desktop and
  * phone sizes in English, Azerbaijani and Russian (test/artifacts/web/).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts', 'web');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
-
-const hasChromium = existsSync(CHROMIUM);
-// CI installs Chromium and sets COE_REQUIRE_BROWSER: there, a missing browser is a failure.
-if (!hasChromium && process.env.COE_REQUIRE_BROWSER) {
-  throw new Error(`${CHROMIUM} is required (COE_REQUIRE_BROWSER is set) but not installed`);
-}
-if (!hasChromium) {
-  console.warn(
-    `Skipping the web browser tests: ${CHROMIUM} not found (install it: apt-get install -y chromium).`,
-  );
-}
-const browserDescribe = hasChromium ? describe : describe.skip;
-
-const password = DEMO_ACCOUNTS[0].password;
-const account = (role: string) => DEMO_ACCOUNTS.find((a) => a.role === role)!.email;
-const m = (lang: Lang, key: MessageKey, params?: Record<string, string>) => msg(lang, key, params);
-
-// playwright-core has no assertion library: these wait for what a reader would see.
-const seen = (l: Locator) => l.first().waitFor({ state: 'visible' });
-const seenWith = (l: Locator, text: string) => seen(l.filter({ hasText: text }));
-/** A field's label: this text, and a required field's hidden "*" after it. */
-const starts = (text: string) =>
-  new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*\\*)?$`);
-
 browserDescribe('web interface', () => {
-  let t: TestApp & { baseUrl: string };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-  /** Every confirm() a page asked, in order (the tests accept them all). */
-  const dialogs: string[] = [];
+  const harness = new BrowserHarness();
+  const { pageErrors, dialogs } = harness;
+  let t: BrowserHarness['t'];
   const day = () => today(t.config.timeZone);
+  const open = harness.open.bind(harness);
+  const signIn = harness.signIn.bind(harness);
+  const go = harness.go.bind(harness);
+  const shot = harness.shot.bind(harness);
+  const adminApi = () => harness.bearer('admin');
 
   // What the journeys hand on to each other.
   const story: { courseId?: string; sessionId?: string; eod3SessionId?: string; serial?: string } =
     {};
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp({}, { listen: true });
-    await seedDemoData(t.app);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    t = (await harness.start()).t;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  });
-
-  async function open(lang: Lang, viewport = DESKTOP, locale?: string): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.accept();
-    });
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${t.baseUrl}/?lang=${lang}`);
-    return page;
-  }
-
-  async function signIn(page: Page, lang: Lang, email: string) {
-    await page.getByLabel(m(lang, 'signin.email')).fill(email);
-    await page.getByLabel(starts(m(lang, 'signin.password'))).fill(password);
-    // The form submits on Enter, as any form should.
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: m(lang, 'nav.signOut') }).waitFor();
-  }
-
-  async function go(page: Page, path: string, lang: Lang) {
-    await page.goto(`${t.baseUrl}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
-    await page.locator('main h1').first().waitFor();
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  }
-
-  /** The API with the admin's token, to move the story on between journeys. */
-  async function adminApi() {
-    const res = await t.http.post('/api/v1/auth/login').send({ email: account('admin'), password });
-    return { Authorization: `Bearer ${res.body.accessToken as string}` };
-  }
+  afterAll(() => harness.close());
 
   it('shows a visitor the sign-in form in the chosen or browser language, and refuses a wrong password next to the form', async () => {
     const page = await open('en');
