@@ -97,6 +97,20 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/v1/auth/logout': { ...signedIn, body: () => ({ refreshToken: 'not-a-token' }) },
   'GET /api/v1/auth/me': signedIn,
   'POST /api/v1/auth/password': signedIn,
+  // The browser's cookie session: sign-in as login; without its cookies renewing is refused
+  // (401) and signing out only clears cookies, whoever asks.
+  'POST /api/v1/auth/web-session': {
+    ...everyone,
+    body: (c) => ({ email: c.loginEmail, password: TEST_PASSWORD }),
+  },
+  'POST /api/v1/auth/web-session/refresh': {
+    anon: 401,
+    trainee: 401,
+    instructor: 401,
+    auditor: 401,
+    admin: 401,
+  },
+  'DELETE /api/v1/auth/web-session': everyone,
 
   'POST /api/v1/users': adminOnly,
   'GET /api/v1/users': readers,

@@ -13,9 +13,7 @@ import { forbidden, unauthorized } from '../common/errors.js';
 import { User } from '../users/user.entity.js';
 import { AuthSession } from './auth-session.entity.js';
 import { AuthService } from './auth.service.js';
-
-/** RFC 7235: the scheme is case-insensitive; one or more spaces, then the token68. */
-const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*)$/i;
+import { accessCredential, WebSessions } from './web-session.js';
 
 /**
  * The one global guard. A route is refused unless it is marked `@Public()` or names the roles
@@ -27,6 +25,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly webSessions: WebSessions,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -38,11 +37,12 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (rule?.public) return true;
 
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (!match) throw unauthorized('Sign in and send the access token as a Bearer token');
-    const claims = await this.auth.verifyAccessToken(match[1]);
+    // A Bearer token (API clients) or the web session cookie (pages), see web-session.ts.
+    const credential = accessCredential(request);
+    if (!credential) throw unauthorized('Sign in and send the access token as a Bearer token');
+    const claims = await this.auth.verifyAccessToken(credential.token);
     if (!claims) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
+    this.webSessions.assertCsrf(request, credential, claims.sid);
 
     // The account and the token's session are read on every request (one statement, two
     // primary-key lookups), so that disabling the account, changing its password or roles,

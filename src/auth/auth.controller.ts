@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,6 +6,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor, CurrentUser, type Actor, type AuthenticatedUser } from '../common/actor.js';
 import { Public, SignedIn } from '../common/access.decorators.js';
 import { LimitPerAddress } from '../common/address-rate-limit.js';
@@ -13,11 +14,15 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
+import { WebSessions } from './web-session.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly web: WebSessions,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -74,12 +79,17 @@ export class AuthController {
   @SignedIn()
   @ApiOperation({
     summary: 'Change the password',
-    description: 'Requires the current password. Every session of the account ends; sign in again.',
+    description:
+      'Requires the current password. Every session of the account ends (a web session’s cookies are cleared); sign in again.',
   })
   async changePassword(
     @CurrentActor() actor: Actor,
     @Body() body: ChangePasswordDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.auth.changePassword(actor, body);
+    // The session has ended on the server already; the browser forgets its cookies too.
+    if (this.web.carriesSession(request)) this.web.clear(reply);
   }
 }

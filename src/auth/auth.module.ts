@@ -8,6 +8,8 @@ import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { WebSessionController } from './web-session.controller.js';
+import { WebSessions } from './web-session.js';
 
 @Module({
   imports: [
@@ -25,8 +27,8 @@ import { AuthService } from './auth.service.js';
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  controllers: [AuthController, WebSessionController],
+  providers: [AuthService, WebSessions, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService, RateLimiter],
 })
 export class AuthModule {}

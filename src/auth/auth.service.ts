@@ -36,6 +36,12 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A token pair and the session (sign-in) it was issued from. */
+export interface IssuedSession {
+  pair: TokenPairDto;
+  sessionId: string;
+}
+
 export interface AccessTokenClaims {
   sub: string;
   typ: 'access';
@@ -56,6 +62,11 @@ export class AuthService {
   ) {}
 
   async login(actor: Actor, emailInput: string, password: string): Promise<TokenPairDto> {
+    return (await this.signIn(actor, emailInput, password)).pair;
+  }
+
+  /** A sign-in, also naming its session (the web session binds its CSRF token to it). */
+  async signIn(actor: Actor, emailInput: string, password: string): Promise<IssuedSession> {
     // Normalised as addresses are stored: a fullwidth or upper-case spelling finds the account.
     const email = normaliseEmail(emailInput);
     const accountKey = `login:account:${email}`;
@@ -99,11 +110,17 @@ export class AuthService {
       if (!current || current.passwordHash !== user.passwordHash || current.disabled) {
         throw unauthorized(INVALID_CREDENTIALS, 'INVALID_CREDENTIALS');
       }
-      return this.issuePair(tx, current, await startSession(tx, current.id));
+      const sessionId = await startSession(tx, current.id);
+      return { pair: await this.issuePair(tx, current, sessionId), sessionId };
     });
   }
 
   async refresh(actor: Actor, presented: string): Promise<TokenPairDto> {
+    return (await this.renew(actor, presented)).pair;
+  }
+
+  /** A refresh, also naming the session the new pair belongs to. */
+  async renew(actor: Actor, presented: string): Promise<IssuedSession> {
     const outcome = await this.dataSource.transaction(async (tx) => {
       const token = await tx.findOne(RefreshToken, {
         where: { tokenHash: hashToken(presented) },
@@ -137,7 +154,7 @@ export class AuthService {
       if (!user || user.disabled) return null;
       token.usedAt = new Date();
       await tx.save(token);
-      return this.issuePair(tx, user, token.familyId);
+      return { pair: await this.issuePair(tx, user, token.familyId), sessionId: token.familyId };
     });
     if (!outcome || outcome === 'reused') {
       throw unauthorized(
@@ -159,6 +176,22 @@ export class AuthService {
       .findOneBy({ tokenHash: hashToken(presented) });
     if (!token || token.userId !== userId) return;
     await endSession(this.dataSource.manager, token.familyId);
+  }
+
+  /**
+   * The session a refresh token belongs to, whether or not the token is still usable: the web
+   * session checks its CSRF token against it before anything changes.
+   */
+  async sessionOfRefreshToken(presented: string): Promise<string | null> {
+    const token = await this.dataSource
+      .getRepository(RefreshToken)
+      .findOne({ select: { familyId: true }, where: { tokenHash: hashToken(presented) } });
+    return token?.familyId ?? null;
+  }
+
+  /** Ends one session (a web sign-out): its access and refresh tokens stop working. */
+  async endSession(sessionId: string): Promise<void> {
+    await endSession(this.dataSource.manager, sessionId);
   }
 
   async me(userId: string): Promise<UserDto> {

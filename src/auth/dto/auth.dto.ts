@@ -49,3 +49,8 @@ export class TokenPairDto {
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
   @ApiProperty({ type: UserDto }) user: UserDto;
 }
+
+/** The browser's sign-in and renewal answer: the tokens stay in HttpOnly cookies. */
+export class WebSessionDto {
+  @ApiProperty({ type: UserDto }) user: UserDto;
+}

@@ -738,6 +738,8 @@ export const az: Messages = {
     'Sətirlərdən biri reyestrdəki qeydlə ziddiyyət təşkil edir; heç nə idxal edilmədi.',
   'error.INVALID_TOKEN': 'Bu keçid və ya sessiya artıq etibarlı deyil.',
   'error.INVALID_REFRESH_TOKEN': 'Sessiyanız başa çatıb. Yenidən daxil olun.',
+  'error.CSRF_TOKEN_INVALID':
+    'Bu sorğunun bu saytdan göndərildiyi təsdiqlənmədi. Səhifəni yeniləyin və yenidən cəhd edin.',
   'error.RULE_VIOLATION': 'Dəyişiklik reyestrin qaydasını pozur.',
   'error.CONCURRENT_UPDATE': 'Başqası eyni vaxtda bunu dəyişdi. Yenidən cəhd edin.',
   'error.ALREADY_CERTIFIED':

@@ -737,6 +737,8 @@ export const en = {
     'A row conflicts with a record already in the register; nothing was imported.',
   'error.INVALID_TOKEN': 'This link or session is no longer valid.',
   'error.INVALID_REFRESH_TOKEN': 'Your session has ended. Please sign in again.',
+  'error.CSRF_TOKEN_INVALID':
+    'This request could not be confirmed as coming from this site. Reload the page and try again.',
   'error.RULE_VIOLATION': 'The change breaks a rule of the register.',
   'error.CONCURRENT_UPDATE': 'Someone else changed this at the same time. Try again.',
   'error.ALREADY_CERTIFIED':

@@ -739,6 +739,8 @@ export const ru: Messages = {
   'error.IMPORT_CONFLICT': 'Строка противоречит записи в реестре; ничего не импортировано.',
   'error.INVALID_TOKEN': 'Эта ссылка или сессия больше не действительна.',
   'error.INVALID_REFRESH_TOKEN': 'Ваша сессия завершилась. Войдите снова.',
+  'error.CSRF_TOKEN_INVALID':
+    'Не удалось подтвердить, что запрос отправлен с этого сайта. Обновите страницу и повторите попытку.',
   'error.RULE_VIOLATION': 'Изменение нарушает правило реестра.',
   'error.CONCURRENT_UPDATE': 'Кто-то изменил это одновременно с вами. Повторите попытку.',
   'error.ALREADY_CERTIFIED':
