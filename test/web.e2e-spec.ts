@@ -367,24 +367,26 @@ browserDescribe('web interface', () => {
   it('renews an expired access token with the refresh token, and signs out when that fails too', async () => {
     const page = await open('en');
     await signIn(page, 'en', account('trainee'));
-    // Scripts run in the page (the test itself has no DOM types).
-    await page.evaluate(`(() => {
-      const s = JSON.parse(sessionStorage.getItem('coe.session'));
-      sessionStorage.setItem('coe.session', JSON.stringify({ ...s, accessToken: 'expired' }));
-    })()`);
+    // The session is in cookies (HttpOnly: only the browser context can reach them). An access
+    // cookie past its lifetime is simply gone: the page renews from the refresh cookie.
+    const context = page.context();
+    await context.clearCookies({ name: 'coe_access' });
     await go(page, '/app/transcript', 'en');
     await seen(page.getByRole('heading', { name: m('en', 'transcript.certificates') }));
-    expect(await page.evaluate('localStorage.length')).toBe(0);
+    expect((await context.cookies()).map((c) => c.name)).toContain('coe_access');
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
 
-    const broken = JSON.stringify({
-      accessToken: 'x',
-      refreshToken: 'y',
-      user: { roles: ['trainee'], email: 'a@b', traineeId: '00000000-0000-4000-8000-000000000000' },
-    });
-    await page.evaluate(`sessionStorage.setItem('coe.session', ${JSON.stringify(broken)})`);
+    // A refresh cookie the server does not know (ended elsewhere, forged): signed out.
+    const refresh = (await context.cookies()).find((c) => c.name === 'coe_refresh')!;
+    await context.clearCookies({ name: 'coe_access' });
+    await context.addCookies([{ ...refresh, value: 'not-a-refresh-token' }]);
     await page.goto(`${t.baseUrl}/app/transcript?lang=en`);
     await page.waitForURL(/ended=1/);
     await seen(page.getByText(m('en', 'signin.ended')));
+    // The server cleared the cookies: the next visit is a plain sign-in, not a loop.
+    expect(
+      (await context.cookies()).filter((c) => c.name.startsWith('coe_')).map((c) => c.name),
+    ).toEqual([]);
   });
 
   it('ran every page without a script error', () => {

@@ -1,13 +1,19 @@
-/* global fetch, sessionStorage, window, URLSearchParams */
+/* global document, fetch, navigator, window, URLSearchParams */
 /**
- * Calls /api/v1 with the signed-in user's token, so the pages can do exactly what the API
- * lets this user do. Tokens live in sessionStorage: they end with the tab, and another site
- * cannot read them. A 401 triggers one refresh (shared by calls that fail together); when the
- * refresh fails too, the user is signed out.
+ * Calls /api/v1 as the signed-in user, so the pages can do exactly what the API lets this user
+ * do. The session lives in cookies the server sets (src/auth/web-session.ts): its tokens are
+ * HttpOnly, so no script on the page, an injected one included, can read them; every tab
+ * shares them, and they outlive a closed browser. Unsafe requests echo the readable coe_csrf
+ * cookie in X-CSRF-Token, which another site cannot read. A 401 triggers one renewal (shared
+ * by calls that fail together, and taken in turns by tabs); when that fails too, the user is
+ * signed out.
  */
 import { lang } from './i18n.js';
 
-const KEY = 'coe.session';
+const CSRF_COOKIE = 'coe_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** Tabs renew one at a time (see refresh()). */
+const RENEWAL_LOCK = 'coe.web-session.renewal';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -18,35 +24,33 @@ export class ApiError extends Error {
   }
 }
 
-export function session() {
-  try {
-    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
-  } catch {
-    return null;
+/** The signed-in user as the server last answered it (kept in memory only). */
+let user = null;
+
+function csrfToken() {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CSRF_COOKIE) return value.join('=');
   }
+  return '';
 }
 
-function save(pair) {
-  sessionStorage.setItem(
-    KEY,
-    JSON.stringify({
-      accessToken: pair.accessToken,
-      refreshToken: pair.refreshToken,
-      user: pair.user,
-    }),
-  );
-}
-
+/**
+ * Forgets the session in this page. The server has ended it (sign-out, password change) or
+ * refused to renew it; the readable CSRF cookie goes too, as it is what tells a page that a
+ * session may exist.
+ */
 export function clearSession() {
-  sessionStorage.removeItem(KEY);
+  user = null;
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict${secure}`;
 }
 
 export function currentUser() {
-  return session()?.user ?? null;
+  return user;
 }
 
 export function hasRole(...roles) {
-  const user = currentUser();
   return !!user && roles.some((r) => user.roles.includes(r));
 }
 
@@ -56,17 +60,18 @@ export function whenSignedOut(handler) {
   onSignedOut = handler;
 }
 
-async function send(method, path, { body, accept = 'application/json', token } = {}) {
+async function send(method, path, { body, accept = 'application/json' } = {}) {
   // The API words its refusals (field problems too) in the page's language.
   const headers = { Accept: accept, 'Accept-Language': lang };
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const csrf = csrfToken();
+  if (csrf && !SAFE_METHODS.has(method)) headers['X-CSRF-Token'] = csrf;
   try {
     return await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      credentials: 'same-origin',
       cache: 'no-store',
     });
   } catch {
@@ -80,24 +85,31 @@ async function errorOf(response) {
   return new ApiError(response.status, body);
 }
 
+/** Signs in: the server answers the user and sets the session's cookies. */
 export async function login(email, password) {
-  const response = await send('POST', '/api/v1/auth/login', { body: { email, password } });
+  const response = await send('POST', '/api/v1/auth/web-session', { body: { email, password } });
   if (!response.ok) throw await errorOf(response);
-  const pair = await response.json();
-  save(pair);
-  return pair.user;
+  user = (await response.json()).user;
+  return user;
+}
+
+async function renew() {
+  const response = await send('POST', '/api/v1/auth/web-session/refresh');
+  if (!response.ok) return false;
+  user = (await response.json()).user;
+  return true;
 }
 
 let refreshing = null;
+/**
+ * Renews the session from its refresh cookie. Every tab holds the same one, and presenting it
+ * again after use ends the sign-in (the server takes that for theft), so tabs renewing at once
+ * (a browser reopened with several) take turns under one of the browser's locks; each sends
+ * the cookie as the previous renewal left it. Without Web Locks (an http address other than
+ * localhost) tabs renew unguarded.
+ */
 function refresh() {
-  refreshing ??= (async () => {
-    const refreshToken = session()?.refreshToken;
-    if (!refreshToken) return false;
-    const response = await send('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
-    if (!response.ok) return false;
-    save(await response.json());
-    return true;
-  })()
+  refreshing ??= (navigator.locks ? navigator.locks.request(RENEWAL_LOCK, renew) : renew())
     .catch(() => false)
     .finally(() => {
       refreshing = null;
@@ -105,21 +117,40 @@ function refresh() {
   return refreshing;
 }
 
-/** A fetch with the token; retried once after a refresh. Answers the raw Response when ok. */
+function signedOut() {
+  clearSession();
+  onSignedOut();
+}
+
+/** A fetch with the session's cookies; retried once after a renewal. Answers the raw Response when ok. */
 export async function raw(method, path, options = {}) {
-  let response = await send(method, path, { ...options, token: session()?.accessToken });
-  if (response.status === 401 && session()) {
-    if (await refresh()) {
-      response = await send(method, path, { ...options, token: session()?.accessToken });
-    }
+  let response = await send(method, path, options);
+  // Without the CSRF cookie there is no session to renew (never signed in, or signed out).
+  if (response.status === 401 && csrfToken()) {
+    if (await refresh()) response = await send(method, path, options);
     if (response.status === 401) {
-      clearSession();
-      onSignedOut();
+      signedOut();
       throw await errorOf(response);
     }
   }
   if (!response.ok) throw await errorOf(response);
   return response;
+}
+
+/**
+ * Who is signed in, as the server says (renewing the session if need be), or null. Without
+ * the CSRF cookie nobody is, and the server is not asked; a session that can no longer be
+ * renewed signs out (whenSignedOut).
+ */
+export async function signedInUser() {
+  if (!csrfToken()) return null;
+  try {
+    user = await api('GET', '/api/v1/auth/me');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+  return user;
 }
 
 export async function api(method, path, body) {
@@ -156,18 +187,18 @@ export async function all(path, query = {}, max = 2000) {
   return items;
 }
 
+/** Signs out: the server ends the session (in every tab) and clears its cookies. */
 export async function logout() {
-  const refreshToken = session()?.refreshToken;
   try {
-    if (refreshToken) await raw('POST', '/api/v1/auth/logout', { body: { refreshToken } });
+    await send('DELETE', '/api/v1/auth/web-session');
   } catch {
-    // Signing out locally is what matters; the server forgets the token when it expires.
+    // Signing out in this page is what matters now; the session ends when it expires.
   } finally {
     clearSession();
   }
 }
 
-/** Downloads a protected file (PDF, CSV): fetched with the token, saved from a blob. */
+/** Downloads a protected file (PDF, CSV): fetched with the session, saved from a blob. */
 export async function download(path, accept, fallbackName) {
   const response = await raw('GET', path, { accept });
   const blob = await response.blob();

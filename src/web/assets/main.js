@@ -1,5 +1,5 @@
 /* global document, window */
-import { currentUser, hasRole, login, logout, session, whenSignedOut } from './api.js';
+import { currentUser, hasRole, login, logout, signedInUser, whenSignedOut } from './api.js';
 import { h, replace } from './dom.js';
 import { form } from './forms.js';
 import { href, lang, setMessages, t } from './i18n.js';
@@ -110,11 +110,12 @@ function signInPage(root) {
 
 async function start(afterSignIn = false) {
   const root = main();
-  if (!session()) {
+  // The session is in cookies shared by every tab: the server says who is signed in.
+  const user = afterSignIn ? currentUser() : await signedInUser();
+  if (!user) {
     signInPage(root);
     return;
   }
-  const user = currentUser();
   renderChrome(user);
   const base = document.body.dataset.assets;
   const page = await import(`${base}pages/${document.body.dataset.module}`);
