@@ -127,7 +127,7 @@ export class PublicController {
   @ApiOperation({
     summary: 'Verify a presented credential',
     description:
-      "Takes the vc+jwt string or the Data Integrity (JSON-LD) credential object. Checks the signature against the Center's keys (current and retired; a proof by any other key is not valid), the validity dates and the current status. A tampered credential is never valid; a malformed one answers 200 with `signatureValid: false`.",
+      "Takes the vc+jwt string or the Data Integrity (JSON-LD) credential object. Checks the signature against the Center's keys (current and retired; a proof by any other key is not valid), the validity dates and the current status. A tampered credential is never valid; a malformed one answers 200 with `signatureValid: false`. An invalid credential's answer states none of its claims (serial, holder, course, dates, issuer are empty): only the verdict and `checks.signature`, the reason. A genuine one's facts come from the register, not from the credential.",
   })
   @ApiOkResponse({ type: CredentialVerificationDto })
   async verifyCredential(

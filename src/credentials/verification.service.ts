@@ -28,10 +28,12 @@ export interface SerialVerification {
   statusReason: string | null;
 }
 
-export interface CredentialVerification extends Omit<SerialVerification, 'status'> {
+export interface CredentialVerification extends Omit<SerialVerification, 'status' | 'issuer'> {
   format: 'vc+jwt' | 'data-integrity';
   signatureValid: boolean;
   status: VerificationStatus | 'invalid';
+  /** The Center when one of its keys signed the credential; null when nothing shows who did. */
+  issuer: string | null;
   checks: { signature: string; dates: string; status: string };
 }
 
@@ -86,6 +88,13 @@ export class VerificationService {
    * Checks a presented credential in either form: the signature against every key the Center
    * has used (a vc+jwt by its `kid`, a Data Integrity credential by its did:key), the validity
    * dates, and the current status (the same source the status lists publish).
+   *
+   * Where each fact in the answer comes from: a credential whose signature fails says nothing
+   * we can trust (not its serial, holder, course, dates, nor that the Center issued it), so the
+   * answer carries the verdict and the reason only. Once the signature holds, the serial it
+   * vouches for is looked up in the register, and the holder, course, dates and status shown
+   * are the register's (current, and masked as on the public page), not the credential's copy;
+   * the credential's own dates count only to refuse it (expired, not yet valid).
    */
   async credential(presented: string | Record<string, unknown>): Promise<CredentialVerification> {
     const format = typeof presented === 'string' ? 'vc+jwt' : 'data-integrity';
@@ -98,6 +107,7 @@ export class VerificationService {
     if (!check.ok) {
       return {
         ...this.notFound(''),
+        issuer: null,
         format,
         signatureValid: false,
         status: 'invalid',

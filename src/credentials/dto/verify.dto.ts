@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsDefined } from 'class-validator';
 
 export class VerifyCredentialDto {
@@ -47,7 +47,16 @@ export class CredentialChecksDto {
   @ApiProperty({ example: 'active' }) status: string;
 }
 
-export class CredentialVerificationDto extends SerialVerificationDto {
+export class CredentialVerificationDto extends OmitType(SerialVerificationDto, [
+  'issuer',
+] as const) {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The Center, when one of its keys signed the credential; null when the signature does not hold, since nothing then shows who issued it. An invalid credential's answer carries no serial, holder, course or dates either: none of its claims are stated as fact.",
+  })
+  issuer: string | null;
   @ApiProperty({
     enum: ['vc+jwt', 'data-integrity'],
     description: 'How the credential was secured',
