@@ -160,8 +160,9 @@ function facts(view: VerificationView, verdict: Verdict, lang: Lang): SafeHtml {
       <dd>${value}</dd>
     </div>`;
   const serial = row('field.serial', html`<span class="serial">${view.serial}</span>`);
-  // Nothing about a person or a course on a miss, whatever the caller passed.
-  if (verdict === 'not_found')
+  // Nothing about a person or a course on a miss, whatever the caller passed; nor under "not
+  // valid", an answer that vouches for nothing it carries (it would read "does not expire").
+  if (verdict === 'not_found' || verdict === 'invalid')
     return html`<div class="card"><dl class="facts">${serial}</dl></div>`;
 
   const issuedOn = calendarDate(view.issuedAt);

@@ -358,6 +358,10 @@ export const az: Messages = {
   'verify.signatureInvalid': 'Etibarsızdır: bu etimadnaməyə etibar etməyin',
   'verify.checks': 'Yoxlamalar',
   'verify.publicPage': 'Açıq yoxlama səhifəsini aç',
+  'verify.claimsNotShown':
+    'Bu etimadnamədə yazılanlar (sahibi, kurs, tarixlər, verən təşkilat) göstərilmir: imza etibarlı olmadığı üçün onların heç birinə etibar etmək olmaz.',
+  'verify.factsFromRegister':
+    'Sahibi, kurs, tarixlər və status Mərkəzin reyestrindəndir: imzanın təsdiq etdiyi sertifikat nömrəsinə görə tapılıb.',
 
   'audit.title': 'Audit jurnalı',
   'audit.intro':

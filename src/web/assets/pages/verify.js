@@ -12,31 +12,41 @@ function detail(status, result) {
     : t('verdict.expired.detailNoDate');
 }
 
-/** The verdict, in words and colour: valid only when the API says valid. */
-function verdict(result, { credential } = {}) {
-  const status = result.status === 'active' && !result.valid ? 'invalid' : result.status;
-  const rows = [
-    [t('cert.serial'), result.serial ? h('span', { class: 'mono' }, result.serial) : null],
+/** The register's record of a certificate: the Center's facts, never a credential's claims. */
+function recordRows(result) {
+  return [
+    [t('cert.serial'), h('span', { class: 'mono' }, result.serial)],
     [t('field.holder'), result.holder],
     [t('field.course'), result.course ? `${result.course.code} · ${result.course.title}` : null],
     [t('cert.issuedAt'), result.issuedAt ? day(result.issuedAt) : null],
-    [
-      t('cert.validUntil'),
-      result.status === 'not_found'
-        ? null
-        : result.validUntil
-          ? day(result.validUntil)
-          : t('cert.neverExpires'),
-    ],
+    [t('cert.validUntil'), result.validUntil ? day(result.validUntil) : t('cert.neverExpires')],
     [t('verify.issuer'), result.issuer],
     [t('field.reason'), result.statusReason ? label('reason', result.statusReason) : null],
   ];
+}
+
+/**
+ * The verdict, in words and colour: valid only when the API says valid. What is shown as fact
+ * is what the server vouches for: the register's record of a serial it found, or nothing about
+ * a certificate when the serial is unknown or a credential's signature fails (the server sends
+ * none of such a credential's claims, and the page adds none, not even "does not expire").
+ */
+function verdict(result, { credential } = {}) {
+  const status = result.status === 'active' && !result.valid ? 'invalid' : result.status;
+  const forged = credential && !result.signatureValid;
+  const rows =
+    forged || result.status === 'not_found'
+      ? [[t('cert.serial'), result.serial ? h('span', { class: 'mono' }, result.serial) : null]]
+      : recordRows(result);
   if (credential) {
     rows.push([
       t('verify.signature'),
       result.signatureValid ? t('verify.signatureValid') : t('verify.signatureInvalid'),
     ]);
-    if (result.checks) {
+    if (forged && result.checks) {
+      // Why it failed, without the dates and status checks that were never reached.
+      rows.push([t('field.reason'), label('checkResult', result.checks.signature)]);
+    } else if (result.checks) {
       rows.push([
         t('verify.checks'),
         Object.entries(result.checks)
@@ -55,6 +65,11 @@ function verdict(result, { credential } = {}) {
       h('span', {}, detail(status, result)),
     ),
     facts(rows),
+    forged
+      ? h('p', { class: 'muted' }, t('verify.claimsNotShown'))
+      : credential && result.serial && result.status !== 'not_found'
+        ? h('p', { class: 'muted' }, t('verify.factsFromRegister'))
+        : null,
     result.serial && result.status !== 'not_found'
       ? h(
           'p',
