@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { placeholders } from '#message-format';
 import { LANGUAGES, MESSAGES } from '../web/i18n.js';
 import { codeMessage, localizeErrorBody } from './error-messages.js';
 import { ERROR_CODES, isErrorCode } from './error-codes.js';
 import { badRequest, DomainError, ruleViolation } from './errors.js';
-import { constraintMessage, plural } from './validation-messages.js';
+import { constraintMessage } from './validation-messages.js';
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const names = (text: string) => [...new Set(placeholders(text).map((p) => p.name))].sort();
 
 describe('error codes and their messages', () => {
   it.each(LANGUAGES)('every code has a message in %s', (lang) => {
@@ -16,9 +17,8 @@ describe('error codes and their messages', () => {
   it('each language fills the same placeholders for a code (named after its details)', () => {
     for (const code of [...ERROR_CODES, 'MEDICAL_CLEARANCE_MISSING']) {
       const key = `error.${code}` as keyof (typeof MESSAGES)['en'];
-      const en = placeholders(MESSAGES.en[key]);
-      for (const lang of LANGUAGES)
-        expect([code, placeholders(MESSAGES[lang][key])]).toEqual([code, en]);
+      const en = names(MESSAGES.en[key]);
+      for (const lang of LANGUAGES) expect([code, names(MESSAGES[lang][key])]).toEqual([code, en]);
     }
   });
 
@@ -92,11 +92,30 @@ describe('field problems', () => {
     expect(constraintMessage('ru', 'code', max(21))).toBe('code должно быть не длиннее 21 символа');
     expect(constraintMessage('ru', 'code', max(5))).toBe('code должно быть не длиннее 5 символов');
     expect(constraintMessage('en', 'code', max(1))).toBe('code must be at most 1 character long');
-    expect(plural('ru', 3, { one: '# a', few: '# b', many: '# c', other: '# d' })).toBe('3 b');
+    expect(constraintMessage('ru', 'code', max(2))).toBe('code должно быть не длиннее 2 символов');
+    expect(constraintMessage('en', 'code', max(2))).toBe('code must be at most 2 characters long');
   });
 
   it("keep class-validator's sentence for a constraint no language words", () => {
     const custom = { name: 'isPersonName', args: [], english: 'givenName must be a name' };
     expect(constraintMessage('ru', 'givenName', custom)).toBe('givenName must be a name');
+  });
+});
+
+describe('counts in each language', () => {
+  it('words the wait after too many attempts in plural forms ("1 second", not "1 seconds")', () => {
+    const wait = (lang: 'en' | 'az' | 'ru', s: number) =>
+      codeMessage(lang, 'RATE_LIMITED', { retryAfterSeconds: s });
+    expect(wait('en', 1)).toBe('Too many attempts. Try again in 1 second.');
+    expect(wait('en', 0.2)).toBe('Too many attempts. Try again in 1 second.');
+    expect(wait('en', 30)).toBe('Too many attempts. Try again in 30 seconds.');
+    expect([1, 3, 5, 21].map((s) => wait('ru', s))).toEqual([
+      'Слишком много попыток. Повторите через 1 секунду.',
+      'Слишком много попыток. Повторите через 3 секунды.',
+      'Слишком много попыток. Повторите через 5 секунд.',
+      'Слишком много попыток. Повторите через 21 секунду.',
+    ]);
+    expect(wait('az', 1)).toContain('1 saniyədən');
+    expect(codeMessage('ru', 'RATE_LIMITED', {})).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { formatMessage, placeholders } from '#message-format';
 import { MESSAGES, type Lang, type MessageKey } from '../web/i18n.js';
 import type { ErrorBody } from './errors.js';
 import type { ErrorCode } from './error-codes.js';
@@ -25,9 +26,10 @@ function paramText(value: unknown): string | undefined {
 }
 
 /**
- * The code's message in a language, its placeholders filled from the details; undefined when
- * the language has no message for it or the details lack a value it names (a half-filled
- * sentence would mislead more than the status's general one).
+ * The code's message in a language, its placeholders filled from the details (counts in the
+ * language's plural forms, by the pages' own formatter); undefined when the language has no
+ * message for it or the details lack a value it names (a half-filled sentence would mislead
+ * more than the status's general one).
  */
 export function codeMessage(
   lang: Lang,
@@ -37,13 +39,13 @@ export function codeMessage(
   const messages = MESSAGES[lang] as Readonly<Record<string, string>>;
   const key = keyFor(code, details);
   if (!Object.hasOwn(messages, key)) return undefined;
-  let complete = true;
-  const text = messages[key].replace(/\{(\w+)\}/g, (_whole, name: string) => {
+  const params: Record<string, string> = {};
+  for (const { name } of placeholders(messages[key])) {
     const value = Object.hasOwn(details, name) ? paramText(details[name]) : undefined;
-    if (value === undefined) complete = false;
-    return value ?? '';
-  });
-  return complete ? text : undefined;
+    if (value === undefined) return undefined;
+    params[name] = value;
+  }
+  return formatMessage(lang, messages[key], params);
 }
 
 /** The status's general sentence (`error.status.409`), or the catch-all. */

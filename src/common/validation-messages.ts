@@ -1,3 +1,4 @@
+import { formatMessage } from '#message-format';
 import type { Lang } from '../web/i18n.js';
 
 /**
@@ -24,29 +25,22 @@ const list = (value: unknown): string =>
 
 const num = (value: unknown) => Number(value);
 
-/** The form of a noun after a count, by the language's plural rules (Russian has three). */
-export function plural(
-  lang: Lang,
-  count: number,
-  forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string },
-): string {
-  const form = forms[new Intl.PluralRules(lang).select(count)] ?? forms.other;
-  return form.replace('#', String(count));
-}
+/** Counted nouns, in each language's plural forms (Azerbaijani keeps the noun singular). */
+const COUNTED = {
+  characters: {
+    en: '{n, plural, one {# character} other {# characters}}',
+    az: '{n} simvol',
+    ru: '{n, plural, one {# символа} few {# символов} many {# символов} other {# символа}}',
+  },
+  items: {
+    en: '{n, plural, one {# item} other {# items}}',
+    az: '{n} element',
+    ru: '{n, plural, one {# элемента} few {# элементов} many {# элементов} other {# элемента}}',
+  },
+} as const satisfies Record<string, Record<Lang, string>>;
 
-const characters = (lang: Lang, n: number) =>
-  lang === 'ru'
-    ? plural(lang, n, { one: '# символа', other: '# символов' })
-    : lang === 'az'
-      ? `${n} simvol`
-      : plural(lang, n, { one: '# character', other: '# characters' });
-
-const items = (lang: Lang, n: number) =>
-  lang === 'ru'
-    ? plural(lang, n, { one: '# элемента', other: '# элементов' })
-    : lang === 'az'
-      ? `${n} element`
-      : plural(lang, n, { one: '# item', other: '# items' });
+const characters = (lang: Lang, n: number) => formatMessage(lang, COUNTED.characters[lang], { n });
+const items = (lang: Lang, n: number) => formatMessage(lang, COUNTED.items[lang], { n });
 
 const MESSAGES: Record<Lang, Record<string, Render>> = {
   en: {

@@ -1,3 +1,4 @@
+import { formatMessage } from '#message-format';
 import { az } from './messages/az.js';
 import { en } from './messages/en.js';
 import { ru } from './messages/ru.js';
@@ -29,13 +30,13 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-/** Replaces `{name}` with params.name; an unknown placeholder stays visible rather than vanishing. */
-export function t(lang: Lang, key: MessageKey, params?: Record<string, string>): string {
+/**
+ * A message with its placeholders filled, counts in the language's plural forms (the pages'
+ * own formatter, src/web/assets/message-format.js); an unknown placeholder stays visible.
+ */
+export function t(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
   const message = MESSAGES[lang][key];
-  if (!params) return message;
-  return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? params[name] : whole,
-  );
+  return params ? formatMessage(lang, message, params) : message;
 }
 
 // Real browsers send a handful of entries; a longer header is not worth parsing.

@@ -1,4 +1,6 @@
 /* global document */
+import { formatMessage } from './message-format.js';
+
 /**
  * The page's messages (served per language from src/web/i18n.ts, the one source for the
  * server-rendered pages and these scripts). Dates stay YYYY-MM-DD in every language.
@@ -14,13 +16,13 @@ export function has(key) {
   return Object.hasOwn(messages, key);
 }
 
-/** `{name}` placeholders are filled from params; a missing key shows itself, never blank. */
+/**
+ * `{name}` placeholders are filled from params, `{n, plural, …}` in the page language's plural
+ * forms (message-format.js, which the server uses too); a missing key shows itself, never blank.
+ */
 export function t(key, params) {
   const message = has(key) ? messages[key] : key;
-  if (!params) return message;
-  return message.replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return params ? formatMessage(lang, message, params) : message;
 }
 
 /** A label for an enum value (`status.open`), or the raw value when there is none. */

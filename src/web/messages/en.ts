@@ -140,7 +140,7 @@ export const en = {
   'form.email': 'Enter an email address such as name@example.org.',
   'form.min': 'The value must be {min} or more.',
   'form.max': 'The value must be {max} or less.',
-  'form.minLength': 'Enter at least {min} characters.',
+  'form.minLength': 'Enter at least {min, plural, one {# character} other {# characters}}.',
   'form.number': 'Enter a number.',
   'form.fixErrors': 'Please correct the fields marked below.',
   'form.save': 'Save changes',
@@ -187,8 +187,8 @@ export const en = {
   'course.level': 'Level',
   'course.imas': 'IMAS references',
   'course.imasHint': 'Separated by commas, for example IMAS 09.30, IMAS 10.40.',
-  'course.days': '{n} days',
-  'course.validity': 'Certificate valid for {n} months',
+  'course.days': '{n, plural, one {# day} other {# days}}',
+  'course.validity': 'Certificate valid for {n, plural, one {# month} other {# months}}',
   'course.noExpiry': 'Certificate does not expire',
   'course.requires': 'Requires a current certificate for: {codes}',
   'course.medical': 'Requires medical clearance for the dates of the session.',
@@ -216,7 +216,7 @@ export const en = {
   'course.addSessionSubmit': 'Create session',
   'course.edit': 'Edit course',
 
-  'session.seatsLeft': '{n} of {capacity} seats left',
+  'session.seatsLeft': '{n} of {capacity, plural, one {# seat} other {# seats}} left',
   'session.full': 'Full: new enrolments join the waiting list',
   'session.seats': 'Seats',
   'session.instructors': 'Instructors',
@@ -312,7 +312,7 @@ export const en = {
   'roster.allPresent': 'All present',
   'roster.allPresentOn': 'Mark everyone present on {date}',
   'roster.saveAttendance': 'Save attendance',
-  'roster.attendanceSaved': 'Attendance saved for {n} trainees.',
+  'roster.attendanceSaved': 'Attendance saved for {n, plural, one {# trainee} other {# trainees}}.',
   'roster.nothingChanged': 'Nothing was changed.',
   'roster.someFailed': 'Some changes were not saved:',
   'roster.results': 'Assessment results',
@@ -326,13 +326,13 @@ export const en = {
   'roster.notAssessed': 'Not assessed',
   'roster.bothScores': 'enter both scores.',
   'roster.saveResults': 'Save results',
-  'roster.resultsSaved': 'Results saved for {n} trainees.',
+  'roster.resultsSaved': 'Results saved for {n, plural, one {# trainee} other {# trainees}}.',
   'roster.certificates': 'Certificates',
   'roster.eligibility': 'Eligibility',
   'roster.certificate': 'Certificate',
   'roster.issue': 'Issue certificate',
   'roster.confirmIssueAll':
-    'Issue and sign certificates for every eligible trainee ({n}) now? They can be verified at once.',
+    'Issue and sign {n, plural, one {a certificate for the # eligible trainee now? It can be verified at once.} other {certificates for all # eligible trainees now? They can be verified at once.}}',
   'roster.confirmIssue': 'Issue and sign a certificate for {name} now? It can be verified at once.',
   'roster.issueAll': 'Issue to all eligible ({n})',
   'roster.issuedOne': 'Certificate {serial} issued to {name}.',
@@ -356,10 +356,6 @@ export const en = {
   'verify.signatureInvalid': 'Not valid: do not trust this credential',
   'verify.checks': 'Checks',
   'verify.publicPage': 'Open the public verification page',
-  'verify.claimsNotShown':
-    'What this credential says (holder, course, dates, issuer) is not shown: without a valid signature none of it can be trusted.',
-  'verify.factsFromRegister':
-    "Holder, course, dates and status are from the Center's register, found by the certificate number the signature vouches for.",
 
   'audit.title': 'Audit trail',
   'audit.intro':
@@ -386,8 +382,9 @@ export const en = {
   'audit.chainTitle': 'Integrity of the trail',
   'audit.chainHint': 'Recomputes the hash chain: any edited or deleted event is detected.',
   'audit.chainCheck': 'Check integrity',
-  'audit.chainIntact': 'The trail is intact: {n} events checked.',
-  'audit.chainBroken': 'The trail is broken after {n} events; first broken event: {id}.',
+  'audit.chainIntact': 'The trail is intact: {n, plural, one {# event} other {# events}} checked.',
+  'audit.chainBroken':
+    'The trail is broken after {n, plural, one {# event} other {# events}}; first broken event: {id}.',
 
   'reports.title': 'Reports',
   'reports.training': 'Trained and certified',
@@ -412,7 +409,8 @@ export const en = {
   'reports.noOrganisation': '(no organisation)',
   'reports.empty': 'No training in this period.',
   'reports.chartTitle': 'Trained and certified by {groups}',
-  'reports.chartCapped': 'The chart shows the first {n} groups; the table lists all.',
+  'reports.chartCapped':
+    'The chart shows the first {n, plural, one {group} other {# groups}}; the table lists all.',
   'reports.overTime': 'Over time',
   'reports.overTimeHint': 'Totals per month, by the sessions’ start dates.',
   'reports.monthsHint': 'At most 24 months.',
@@ -663,7 +661,8 @@ export const en = {
   'error.NETWORK': 'No connection to the server. Check your connection and try again.',
   'error.INVALID_CREDENTIALS': 'The email address or the password is not correct.',
   'error.ACCOUNT_DISABLED': 'This account is disabled. Contact the registrar.',
-  'error.RATE_LIMITED': 'Too many attempts. Try again in {retryAfterSeconds} seconds.',
+  'error.RATE_LIMITED':
+    'Too many attempts. Try again in {retryAfterSeconds, plural, one {# second} other {# seconds}}.',
   'error.FORBIDDEN': 'You are not allowed to do this.',
   'error.NOT_FOUND': 'This record does not exist, or you may not see it.',
   'error.VALIDATION_FAILED': 'Some values were not accepted. Check the fields.',

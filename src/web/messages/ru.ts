@@ -139,7 +139,8 @@ export const ru: Messages = {
   'form.email': 'Введите адрес электронной почты, например name@example.org.',
   'form.min': 'Значение должно быть не меньше {min}.',
   'form.max': 'Значение должно быть не больше {max}.',
-  'form.minLength': 'Введите не менее {min} символов.',
+  'form.minLength':
+    'Введите не менее {min, plural, one {# символа} few {# символов} many {# символов} other {# символа}}.',
   'form.number': 'Введите число.',
   'form.fixErrors': 'Исправьте поля, отмеченные ниже.',
   'form.save': 'Сохранить изменения',
@@ -186,8 +187,9 @@ export const ru: Messages = {
   'course.level': 'Уровень',
   'course.imas': 'Ссылки на IMAS',
   'course.imasHint': 'Через запятую, например IMAS 09.30, IMAS 10.40.',
-  'course.days': 'Дней: {n}',
-  'course.validity': 'Срок действия сертификата, месяцев: {n}',
+  'course.days': '{n, plural, one {# день} few {# дня} many {# дней} other {# дня}}',
+  'course.validity':
+    'Сертификат действует {n, plural, one {# месяц} few {# месяца} many {# месяцев} other {# месяца}}',
   'course.noExpiry': 'Сертификат бессрочный',
   'course.requires': 'Требуется действующий сертификат: {codes}',
   'course.medical': 'Требуется медицинский допуск на даты сессии.',
@@ -215,7 +217,8 @@ export const ru: Messages = {
   'course.addSessionSubmit': 'Создать сессию',
   'course.edit': 'Изменить курс',
 
-  'session.seatsLeft': 'Свободно мест: {n} из {capacity}',
+  'session.seatsLeft':
+    'Свободно {n} из {capacity, plural, one {# места} few {# мест} many {# мест} other {# места}}',
   'session.full': 'Мест нет: новые заявки попадают в лист ожидания',
   'session.seats': 'Места',
   'session.instructors': 'Инструкторы',
@@ -313,7 +316,8 @@ export const ru: Messages = {
   'roster.allPresent': 'Все на месте',
   'roster.allPresentOn': 'Отметить всех присутствующими {date}',
   'roster.saveAttendance': 'Сохранить посещаемость',
-  'roster.attendanceSaved': 'Посещаемость сохранена, слушателей: {n}.',
+  'roster.attendanceSaved':
+    'Посещаемость сохранена для {n, plural, one {# слушателя} few {# слушателей} many {# слушателей} other {# слушателя}}.',
   'roster.nothingChanged': 'Ничего не изменено.',
   'roster.someFailed': 'Часть изменений не сохранена:',
   'roster.results': 'Результаты аттестации',
@@ -327,13 +331,14 @@ export const ru: Messages = {
   'roster.notAssessed': 'Не аттестован',
   'roster.bothScores': 'введите оба балла.',
   'roster.saveResults': 'Сохранить результаты',
-  'roster.resultsSaved': 'Результаты сохранены, слушателей: {n}.',
+  'roster.resultsSaved':
+    'Результаты сохранены для {n, plural, one {# слушателя} few {# слушателей} many {# слушателей} other {# слушателя}}.',
   'roster.certificates': 'Сертификаты',
   'roster.eligibility': 'Право на сертификат',
   'roster.certificate': 'Сертификат',
   'roster.issue': 'Выдать сертификат',
   'roster.confirmIssueAll':
-    'Выдать и подписать сертификаты всем, кто имеет право ({n}), сейчас? Их сразу можно будет проверить.',
+    'Выдать и подписать {n, plural, one {сертификат # слушателю, имеющему право, сейчас? Его} few {сертификаты # слушателям, имеющим право, сейчас? Их} many {сертификаты # слушателям, имеющим право, сейчас? Их} other {сертификаты # слушателям, имеющим право, сейчас? Их}} сразу можно будет проверить.',
   'roster.confirmIssue':
     'Выдать и подписать сертификат для {name} сейчас? Его сразу можно будет проверить.',
   'roster.issueAll': 'Выдать всем, кто имеет право ({n})',
@@ -358,10 +363,6 @@ export const ru: Messages = {
   'verify.signatureInvalid': 'Недействительна: не доверяйте этому удостоверению',
   'verify.checks': 'Проверки',
   'verify.publicPage': 'Открыть публичную страницу проверки',
-  'verify.claimsNotShown':
-    'Сведения из этого удостоверения (владелец, курс, даты, кем выдано) не показаны: без действительной подписи им нельзя доверять.',
-  'verify.factsFromRegister':
-    'Владелец, курс, даты и статус взяты из реестра Центра по номеру сертификата, который подтверждает подпись.',
 
   'audit.title': 'Журнал аудита',
   'audit.intro':
@@ -389,7 +390,8 @@ export const ru: Messages = {
   'audit.chainHint':
     'Пересчитывает цепочку хешей: любое изменённое или удалённое событие будет обнаружено.',
   'audit.chainCheck': 'Проверить целостность',
-  'audit.chainIntact': 'Журнал цел: проверено событий — {n}.',
+  'audit.chainIntact':
+    'Журнал цел: {n, plural, one {проверено # событие} few {проверено # события} many {проверено # событий} other {проверено # события}}.',
   'audit.chainBroken': 'Журнал нарушен после события № {n}; первое нарушенное событие: {id}.',
 
   'reports.title': 'Отчёты',
@@ -415,7 +417,8 @@ export const ru: Messages = {
   'reports.noOrganisation': '(без организации)',
   'reports.empty': 'В этот период обучения не было.',
   'reports.chartTitle': 'Обученные и сертифицированные, разбивка: {groups}',
-  'reports.chartCapped': 'На диаграмме первые {n} групп; в таблице — все.',
+  'reports.chartCapped':
+    'На диаграмме {n, plural, one {первая # группа} few {первые # группы} many {первые # групп} other {первые # группы}}; в таблице — все.',
   'reports.overTime': 'Динамика',
   'reports.overTimeHint': 'Итоги по месяцам, по датам начала сессий.',
   'reports.monthsHint': 'Не более 24 месяцев.',
@@ -665,7 +668,8 @@ export const ru: Messages = {
   'error.NETWORK': 'Нет связи с сервером. Проверьте подключение и повторите попытку.',
   'error.INVALID_CREDENTIALS': 'Неверный адрес электронной почты или пароль.',
   'error.ACCOUNT_DISABLED': 'Эта учётная запись заблокирована. Обратитесь к регистратору.',
-  'error.RATE_LIMITED': 'Слишком много попыток. Повторите через {retryAfterSeconds} с.',
+  'error.RATE_LIMITED':
+    'Слишком много попыток. Повторите через {retryAfterSeconds, plural, one {# секунду} few {# секунды} many {# секунд} other {# секунды}}.',
   'error.FORBIDDEN': 'У вас нет прав на это действие.',
   'error.NOT_FOUND': 'Такой записи нет, или у вас нет прав на её просмотр.',
   'error.VALIDATION_FAILED': 'Некоторые значения не приняты. Проверьте поля.',
