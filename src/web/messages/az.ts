@@ -182,6 +182,8 @@ export const az: Messages = {
   'catalogue.none': 'Bu filtrlərə uyğun kurs yoxdur. Daha az filtr seçin.',
   'catalogue.noSessions': 'Hazırda qeydiyyata açıq sessiya yoxdur.',
   'catalogue.details': 'Ətraflı və qeydiyyat',
+  'catalogue.moreFilters': 'Digər filtrlər',
+  'catalogue.filtersInUse': 'seçilib: {n}',
 
   'course.level': 'Səviyyə',
   'course.imas': 'IMAS istinadları',

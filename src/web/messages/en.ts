@@ -183,6 +183,8 @@ export const en = {
   'catalogue.none': 'No course matches these filters. Try fewer filters.',
   'catalogue.noSessions': 'No session is open for enrolment at the moment.',
   'catalogue.details': 'Details and enrolment',
+  'catalogue.moreFilters': 'More filters',
+  'catalogue.filtersInUse': 'in use: {n}',
 
   'course.level': 'Level',
   'course.imas': 'IMAS references',

@@ -183,6 +183,8 @@ export const ru: Messages = {
   'catalogue.none': 'Нет курсов, подходящих под эти фильтры. Уберите часть фильтров.',
   'catalogue.noSessions': 'Сейчас нет сессий, открытых для записи.',
   'catalogue.details': 'Подробнее и запись',
+  'catalogue.moreFilters': 'Другие фильтры',
+  'catalogue.filtersInUse': 'выбрано: {n}',
 
   'course.level': 'Уровень',
   'course.imas': 'Ссылки на IMAS',

@@ -1,4 +1,4 @@
-/* global setTimeout */
+/* global setTimeout, window */
 import { all, get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field } from '../forms.js';
@@ -118,20 +118,15 @@ export default async function render(root, { user }) {
   const languages = [...new Set([...LANGUAGES, ...openSessions.map((s) => s.language)])];
   const any = ['', t('filter.any')];
 
-  const filters = h(
-    'form',
-    { class: 'card filters', role: 'search', 'aria-label': t('catalogue.filters') },
+  // The search stays in view; the other filters fold away on a phone, where open they would
+  // fill the first screen, and their summary says how many are in force.
+  const more = h(
+    'details',
+    { class: 'filters__more', open: window.matchMedia('(min-width: 641px)').matches },
+    h('summary', {}, t('catalogue.moreFilters')),
     h(
       'div',
       { class: 'filters__grid' },
-      field({
-        name: 'q',
-        label: t('catalogue.search'),
-        type: 'search',
-        value: q.q,
-        maxlength: 100,
-        hint: t('catalogue.searchHint'),
-      }),
       field({
         name: 'level',
         label: t('course.level'),
@@ -156,13 +151,36 @@ export default async function render(root, { user }) {
         options: [any, ...languages.map((l) => [l, label('language', l)])],
       }),
     ),
+  );
+  const clear = h('button', { type: 'reset', class: 'btn btn--secondary' }, t('filter.clear'));
+  const filters = h(
+    'form',
+    { class: 'card filters', role: 'search', 'aria-label': t('catalogue.filters') },
+    field({
+      name: 'q',
+      label: t('catalogue.search'),
+      type: 'search',
+      value: q.q,
+      maxlength: 100,
+      hint: t('catalogue.searchHint'),
+    }),
+    more,
     h(
       'div',
       { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn--primary' }, t('filter.apply')),
-      h('button', { type: 'reset', class: 'btn btn--secondary' }, t('filter.clear')),
+      clear,
     ),
   );
+  const MORE = ['level', 'imas', 'from', 'to', 'language'];
+  const showInUse = (values) => {
+    const n = MORE.filter((k) => values[k]).length;
+    more.querySelector('summary').textContent = n
+      ? `${t('catalogue.moreFilters')} · ${t('catalogue.filtersInUse', { n })}`
+      : t('catalogue.moreFilters');
+    // Nothing to clear, nothing to offer: a line less above the courses on a phone.
+    clear.hidden = n === 0 && !values.q;
+  };
 
   const apply = () => {
     const v = Object.fromEntries(
@@ -172,6 +190,7 @@ export default async function render(root, { user }) {
       ]),
     );
     setQueryParams(v);
+    showInUse(v);
     const text = v.q.toLowerCase();
     const dateOrLang = v.from || v.to || v.language;
     const cards = [];
@@ -211,7 +230,13 @@ export default async function render(root, { user }) {
     event.preventDefault();
     apply();
   });
-  filters.addEventListener('reset', () => setTimeout(apply, 0));
+  filters.addEventListener('reset', () =>
+    setTimeout(() => {
+      apply();
+      // The button just pressed is hidden now: keep the keyboard in the form.
+      filters.elements.namedItem('q').focus();
+    }, 0),
+  );
   root.append(filters, results);
   apply();
 }
