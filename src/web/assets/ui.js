@@ -115,6 +115,31 @@ export function facts(pairs) {
   );
 }
 
+// A date (with its time, if any) or a code such as a serial is one value: a line break after
+// one of its hyphens would split it ("2026-10-" above "05").
+const WHOLE_VALUE =
+  /\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?: UTC)?)?|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b/g;
+
+/** Puts each date or code in a cell's text in a span that does not wrap (`.nowrap`). */
+function keepValuesWhole(cell) {
+  const walker = document.createTreeWalker(cell, 4 /* NodeFilter.SHOW_TEXT */);
+  const texts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node);
+  for (const node of texts) {
+    const text = node.data;
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(WHOLE_VALUE)) {
+      parts.push(text.slice(last, match.index), h('span', { class: 'nowrap' }, match[0]));
+      last = match.index + match[0].length;
+    }
+    if (last === 0) continue;
+    parts.push(text.slice(last));
+    node.replaceWith(...parts.filter((part) => part !== ''));
+  }
+  return cell;
+}
+
 /**
  * A table that turns into labelled cards on a phone (each cell shows its column's name).
  * columns: [{label, cell(row) → node|string, class?}]
@@ -143,7 +168,9 @@ export function table(columns, rows, { caption, rowAttrs, compact } = {}) {
           h(
             'tr',
             rowAttrs ? rowAttrs(row) : {},
-            columns.map((c) => h('td', { 'data-label': c.label, class: c.class }, c.cell(row))),
+            columns.map((c) =>
+              keepValuesWhole(h('td', { 'data-label': c.label, class: c.class }, c.cell(row))),
+            ),
           ),
         ),
       ),
