@@ -177,6 +177,20 @@ describe('renderVerificationPage', () => {
     expect(h1(page)).toBe(t('en', 'verdict.invalid'));
   });
 
+  it('states no certificate facts under a "not valid" verdict, since the answer vouches for none', () => {
+    const text = visibleText(render({ ...found, valid: false, validUntil: null }));
+    expect(text).toContain(found.serial);
+    for (const claim of [
+      found.holder!,
+      found.course!.title,
+      found.issuer,
+      '2026-03-14',
+      t('en', 'value.neverExpires'),
+      t('en', 'field.issuer'),
+    ])
+      expect(text).not.toContain(claim);
+  });
+
   it('is a complete document: viewport, noindex, no script', () => {
     const page = render(found);
     expect(page.startsWith('<!doctype html>')).toBe(true);
