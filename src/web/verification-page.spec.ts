@@ -11,6 +11,7 @@ import {
   t,
 } from './i18n.js';
 import {
+  renderVerificationForm,
   renderVerificationPage,
   type VerificationStatus,
   type VerificationView,
@@ -189,6 +190,11 @@ describe('renderVerificationPage', () => {
       t('en', 'field.issuer'),
     ])
       expect(text).not.toContain(claim);
+  });
+
+  it('links an icon the app serves, so browsers do not ask for a missing /favicon.ico', () => {
+    for (const page of [render(found), renderVerificationForm('az', { path: '/verify' })])
+      expect(page).toMatch(/<link rel="icon" href="\/favicon\.svg" type="image\/svg\+xml"/);
   });
 
   it('is a complete document: viewport, noindex, no script', () => {
