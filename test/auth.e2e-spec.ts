@@ -1,3 +1,4 @@
+import { permissionsOf } from '../src/access/access-policy.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './app.js';
 import { DEMO_PASSWORD } from '../src/database/seed.js';
@@ -33,6 +34,7 @@ describe('auth and accounts', () => {
           traineeId: null,
           instructorId: null,
           disabled: false,
+          permissions: permissionsOf({ roles: ['trainee'] }),
         },
       });
       expect(res.headers['x-request-id']).toBeTruthy();
@@ -299,6 +301,7 @@ describe('auth and accounts', () => {
         traineeId: null,
         instructorId: null,
         disabled: false,
+        permissions: permissionsOf({ roles: ['instructor'] }),
       });
       expect((await login('new.instructor@coe.test', 'Long-Enough-Password-1')).status).toBe(200);
       expectError(

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { AuditQueryService } from './audit-query.service.js';
 import {
   AuditEventPageDto,
@@ -15,7 +15,7 @@ export class AuditController {
   constructor(private readonly auditQuery: AuditQueryService) {}
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('audit.read')
   @ApiOperation({
     summary: 'Search the audit trail',
     description:
@@ -27,7 +27,7 @@ export class AuditController {
   }
 
   @Get('verification')
-  @Roles('admin', 'auditor')
+  @Allow('audit.read')
   @ApiOperation({
     summary: 'Re-check the whole hash chain',
     description:

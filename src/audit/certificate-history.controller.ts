@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CertificateHistoryService } from './certificate-history.service.js';
@@ -12,7 +12,7 @@ export class CertificateHistoryController {
   constructor(private readonly history: CertificateHistoryService) {}
 
   @Get(':id/history')
-  @Roles('admin', 'auditor', 'instructor', 'trainee')
+  @Allow('certificates.read')
   @ApiOperation({
     summary: "A certificate's full history from the audit trail, oldest first",
     description:

@@ -3,12 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import {
-  ACCESS_KEY,
-  INSTRUCTOR_SCOPE_KEY,
-  type AccessRule,
-  type InstructorScope,
-} from '../common/access.decorators.js';
+import { can } from '../access/access-policy.js';
+import { ACCESS_KEY, type AccessRule, type RouteRecord } from '../access/access.decorators.js';
+import { mayReach, type RecordRef } from '../access/record-access.js';
 import { forbidden, unauthorized } from '../common/errors.js';
 import { User } from '../users/user.entity.js';
 import { AuthSession } from './auth-session.entity.js';
@@ -65,43 +62,34 @@ export class AccessGuard implements CanActivate {
       instructorId: user.instructorId,
     };
     if (!rule) throw forbidden('This route is not open to anyone');
-    if (!rule.roles.some((role) => user.roles.includes(role))) {
-      throw forbidden(`Requires one of the roles: ${rule.roles.join(', ')}`);
+    if (rule.permission && !can(user, rule.permission)) {
+      throw forbidden(`Requires the permission ${rule.permission}`);
     }
-    const scope = this.reflector.getAllAndOverride<InstructorScope | undefined>(
-      INSTRUCTOR_SCOPE_KEY,
-      [context.getHandler(), context.getClass()],
-    );
-    if (scope && !scope.anySession.some((role) => user.roles.includes(role))) {
-      await this.assertAssigned(
-        scope,
+    if (rule.permission && rule.record) {
+      const record = await this.routeRecord(
+        rule.record,
         (request.params as Record<string, string>).id,
-        user.instructorId,
       );
+      if (record && !(await mayReach(this.dataSource.manager, user, rule.permission, record))) {
+        throw forbidden(`This ${rule.record} is outside what you may act on`);
+      }
     }
     return true;
   }
 
-  private async assertAssigned(
-    scope: InstructorScope,
-    id: string | undefined,
-    instructorId: string | null,
-  ) {
-    // Malformed or unknown ids are left to the route (400/404); only a real session is guarded.
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return;
-    const sessionSql =
-      scope.resource === 'session'
-        ? 'SELECT $1::uuid AS session_id'
-        : 'SELECT session_id FROM enrolments WHERE id = $1';
+  /**
+   * The session or enrolment `:id` names, for the reach check. Malformed or unknown ids are
+   * left to the route (400/404); only a real record is guarded.
+   */
+  private async routeRecord(kind: RouteRecord, id: string | undefined): Promise<RecordRef | null> {
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (kind === 'session') return { kind: 'session', sessionId: id };
     const [row] = (await this.dataSource.query(
-      `SELECT s.session_id,
-              EXISTS (SELECT 1 FROM session_instructors si
-                       WHERE si.session_id = s.session_id AND si.instructor_id = $2) AS assigned
-         FROM (${sessionSql}) s`,
-      [id, instructorId],
-    )) as { session_id: string | null; assigned: boolean }[];
-    if (row?.session_id && !row.assigned) {
-      throw forbidden('Only the instructors assigned to this session may do this');
-    }
+      'SELECT session_id, trainee_id FROM enrolments WHERE id = $1',
+      [id],
+    )) as { session_id: string; trainee_id: string }[];
+    return row
+      ? { kind: 'session-record', sessionId: row.session_id, traineeId: row.trainee_id }
+      : null;
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor, CurrentUser, type Actor, type AuthenticatedUser } from '../common/actor.js';
-import { Public, SignedIn } from '../common/access.decorators.js';
+import { Public, SignedIn } from '../access/access.decorators.js';
 import { LimitPerAddress } from '../common/address-rate-limit.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { UserDto } from '../users/dto/user.dto.js';

@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../common/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { LimitPerAddress } from '../common/address-rate-limit.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AssignedInstructorOnly, Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CertificateDocumentsService } from './certificate-documents.service.js';
@@ -22,8 +22,6 @@ import {
 } from './dto/certificate.dto.js';
 import { IssuanceService } from './issuance.service.js';
 
-const READERS = ['admin', 'auditor', 'instructor', 'trainee'] as const;
-
 @ApiTags('certificates')
 @Controller('api/v1')
 export class CertificatesController {
@@ -34,8 +32,7 @@ export class CertificatesController {
   ) {}
 
   @Post('enrolments/:id/certificate')
-  @Roles('instructor')
-  @AssignedInstructorOnly('enrolment', [])
+  @Allow('certificates.issue', { record: 'enrolment' })
   @ApiOperation({
     summary: 'Issue the certificate for an enrolment',
     description:
@@ -50,8 +47,7 @@ export class CertificatesController {
   }
 
   @Post('sessions/:id/certificates')
-  @Roles('instructor')
-  @AssignedInstructorOnly('session', [])
+  @Allow('certificates.issue', { record: 'session' })
   @ApiOperation({
     summary: 'Issue certificates to every eligible participant of a session',
     description:
@@ -66,7 +62,7 @@ export class CertificatesController {
   }
 
   @Get('certificates')
-  @Roles(...READERS)
+  @Allow('certificates.read')
   @ApiOperation({
     summary: 'List certificates, newest first',
     description:
@@ -81,7 +77,7 @@ export class CertificatesController {
   }
 
   @Get('certificates/:id')
-  @Roles(...READERS)
+  @Allow('certificates.read')
   @ApiOperation({ summary: 'One certificate with its current status' })
   @ApiOkResponse({ type: CertificateDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<CertificateDto> {
@@ -89,7 +85,7 @@ export class CertificatesController {
   }
 
   @Get('certificates/:id/pdf')
-  @Roles(...READERS)
+  @Allow('certificates.read')
   @ApiOperation({
     summary:
       'The printable certificate (A4, English and Azerbaijani) with a QR code of its verification page',
@@ -109,7 +105,7 @@ export class CertificatesController {
   }
 
   @Get('certificates/:id/credential')
-  @Roles(...READERS)
+  @Allow('certificates.read')
   @ApiOperation({
     summary: 'The signed credential, in both forms',
     description:
@@ -124,7 +120,7 @@ export class CertificatesController {
   }
 
   @Get('certificates/:id/credential.json')
-  @Roles(...READERS)
+  @Allow('certificates.read')
   @ApiOperation({
     summary: 'The Open Badges 3.0 credential as a file for a wallet',
     description:
@@ -146,7 +142,7 @@ export class CertificatesController {
   }
 
   @Post('certificates/:id/suspend')
-  @Roles('admin')
+  @Allow('certificates.changeStatus')
   @ApiOperation({
     summary: 'Suspend an active certificate (reversible)',
     description: 'Shows at once in the suspension status list and on the verification page.',
@@ -161,7 +157,7 @@ export class CertificatesController {
   }
 
   @Post('certificates/:id/reinstate')
-  @Roles('admin')
+  @Allow('certificates.changeStatus')
   @ApiOperation({ summary: 'Reinstate a suspended certificate' })
   @ApiCreatedResponse({ type: CertificateDto })
   reinstate(
@@ -173,7 +169,7 @@ export class CertificatesController {
   }
 
   @Post('certificates/:id/revoke')
-  @Roles('admin')
+  @Allow('certificates.changeStatus')
   @ApiOperation({
     summary: 'Revoke a certificate (final)',
     description: 'Any later change is 409.',

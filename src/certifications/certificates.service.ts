@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { reachOf } from '../access/access-policy.js';
+import { assertMayReach, sessionRecordScope } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { conflict, forbidden, invalidField, notFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
-import { isAssignedInstructor } from '../courses/session-access.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { normaliseSerial } from './serial.js';
 import {
-  currentOnSql,
   effectiveStatus,
-  expiredOnSql,
   LIFECYCLE_PAST_TENSE,
   lifecycleDecision,
   reasonRequiresNote,
@@ -41,24 +40,17 @@ export class CertificatesService {
 
   async list(actor: Actor, query: ListCertificatesQueryDto): Promise<Page<CertificateDto>> {
     const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
-    if (!hasRole(actor, 'admin', 'auditor')) {
+    const scope = sessionRecordScope(actor, 'certificates.read', 'c');
+    if (scope) {
+      // A trainee alone reaches only their own; asking for someone else's is refused, not empty.
+      const ownOnly = !reachOf(actor, 'certificates.read').has('assigned');
       if (
-        hasRole(actor, 'trainee') &&
-        actor.traineeId &&
-        (!query.traineeId || query.traineeId === actor.traineeId)
+        scope.sql === 'FALSE' ||
+        (ownOnly && query.traineeId && query.traineeId !== actor.traineeId)
       ) {
-        qb.andWhere('c.trainee_id = :own', { own: actor.traineeId });
-      } else if (hasRole(actor, 'instructor') && actor.instructorId) {
-        // Instructors see the certificates of the sessions they are assigned to.
-        qb.andWhere(
-          'c.session_id IN (SELECT session_id FROM session_instructors WHERE instructor_id = :instructorId)',
-          {
-            instructorId: actor.instructorId,
-          },
-        );
-      } else {
         throw forbidden('Trainees may list only their own certificates');
       }
+      qb.andWhere(scope.sql, scope.params);
     }
     if (query.traineeId) qb.andWhere('c.trainee_id = :traineeId', { traineeId: query.traineeId });
     if (query.courseId) qb.andWhere('c.course_id = :courseId', { courseId: query.courseId });
@@ -73,11 +65,14 @@ export class CertificatesService {
     }
     if (query.status) {
       const now = today(this.config.timeZone);
-      // Current and expired by the rule of certificate-status.ts, as the answers label them.
       if (query.status === 'expired') {
-        qb.andWhere(expiredOnSql('c', ':now'), { now });
+        qb.andWhere("c.status = 'active' AND c.valid_until < :now", { now });
       } else if (query.status === 'active') {
-        qb.andWhere(currentOnSql('c', ':now'), { now });
+        qb.andWhere("c.status = 'active'").andWhere(
+          new Brackets((w) =>
+            w.where('c.valid_until IS NULL').orWhere('c.valid_until >= :now', { now }),
+          ),
+        );
       } else {
         qb.andWhere('c.status = :status', { status: query.status });
       }
@@ -96,7 +91,7 @@ export class CertificatesService {
     return toCertificateDto(await this.findReadable(actor, id), this.dtoCtx(actor));
   }
 
-  /** The certificate, if the actor may see it: admins and auditors all, trainees their own, instructors their sessions'. */
+  /** The certificate, if `certificates.read` reaches it for the actor (access-policy.ts). */
   async findReadable(
     actor: Actor,
     id: string,
@@ -104,16 +99,14 @@ export class CertificatesService {
   ): Promise<Certificate> {
     const cert = await manager.findOneBy(Certificate, { id });
     if (!cert) throw notFound('Certificate');
-    if (hasRole(actor, 'admin', 'auditor')) return cert;
-    if (actor.traineeId && cert.traineeId === actor.traineeId) return cert;
-    if (
-      cert.sessionId &&
-      hasRole(actor, 'instructor') &&
-      (await isAssignedInstructor(manager, actor, cert.sessionId))
-    ) {
-      return cert;
-    }
-    throw forbidden('You may not see this certificate');
+    await assertMayReach(
+      manager,
+      actor,
+      'certificates.read',
+      { kind: 'session-record', sessionId: cert.sessionId, traineeId: cert.traineeId },
+      'You may not see this certificate',
+    );
+    return cert;
   }
 
   async changeStatus(

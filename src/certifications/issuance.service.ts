@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { assertMayReach } from '../access/record-access.js';
 import { recordMany } from '../audit/audit-bulk.js';
 import type { AuditInput } from '../audit/audit.service.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { addMonths, today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import { conflict, forbidden, notFound, ruleViolation } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
-import { isAssignedInstructor } from '../courses/session-access.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { StatusListsService, type StatusPosition } from '../credentials/status-lists.service.js';
@@ -150,9 +150,13 @@ export class IssuanceService {
     const session = await tx.findOneByOrFail(CourseSession, { id: sessionId });
     const course = await tx.findOneByOrFail(Course, { id: session.courseId });
     const issuedOn = today(this.config.timeZone);
-    if (!hasRole(actor, 'instructor') || !(await isAssignedInstructor(tx, actor, sessionId))) {
-      throw forbidden('Only an instructor assigned to this session may issue its certificates');
-    }
+    await assertMayReach(
+      tx,
+      actor,
+      'certificates.issue',
+      { kind: 'session', sessionId },
+      'Only an instructor assigned to this session may issue its certificates',
+    );
     const qualified = (await tx.query(
       'SELECT 1 FROM qualifications WHERE instructor_id = $1 AND course_id = $2 AND valid_until >= $3 LIMIT 1',
       [actor.instructorId, course.id, issuedOn],

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Roles, SignedIn } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CoursesService } from './courses.service.js';
 import {
@@ -22,7 +22,7 @@ export class CoursesController {
   constructor(private readonly courses: CoursesService) {}
 
   @Post()
-  @Roles('admin')
+  @Allow('courses.manage')
   @ApiOperation({
     summary: 'Add a course to the catalogue',
     description:
@@ -37,7 +37,7 @@ export class CoursesController {
   }
 
   @Get()
-  @SignedIn()
+  @Allow('catalogue.read')
   @ApiOperation({
     summary: 'Browse the catalogue',
     description:
@@ -51,7 +51,7 @@ export class CoursesController {
   }
 
   @Get(':id')
-  @SignedIn()
+  @Allow('catalogue.read')
   @ApiOperation({
     summary: 'One course',
     description: 'A draft is 404 for trainees and instructors.',
@@ -62,7 +62,7 @@ export class CoursesController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('courses.manage')
   @ApiOperation({
     summary: 'Change a course, its prerequisites or its status',
     description:

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { can } from '../access/access-policy.js';
 import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import {
   badRequest,
@@ -33,7 +34,7 @@ import {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Drafts are work in progress of the registrars: trainees and instructors never see them. */
-const seesDrafts = (actor: Actor) => hasRole(actor, 'admin', 'auditor');
+const seesDrafts = (actor: Actor) => can(actor, 'courses.readDrafts');
 
 const codeTaken = (code: string) =>
   conflict('COURSE_CODE_TAKEN', `A course with the code ${code} already exists`, { code });

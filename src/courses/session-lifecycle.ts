@@ -1,3 +1,4 @@
+import { can } from '../access/access-policy.js';
 import type { Actor } from '../common/actor.js';
 import type { CourseStatus } from './course.entity.js';
 import { SESSION_STATUSES, type CourseSession, type SessionStatus } from './session.entity.js';
@@ -21,9 +22,9 @@ export const isSessionEditable = (status: SessionStatus) =>
 export const isSessionClosed = (status: SessionStatus) =>
   status === 'completed' || status === 'cancelled';
 
-/** Only admins move a session along its lifecycle (the status route's `@Roles('admin')`). */
+/** Who moves a session along its lifecycle: the access policy's `sessions.manage`. */
 export const mayChangeSessionStatus = (actor: Pick<Actor, 'roles'>) =>
-  actor.roles.includes('admin');
+  can(actor, 'sessions.manage');
 
 /** What a transition's checks need to know besides the session itself. */
 export interface TransitionContext {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sessionActions } from '../access/access-policy.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import {
   enrolmentRefusals,
@@ -64,6 +65,10 @@ export async function sessionDtos(
         courseStatus: course.status,
         today: viewer.today,
       }),
+      allowedActions: sessionActions(
+        viewer.actor,
+        (instructors.get(s.id) ?? []).map((i) => i.instructorId),
+      ),
       enrolment: facts?.latest ?? null,
       canEnrol: facts ? canEnrol(facts) : null,
     };
@@ -81,7 +86,13 @@ export async function sessionDto(
 
 /** The session as a record, without what depends on who reads it: what audit events keep. */
 export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
-  const { allowedTransitions: _t, enrolment: _e, canEnrol: _c, ...record } = dto;
+  const {
+    allowedTransitions: _t,
+    allowedActions: _a,
+    enrolment: _e,
+    canEnrol: _c,
+    ...record
+  } = dto;
   return record;
 }
 

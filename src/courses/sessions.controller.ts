@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Roles, SignedIn } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
   AssignInstructorDto,
@@ -30,7 +30,7 @@ export class SessionsController {
   ) {}
 
   @Post('courses/:courseId/sessions')
-  @Roles('admin')
+  @Allow('sessions.manage')
   @ApiOperation({
     summary: 'Plan a session of an active course',
     description:
@@ -48,7 +48,7 @@ export class SessionsController {
   }
 
   @Get('sessions')
-  @SignedIn()
+  @Allow('catalogue.read')
   @ApiOperation({
     summary: 'Browse sessions',
     description:
@@ -64,7 +64,7 @@ export class SessionsController {
   }
 
   @Get('sessions/:id')
-  @SignedIn()
+  @Allow('catalogue.read')
   @ApiOperation({
     summary: 'One session, with its course and instructors',
     description:
@@ -77,7 +77,7 @@ export class SessionsController {
   }
 
   @Patch('sessions/:id')
-  @Roles('admin')
+  @Allow('sessions.manage')
   @ApiOperation({
     summary: "Change a session's dates, place, language or capacity",
     description:
@@ -96,7 +96,7 @@ export class SessionsController {
 
   @Post('sessions/:id/status')
   @HttpCode(200)
-  @Roles('admin')
+  @Allow('sessions.manage')
   @ApiOperation({
     summary: 'Move a session along its lifecycle',
     description:
@@ -114,7 +114,7 @@ export class SessionsController {
   }
 
   @Post('sessions/:id/instructors')
-  @Roles('admin')
+  @Allow('sessions.manage')
   @ApiOperation({
     summary: 'Assign an instructor to a session',
     description:
@@ -134,7 +134,7 @@ export class SessionsController {
 
   @Delete('sessions/:id/instructors/:instructorId')
   @HttpCode(204)
-  @Roles('admin')
+  @Allow('sessions.manage')
   @ApiOperation({
     summary: 'Take an instructor off a session',
     description: '404 if not assigned; 409 SESSION_CLOSED once completed or cancelled.',

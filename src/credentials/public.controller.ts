@@ -20,7 +20,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../common/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { JsonBodyLimits } from '../common/json-limits.js';
 import { badRequest, STATUS_TEXT } from '../common/errors.js';

@@ -1,6 +1,6 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { SigningKeyDto, SigningKeyPageDto } from './dto/signing-key.dto.js';
 import { SigningKeysService } from './signing-keys.service.js';
@@ -11,7 +11,7 @@ export class SigningKeysController {
   constructor(private readonly keys: SigningKeysService) {}
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('signingKeys.read')
   @ApiOperation({
     summary: 'Every credential signing key, newest first',
     description:
@@ -24,7 +24,7 @@ export class SigningKeysController {
   }
 
   @Post('rotate')
-  @Roles('admin')
+  @Allow('signingKeys.rotate')
   @ApiOperation({
     summary: 'Rotate the credential signing key',
     description:

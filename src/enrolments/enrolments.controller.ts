@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AssignedInstructorOnly, Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { JsonBodyLimits } from '../common/json-limits.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
@@ -30,7 +30,7 @@ export class EnrolmentsController {
   ) {}
 
   @Post('sessions/:id/enrolments')
-  @Roles('admin', 'trainee')
+  @Allow('enrolments.enrol')
   @ApiOperation({
     summary: 'Enrol a trainee in an open session',
     description:
@@ -46,8 +46,7 @@ export class EnrolmentsController {
   }
 
   @Get('sessions/:id/enrolments')
-  @Roles('admin', 'auditor', 'instructor')
-  @AssignedInstructorOnly('session', ['admin', 'auditor'])
+  @Allow('roster.read', { record: 'session' })
   @ApiOperation({
     summary: 'The session roster',
     description:
@@ -63,7 +62,7 @@ export class EnrolmentsController {
   }
 
   @Get('enrolments/:id')
-  @Roles('admin', 'auditor', 'instructor', 'trainee')
+  @Allow('enrolments.read')
   @ApiOperation({
     summary: 'One enrolment',
     description: 'Trainees see their own; instructors those of their sessions.',
@@ -74,7 +73,7 @@ export class EnrolmentsController {
   }
 
   @Get('enrolments/:id/attendance')
-  @Roles('admin', 'auditor', 'instructor', 'trainee')
+  @Allow('enrolments.read')
   @ApiOperation({
     summary: 'The attendance recorded for an enrolment',
     description: 'Same access as reading the enrolment. Days not listed were not recorded.',
@@ -96,7 +95,7 @@ export class EnrolmentsController {
 
   @Post('enrolments/:id/withdraw')
   @HttpCode(200)
-  @Roles('admin', 'trainee')
+  @Allow('enrolments.enrol')
   @ApiOperation({
     summary: 'Withdraw from a session',
     description: 'A freed seat goes to the first person waiting, in the same transaction.',
@@ -108,8 +107,7 @@ export class EnrolmentsController {
 
   @Put('enrolments/:id/attendance')
   @JsonBodyLimits({ maxArrayLength: 366, maxKeys: 1024 })
-  @Roles('admin', 'instructor')
-  @AssignedInstructorOnly('enrolment')
+  @Allow('results.record', { record: 'enrolment' })
   @ApiOperation({
     summary: 'Record attendance days',
     description:
@@ -125,8 +123,7 @@ export class EnrolmentsController {
   }
 
   @Put('enrolments/:id/assessment')
-  @Roles('admin', 'instructor')
-  @AssignedInstructorOnly('enrolment')
+  @Allow('results.record', { record: 'enrolment' })
   @ApiOperation({
     summary: 'Record theory and practical scores',
     description:
@@ -144,8 +141,7 @@ export class EnrolmentsController {
   @Put('sessions/:id/attendance')
   // A roster of 200 enrolments for 60 days: 24,000 keys and more; up to 500 entries of 366 days.
   @JsonBodyLimits({ maxArrayLength: MAX_ROSTER_ENTRIES, maxKeys: 60_000, maxDepth: 5 })
-  @Roles('admin', 'instructor')
-  @AssignedInstructorOnly('session')
+  @Allow('results.record', { record: 'session' })
   @ApiOperation({
     summary: "Record a whole roster's attendance",
     description:
@@ -162,8 +158,7 @@ export class EnrolmentsController {
 
   @Put('sessions/:id/assessments')
   @JsonBodyLimits({ maxArrayLength: MAX_ROSTER_ENTRIES, maxKeys: 5_000, maxDepth: 5 })
-  @Roles('admin', 'instructor')
-  @AssignedInstructorOnly('session')
+  @Allow('results.record', { record: 'session' })
   @ApiOperation({
     summary: "Record a whole roster's scores",
     description:

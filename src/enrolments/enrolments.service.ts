@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { assertMayReach } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
-import { conflict, forbidden, notFound, referenceNotFound } from '../common/errors.js';
+import { conflict, notFound, referenceNotFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
-import { assertCanReadSessionPeople, isAssignedInstructor } from '../courses/session-access.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
@@ -28,9 +28,13 @@ export class EnrolmentsService {
   ) {}
 
   async enrol(actor: Actor, sessionId: string, traineeId: string): Promise<EnrolmentDto> {
-    if (!hasRole(actor, 'admin') && actor.traineeId !== traineeId) {
-      throw forbidden('Trainees may enrol only themselves');
-    }
+    await assertMayReach(
+      this.dataSource.manager,
+      actor,
+      'enrolments.enrol',
+      { kind: 'trainee', traineeId },
+      'Trainees may enrol only themselves',
+    );
     try {
       return await this.dataSource.transaction(async (tx) => {
         // The session row lock serialises enrolments into one session: simultaneous requests
@@ -87,9 +91,13 @@ export class EnrolmentsService {
     return this.dataSource.transaction(async (tx) => {
       const found = await tx.findOneBy(Enrolment, { id: enrolmentId });
       if (!found) throw notFound('Enrolment');
-      if (!hasRole(actor, 'admin') && actor.traineeId !== found.traineeId) {
-        throw forbidden('Trainees may withdraw only their own enrolments');
-      }
+      await assertMayReach(
+        tx,
+        actor,
+        'enrolments.enrol',
+        { kind: 'trainee', traineeId: found.traineeId },
+        'Trainees may withdraw only their own enrolments',
+      );
       const session = await lockSession(tx, found.sessionId);
       const enrolment = await tx.findOneOrFail(Enrolment, {
         where: { id: enrolmentId },
@@ -158,7 +166,13 @@ export class EnrolmentsService {
   ): Promise<Page<RosterEntryDto>> {
     const session = await this.dataSource.getRepository(CourseSession).findOneBy({ id: sessionId });
     if (!session) throw notFound('Session');
-    await assertCanReadSessionPeople(this.dataSource.manager, actor, sessionId);
+    await assertMayReach(
+      this.dataSource.manager,
+      actor,
+      'roster.read',
+      { kind: 'session', sessionId },
+      'Only the instructors assigned to this session may see its trainees',
+    );
     const course = await this.dataSource.getRepository(Course).findOneByOrFail({
       id: session.courseId,
     });
@@ -190,16 +204,15 @@ export class EnrolmentsService {
     return { items, nextCursor: page.nextCursor };
   }
 
-  /** Admins and auditors read any enrolment; trainees their own; instructors their sessions'. */
+  /** Whom `enrolments.read` reaches: admins and auditors all, trainees their own, instructors their sessions'. */
   async assertCanRead(manager: EntityManager, actor: Actor, enrolment: Enrolment): Promise<void> {
-    if (hasRole(actor, 'admin', 'auditor')) return;
-    if (actor.traineeId && actor.traineeId === enrolment.traineeId) return;
-    if (
-      hasRole(actor, 'instructor') &&
-      (await isAssignedInstructor(manager, actor, enrolment.sessionId))
-    )
-      return;
-    throw forbidden('You may not see this enrolment');
+    await assertMayReach(
+      manager,
+      actor,
+      'enrolments.read',
+      { kind: 'session-record', sessionId: enrolment.sessionId, traineeId: enrolment.traineeId },
+      'You may not see this enrolment',
+    );
   }
 }
 

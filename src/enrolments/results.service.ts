@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { assertMayRecordForSession } from '../access/record-access.js';
 import { recordMany } from '../audit/audit-bulk.js';
 import { AuditService, type AuditInput } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
@@ -15,7 +16,6 @@ import {
 } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
-import { assertCanRecordForSession } from '../courses/session-access.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { AttendanceDay } from './attendance-day.entity.js';
 import {
@@ -226,7 +226,7 @@ export class ResultsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!enrolment) throw notFound('Enrolment');
-    await assertCanRecordForSession(tx, actor, enrolment.sessionId);
+    await assertMayRecordForSession(tx, actor, enrolment.sessionId);
     await assertNotOwnEnrolment(tx, actor, enrolment.traineeId);
     assertRecordable(enrolment, undefined);
     const session = await tx.findOneByOrFail(CourseSession, { id: enrolment.sessionId });
@@ -249,7 +249,7 @@ export class ResultsService {
   ) {
     const session = await tx.findOneBy(CourseSession, { id: sessionId });
     if (!session) throw notFound('Session');
-    await assertCanRecordForSession(tx, actor, sessionId);
+    await assertMayRecordForSession(tx, actor, sessionId);
     const seen = new Set<string>();
     entries.forEach((entry, index) => {
       if (seen.has(entry.enrolmentId)) {

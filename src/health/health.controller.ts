@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Public } from '../common/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { serviceUnavailable } from '../common/errors.js';
 

@@ -10,7 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { badRequest, DomainError, notFound } from '../common/errors.js';
@@ -38,7 +38,7 @@ export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   @Post(':kind')
-  @Roles('admin')
+  @Allow('imports.run')
   @HttpCode(200)
   @RouteConfig({ uploadBodyLimit: IMPORT_BODY_LIMIT_BYTES } satisfies UploadRouteConfig)
   @ApiOperation({

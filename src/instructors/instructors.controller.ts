@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
   CreateInstructorDto,
@@ -28,7 +28,7 @@ export class InstructorsController {
   ) {}
 
   @Post()
-  @Roles('admin')
+  @Allow('instructors.manage')
   @ApiOperation({
     summary: 'Register an instructor',
     description: 'The email is unique (case-insensitive): 409 INSTRUCTOR_EMAIL_TAKEN.',
@@ -39,7 +39,7 @@ export class InstructorsController {
   }
 
   @Get()
-  @Roles('admin', 'auditor', 'instructor')
+  @Allow('instructors.read')
   @ApiOperation({
     summary: 'List instructors',
     description: 'Instructors may see their colleagues. Filters: organisationId, q. Oldest first.',
@@ -50,7 +50,7 @@ export class InstructorsController {
   }
 
   @Get(':id')
-  @Roles('admin', 'auditor', 'instructor')
+  @Allow('instructors.read')
   @ApiOperation({
     summary: 'One instructor, with the courses they are currently qualified to teach',
   })
@@ -60,7 +60,7 @@ export class InstructorsController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('instructors.manage')
   @ApiOperation({
     summary: 'Correct an instructor',
     description:
@@ -76,7 +76,7 @@ export class InstructorsController {
   }
 
   @Post(':id/qualifications')
-  @Roles('admin')
+  @Allow('instructors.manage')
   @ApiOperation({
     summary: 'Qualify an instructor to teach a course until a date',
     description: 'A renewal is a new row: earlier ones stay as history.',
@@ -91,7 +91,7 @@ export class InstructorsController {
   }
 
   @Get(':id/qualifications')
-  @Roles('admin', 'auditor', 'instructor')
+  @Allow('instructors.read')
   @ApiOperation({
     summary: "An instructor's qualifications, renewals and lapsed ones included, newest first",
     description: 'Admins, auditors and the instructor themself; other instructors get 403.',

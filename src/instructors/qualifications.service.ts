@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { assertMayReach } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
-import { forbidden, notFound, referenceNotFound } from '../common/errors.js';
+import { notFound, referenceNotFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
@@ -66,10 +67,13 @@ export class QualificationsService {
     instructorId: string,
     query: ListQualificationsQueryDto,
   ): Promise<Page<QualificationDto>> {
-    const mayRead =
-      hasRole(actor, 'admin', 'auditor') ||
-      (hasRole(actor, 'instructor') && actor.instructorId === instructorId);
-    if (!mayRead) throw forbidden('Only admins, auditors and the instructor see this history');
+    await assertMayReach(
+      this.dataSource.manager,
+      actor,
+      'instructors.read',
+      { kind: 'instructor', instructorId },
+      'Only admins, auditors and the instructor see this history',
+    );
     const exists = await this.dataSource
       .getRepository(Instructor)
       .exists({ where: { id: instructorId } });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Roles, SignedIn } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
   CreateOrganisationDto,
@@ -18,7 +18,7 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Post()
-  @Roles('admin')
+  @Allow('organisations.manage')
   @ApiOperation({ summary: 'Register an operator or authority' })
   @ApiCreatedResponse({ type: OrganisationDto })
   create(
@@ -29,7 +29,7 @@ export class OrganisationsController {
   }
 
   @Get()
-  @SignedIn()
+  @Allow('catalogue.read')
   @ApiOperation({
     summary: 'List organisations',
     description: 'Sorted by name. Filters: country, type, q (part of the name, any case).',
@@ -40,7 +40,7 @@ export class OrganisationsController {
   }
 
   @Get(':id')
-  @SignedIn()
+  @Allow('catalogue.read')
   @ApiOperation({ summary: 'One organisation' })
   @ApiOkResponse({ type: OrganisationDto })
   get(@Param('id', UuidPipe) id: string): Promise<OrganisationDto> {
@@ -48,7 +48,7 @@ export class OrganisationsController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('organisations.manage')
   @ApiOperation({
     summary: 'Change an organisation',
     description: 'Give `version` to be refused (409 STALE_VERSION) if someone changed it first.',

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { hangUpSignal } from '../common/hang-up.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import {
@@ -24,7 +24,7 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('training')
-  @Roles('admin', 'auditor')
+  @Allow('reports.read')
   @ApiOperation({
     summary: 'Trainees enrolled, completed and certified, disaggregated',
     description:
@@ -49,7 +49,7 @@ export class ReportsController {
   }
 
   @Get('expiring')
-  @Roles('admin', 'auditor')
+  @Allow('reports.read')
   @ApiOperation({
     summary: 'Active certificates expiring soon, to plan refresher sessions',
     description:

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
   CreateTraineeDto,
@@ -27,7 +27,7 @@ export class TraineesController {
   ) {}
 
   @Post()
-  @Roles('admin')
+  @Allow('trainees.manage')
   @ApiOperation({
     summary: 'Register a trainee',
     description:
@@ -40,7 +40,7 @@ export class TraineesController {
   }
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('trainees.list')
   @ApiOperation({
     summary: 'List trainees',
     description: 'Filters: organisationId, nationality, q (part of the name). Oldest first.',
@@ -51,7 +51,7 @@ export class TraineesController {
   }
 
   @Get(':id')
-  @Roles('admin', 'auditor', 'trainee', 'instructor')
+  @Allow('trainees.read')
   @ApiOperation({ summary: 'One trainee', description: WHO_MAY_READ })
   @ApiOkResponse({ type: TraineeDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<TraineeDto> {
@@ -59,7 +59,7 @@ export class TraineesController {
   }
 
   @Get(':id/transcript')
-  @Roles('admin', 'auditor', 'trainee', 'instructor')
+  @Allow('trainees.read')
   @ApiOperation({
     summary: "A trainee's enrolments, results and certificates with their current status",
     description: WHO_MAY_READ,
@@ -73,7 +73,7 @@ export class TraineesController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('trainees.manage')
   @ApiOperation({
     summary: 'Correct a trainee',
     description:

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { assertMayReach } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { isUniqueViolation, pgConstraint, pgErrorCode } from '../common/database-errors.js';
-import { badRequest, conflict, forbidden, notFound, referenceNotFound } from '../common/errors.js';
+import { badRequest, conflict, notFound, referenceNotFound } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -192,19 +193,13 @@ export class TraineesService {
    * not the id exists, so ids cannot be probed.
    */
   async assertCanRead(manager: EntityManager, actor: Actor, traineeId: string): Promise<void> {
-    if (hasRole(actor, 'admin', 'auditor')) return;
-    if (hasRole(actor, 'trainee') && actor.traineeId === traineeId) return;
-    if (hasRole(actor, 'instructor') && actor.instructorId) {
-      const rows = (await manager.query(
-        `SELECT 1 FROM enrolments e
-           JOIN session_instructors si ON si.session_id = e.session_id
-          WHERE e.trainee_id = $1 AND si.instructor_id = $2 AND e.status <> 'withdrawn'
-          LIMIT 1`,
-        [traineeId, actor.instructorId],
-      )) as unknown[];
-      if (rows.length > 0) return;
-    }
-    throw forbidden("You may not see this trainee's record");
+    await assertMayReach(
+      manager,
+      actor,
+      'trainees.read',
+      { kind: 'trainee', traineeId },
+      "You may not see this trainee's record",
+    );
   }
 
   private assertBornInThePast(dateOfBirth: string): void {

@@ -5,10 +5,11 @@ import type {
   CertificateStatus,
   StoredCertificateStatus,
 } from '../certifications/certificate.entity.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
-import { isAssignedInstructor } from '../courses/session-access.js';
+import { reachesAll } from '../access/access-policy.js';
+import { mayReach } from '../access/record-access.js';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity.js';
 import {
   TranscriptCertificateDto,
@@ -111,14 +112,13 @@ async function visibleSessions(
   traineeId: string,
   sessionIds: (string | null)[],
 ): Promise<(sessionId: string | null) => boolean> {
-  if (hasRole(actor, 'admin', 'auditor') || actor.traineeId === traineeId) return () => true;
-  const assigned = new Set<string>();
+  if (reachesAll(actor, 'enrolments.read')) return () => true;
+  const visible = new Set<string | null>();
   for (const sessionId of new Set(sessionIds)) {
-    if (sessionId && (await isAssignedInstructor(manager, actor, sessionId))) {
-      assigned.add(sessionId);
-    }
+    const record = { kind: 'session-record' as const, sessionId, traineeId };
+    if (await mayReach(manager, actor, 'enrolments.read', record)) visible.add(sessionId);
   }
-  return (sessionId) => sessionId !== null && assigned.has(sessionId);
+  return (sessionId) => visible.has(sessionId);
 }
 
 function toEnrolment(row: EnrolmentRow): TranscriptEnrolmentDto {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Roles } from '../common/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {
   CreateUserDto,
@@ -18,7 +18,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  @Roles('admin')
+  @Allow('users.manage')
   @ApiOperation({ summary: 'Create a user account with roles' })
   @ApiCreatedResponse({ type: UserDto })
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto): Promise<UserDto> {
@@ -26,7 +26,7 @@ export class UsersController {
   }
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('users.read')
   @ApiOperation({ summary: 'List user accounts' })
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
@@ -34,7 +34,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @Roles('admin', 'auditor')
+  @Allow('users.read')
   @ApiOperation({ summary: 'One user account' })
   @ApiOkResponse({ type: UserDto })
   get(@Param('id', UuidPipe) id: string): Promise<UserDto> {
@@ -42,7 +42,7 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('users.manage')
   @ApiOperation({
     summary: 'Change roles or disable/enable an account',
     description: 'Disabling ends every session of the account at once.',

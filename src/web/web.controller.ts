@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../common/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 import { notFound } from '../common/errors.js';
 import { html } from './html.js';
 import { pickLanguage, t, type Lang } from './i18n.js';
@@ -66,24 +66,6 @@ export class WebController {
     @Res() reply: FastifyReply,
   ) {
     return this.page(reply, request, lang, [section, id, sub]);
-  }
-
-  /**
-   * The Center's icon: the SVG every page links, and the ICO that browsers and tools ask for on
-   * their own. At fixed addresses, so the public pages need not know the assets' version.
-   */
-  @Get('favicon.svg')
-  @Public()
-  @ApiExcludeEndpoint()
-  iconSvg(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.sendIcon(reply, request, 'favicon.svg');
-  }
-
-  @Get('favicon.ico')
-  @Public()
-  @ApiExcludeEndpoint()
-  iconIco(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.sendIcon(reply, request, 'favicon.ico');
   }
 
   @Get('assets/:version/:name')
@@ -163,14 +145,6 @@ export class WebController {
       </div>`,
     });
     return reply.status(404).type('text/html; charset=utf-8').send(body);
-  }
-
-  private sendIcon(reply: FastifyReply, request: FastifyRequest, name: string) {
-    const file = this.assets.get(name);
-    if (!file) throw notFound('Asset');
-    void reply.header('Cache-Control', 'public, max-age=86400').header('ETag', file.etag);
-    if (request.headers['if-none-match'] === file.etag) return reply.status(304).send();
-    return reply.type(file.type).send(file.body);
   }
 
   private sendAsset(

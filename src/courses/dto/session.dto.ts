@@ -1,3 +1,4 @@
+import { SESSION_ACTIONS, type SessionAction } from '../../access/access-policy.js';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -114,6 +115,17 @@ export class SessionDto extends SessionRecordDto {
       '`completed` the last day reached.',
   })
   allowedTransitions: SessionStatus[];
+
+  @ApiProperty({
+    enum: Object.keys(SESSION_ACTIONS),
+    isArray: true,
+    description:
+      'What the caller may do with this session, from the access policy: `manage` (change, ' +
+      'staff, move along the lifecycle), `readRoster`, `recordResults` (attendance and ' +
+      'assessments), `issueCertificates`. Instructors get the last three only for sessions ' +
+      'they are assigned to.',
+  })
+  allowedActions: SessionAction[];
 
   @ApiProperty({
     type: OwnEnrolmentDto,

@@ -11,6 +11,7 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
+import { PERMISSIONS, permissionsOf, type Permission } from '../../access/access-policy.js';
 import { ROLES, type Role } from '../../common/roles.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsAccountEmail } from '../../common/email.js';
@@ -25,6 +26,15 @@ export class UserDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) traineeId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) instructorId: string | null;
   @ApiProperty() disabled: boolean;
+  @ApiProperty({
+    enum: Object.keys(PERMISSIONS),
+    isArray: true,
+    description:
+      'What the account may do, from the access policy (the roles decide it): pages show only ' +
+      'what these allow; the API still checks each request, and which records a permission ' +
+      'reaches (a trainee their own, an instructor their sessions).',
+  })
+  permissions: Permission[];
 
   static from(user: User): UserDto {
     return {
@@ -34,6 +44,7 @@ export class UserDto {
       traineeId: user.traineeId,
       instructorId: user.instructorId,
       disabled: user.disabled,
+      permissions: permissionsOf(user),
     };
   }
 }

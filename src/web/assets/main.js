@@ -1,27 +1,43 @@
 /* global document, window */
-import { currentUser, hasRole, login, logout, signedInUser, whenSignedOut } from './api.js';
+import { currentUser, login, logout, signedInUser, whenSignedOut } from './api.js';
 import { h, replace } from './dom.js';
 import { form } from './forms.js';
 import { href, lang, setMessages, t } from './i18n.js';
 import { errorContent, heading, link, main, notice, queryParams } from './ui.js';
 
-/** Links for each role, in the order people use them. */
+/**
+ * The sections, in the order people use them, each shown when the account's permissions
+ * (decided by the server's access policy, sent with the user) include what the section needs,
+ * or when the account has the record the section is about (a trainee's or instructor's own).
+ */
 const SECTIONS = [
-  { path: '/', key: 'nav.home', roles: ['admin', 'instructor', 'trainee', 'auditor'] },
-  { path: '/app/catalogue', key: 'nav.catalogue', roles: ['trainee', 'instructor'] },
-  { path: '/app/transcript', key: 'nav.transcript', roles: ['trainee'] },
-  { path: '/app/my-sessions', key: 'nav.mySessions', roles: ['instructor'] },
-  { path: '/app/verify', key: 'nav.verify', roles: ['auditor', 'admin'] },
-  { path: '/app/courses', key: 'nav.courses', roles: ['admin'] },
-  { path: '/app/sessions', key: 'nav.sessions', roles: ['admin', 'auditor'] },
-  { path: '/app/organisations', key: 'nav.organisations', roles: ['admin'] },
-  { path: '/app/trainees', key: 'nav.trainees', roles: ['admin', 'auditor'] },
-  { path: '/app/instructors', key: 'nav.instructors', roles: ['admin', 'auditor'] },
-  { path: '/app/users', key: 'nav.users', roles: ['admin'] },
-  { path: '/app/certificates', key: 'nav.certificates', roles: ['admin', 'auditor'] },
-  { path: '/app/audit', key: 'nav.audit', roles: ['admin', 'auditor'] },
-  { path: '/app/reports', key: 'nav.reports', roles: ['admin', 'auditor'] },
+  { path: '/', key: 'nav.home' },
+  // The public catalogue, for those who do not see the full course register.
+  { path: '/app/catalogue', key: 'nav.catalogue', unless: 'courses.readDrafts' },
+  { path: '/app/transcript', key: 'nav.transcript', own: 'traineeId' },
+  { path: '/app/my-sessions', key: 'nav.mySessions', own: 'instructorId' },
+  { path: '/app/verify', key: 'nav.verify', needs: 'certificates.verify' },
+  { path: '/app/courses', key: 'nav.courses', needs: 'courses.manage' },
+  { path: '/app/sessions', key: 'nav.sessions', needs: 'registers.read' },
+  { path: '/app/organisations', key: 'nav.organisations', needs: 'organisations.manage' },
+  { path: '/app/trainees', key: 'nav.trainees', needs: 'registers.read' },
+  { path: '/app/instructors', key: 'nav.instructors', needs: 'registers.read' },
+  { path: '/app/users', key: 'nav.users', needs: 'users.manage' },
+  { path: '/app/certificates', key: 'nav.certificates', needs: 'registers.read' },
+  { path: '/app/audit', key: 'nav.audit', needs: 'audit.read' },
+  { path: '/app/reports', key: 'nav.reports', needs: 'reports.read' },
 ];
+
+/** Whether the account's permissions (from the server) include this one. */
+const mayFor = (user) => (permission) => (user.permissions ?? []).includes(permission);
+
+function shows(section, user) {
+  const may = mayFor(user);
+  if (section.needs && !may(section.needs)) return false;
+  if (section.unless && may(section.unless)) return false;
+  if (section.own && !user[section.own]) return false;
+  return true;
+}
 
 function renderChrome(user) {
   const account = document.getElementById('account');
@@ -45,7 +61,7 @@ function renderChrome(user) {
   const nav = document.getElementById('sections');
   nav.setAttribute('aria-label', t('nav.sections'));
   const here = window.location.pathname;
-  const links = SECTIONS.filter((s) => s.roles.some((r) => user.roles.includes(r))).map((s) => {
+  const links = SECTIONS.filter((s) => shows(s, user)).map((s) => {
     const current =
       s.path === '/' ? here === '/' : here === s.path || here.startsWith(`${s.path}/`);
     return h(
@@ -121,7 +137,7 @@ async function start(afterSignIn = false) {
   const page = await import(`${base}pages/${document.body.dataset.module}`);
   replace(root);
   try {
-    await page.default(root, { user, hasRole });
+    await page.default(root, { user, may: mayFor(user) });
   } catch (err) {
     replace(root, heading(t('error.pageTitle')), notice('error', ...errorContent(err)));
   }

@@ -94,7 +94,7 @@ function credentialSection(cert) {
   );
 }
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const draw = async (message) => {
@@ -152,9 +152,9 @@ export default async function render(root, { user }) {
         actionSlot,
       ),
     );
-    if (user.roles.includes('admin')) root.append(statusForm(cert, redraw));
+    if (cert.allowedActions.length) root.append(statusForm(cert, redraw));
     root.append(credentialSection(cert));
-    if (user.roles.includes('admin') || user.roles.includes('auditor')) {
+    if (may('audit.read')) {
       const history = h('div');
       root.append(
         section(

@@ -7,7 +7,7 @@ import { changes, courseFields, sessionFields } from '../admin-forms.js';
 import { courses as loadCourses } from '../lookups.js';
 import { badge, empty, heading, link, notice, pathId, queryParams, section, table } from '../ui.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const [course, courses, sessions] = await Promise.all([
@@ -17,7 +17,7 @@ export default async function render(root, { user }) {
   ]);
   if (queryParams().created) replace(flash, notice('success', t('courses.created')));
   root.append(heading(`${course.code} · ${course.title}`), flash);
-  const isAdmin = user.roles.includes('admin');
+  const isAdmin = may('courses.manage');
   root.append(
     section(
       t('course.sessions'),

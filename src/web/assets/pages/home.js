@@ -159,16 +159,17 @@ function adminHome() {
   );
 }
 
-export default async function render(root, { user }) {
+export default async function render(root, { user, may }) {
   root.append(
     heading(t('home.title')),
     h('p', { class: 'lead' }, t('home.signedInAs', { email: user.email })),
   );
   const parts = [];
-  if (user.roles.includes('trainee') && user.traineeId) parts.push(traineeHome(user));
-  if (user.roles.includes('instructor')) parts.push(instructorHome());
-  if (user.roles.includes('admin')) parts.push(adminHome());
-  if (user.roles.includes('auditor') || user.roles.includes('admin')) parts.push(auditorHome());
+  // Each part is what one kind of work needs; an account doing several kinds sees several.
+  if (user.traineeId) parts.push(traineeHome(user));
+  if (user.instructorId) parts.push(instructorHome());
+  if (may('sessions.manage')) parts.push(adminHome());
+  if (may('audit.read')) parts.push(auditorHome());
   if (user.roles.includes('trainee') && !user.traineeId)
     parts.push(notice('info', t('home.noTraineeRecord')));
   for (const part of await Promise.all(parts)) root.append(part);

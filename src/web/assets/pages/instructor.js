@@ -6,7 +6,7 @@ import { changes, instructorFields } from '../admin-forms.js';
 import { courses as loadCourses, organisations as loadOrgs } from '../lookups.js';
 import { badge, empty, facts, heading, notice, pathId, personName, section, table } from '../ui.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const [p, orgs, courses] = await Promise.all([
@@ -48,7 +48,7 @@ export default async function render(root, { user }) {
     ),
     section(t('instructor.qualifications'), qualBox),
   );
-  if (!user.roles.includes('admin')) return;
+  if (!may('instructors.manage')) return;
   root.append(
     section(
       t('instructor.grant'),

@@ -7,7 +7,7 @@ import { filteredList, searchField } from '../list-page.js';
 import { organisations as loadOrgs } from '../lookups.js';
 import { heading, link, personName, section } from '../ui.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const orgs = (await loadOrgs()).sort((a, b) => a.name.localeCompare(b.name));
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
   root.append(heading(t('instructors.title')));
@@ -27,7 +27,7 @@ export default async function render(root, { user }) {
     caption: t('instructors.title'),
     empty: t('instructors.empty'),
   });
-  if (user.roles.includes('admin')) {
+  if (may('instructors.manage')) {
     root.append(
       section(
         t('instructors.create'),

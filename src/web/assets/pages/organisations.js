@@ -5,8 +5,8 @@ import { label, t } from '../i18n.js';
 import { changes, organisationFields } from '../admin-forms.js';
 import { button, empty, heading, notice, section, table } from '../ui.js';
 
-export default async function render(root, { user }) {
-  const isAdmin = user.roles.includes('admin');
+export default async function render(root, { may }) {
+  const isAdmin = may('organisations.manage');
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const listBox = h('div');
   const editBox = h('div');

@@ -312,11 +312,10 @@ export default async function render(root, { user }) {
         course.description && h('p', {}, course.description),
       ),
     );
-    if (user.roles.includes('trainee') && user.traineeId) {
+    if (session.canEnrol) {
       root.append(section(t('enrol.title'), enrolmentBox(session, course, user, redraw)));
     }
-    const assigned = session.instructors.some((i) => i.instructorId === user.instructorId);
-    if (user.roles.includes('admin') || user.roles.includes('auditor') || assigned) {
+    if (session.allowedActions.includes('readRoster')) {
       root.append(
         h(
           'p',
@@ -330,7 +329,9 @@ export default async function render(root, { user }) {
         ),
       );
     }
-    if (user.roles.includes('admin')) root.append(...adminBoxes(session, course, redraw));
+    if (session.allowedActions.includes('manage')) {
+      root.append(...adminBoxes(session, course, redraw));
+    }
     if (message) flash.focus?.();
   };
   await draw();

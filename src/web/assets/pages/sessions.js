@@ -9,7 +9,7 @@ import { badge, heading, link, personName, section } from '../ui.js';
 
 const STATUSES = ['planned', 'open', 'in_progress', 'completed', 'cancelled'];
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const courses = (await loadCourses()).sort((a, b) => a.code.localeCompare(b.code));
   root.append(heading(t('sessions.title')));
   const load = filteredList(root, {
@@ -49,7 +49,7 @@ export default async function render(root, { user }) {
     caption: t('sessions.title'),
     empty: t('sessions.empty'),
   });
-  if (user.roles.includes('admin')) {
+  if (may('sessions.manage')) {
     root.append(
       section(
         t('sessions.create'),

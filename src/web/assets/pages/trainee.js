@@ -7,7 +7,7 @@ import { renderTranscript } from '../certs.js';
 import { organisations as loadOrgs } from '../lookups.js';
 import { facts, heading, link, notice, pathId, personName, section } from '../ui.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const [transcript, orgs] = await Promise.all([
@@ -33,9 +33,9 @@ export default async function render(root, { user }) {
       ]),
       h('p', {}, link(t('trainee.certificates'), '/app/certificates', { traineeId: p.id })),
     ),
-    ...renderTranscript(transcript, { canWithdraw: user.roles.includes('admin') }),
+    ...renderTranscript(transcript, { canWithdraw: may('enrolments.enrol') }),
   );
-  if (!user.roles.includes('admin')) return;
+  if (!may('trainees.manage')) return;
   root.append(
     section(
       t('trainee.edit'),

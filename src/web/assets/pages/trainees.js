@@ -8,7 +8,7 @@ import { anyOption, filteredList, searchField } from '../list-page.js';
 import { organisations as loadOrgs } from '../lookups.js';
 import { heading, link, notice, personName, section } from '../ui.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const orgs = (await loadOrgs()).sort((a, b) => a.name.localeCompare(b.name));
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
   root.append(heading(t('trainees.title')));
@@ -42,7 +42,7 @@ export default async function render(root, { user }) {
     caption: t('trainees.title'),
     empty: t('trainees.empty'),
   });
-  if (user.roles.includes('admin')) {
+  if (may('trainees.manage')) {
     const dup = h('div', { class: 'slot' });
     root.append(
       section(

@@ -17,7 +17,7 @@ import {
 } from '../ui.js';
 import { ROLES } from '../vocabulary.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const q = queryParams();
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const [people, teachers] = await Promise.all([
@@ -124,7 +124,7 @@ export default async function render(root, { user }) {
               label: t('field.status'),
               cell: (u) => badge('account', u.disabled ? 'disabled' : 'enabled'),
             },
-            user.roles.includes('admin') && {
+            may('users.manage') && {
               label: t('field.actions'),
               cell: (u) =>
                 button(t('form.edit'), () => edit(u), {
@@ -144,7 +144,7 @@ export default async function render(root, { user }) {
     void load();
   });
   root.append(editBox, filters, results);
-  if (user.roles.includes('admin')) {
+  if (may('users.manage')) {
     const unlinked = (list) => list.filter((p) => !p.userId);
     root.append(
       section(

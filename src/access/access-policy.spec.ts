@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import { ROLES, type Role } from '../common/roles.js';
+import {
+  can,
+  PERMISSIONS,
+  permissionsOf,
+  reachesSession,
+  reachOf,
+  REACH,
+  sessionActions,
+  type Permission,
+} from './access-policy.js';
+
+const as = (...roles: Role[]) => ({ roles, instructorId: null });
+const instructor = { roles: ['instructor'] as Role[], instructorId: 'i-1' };
+
+describe('the access policy', () => {
+  it('gives every role a reach, and names only known roles', () => {
+    expect(Object.keys(REACH).sort()).toEqual([...ROLES].sort());
+    for (const roles of Object.values(PERMISSIONS)) {
+      for (const role of roles) expect(ROLES).toContain(role);
+    }
+  });
+
+  it('lets auditors read and never write', () => {
+    const writes = (Object.keys(PERMISSIONS) as Permission[]).filter(
+      (p) => !/\.(read|readDrafts|list|verify)$/.test(p),
+    );
+    for (const p of writes)
+      expect({ p, auditor: can(as('auditor'), p) }).toEqual({ p, auditor: false });
+    expect(can(as('auditor'), 'audit.read')).toBe(true);
+    expect(can(as('auditor'), 'registers.read')).toBe(true);
+  });
+
+  it('keeps duties apart: only instructors issue, only admins change a certificate or a session', () => {
+    expect(ROLES.filter((r) => can(as(r), 'certificates.issue'))).toEqual(['instructor']);
+    expect(ROLES.filter((r) => can(as(r), 'certificates.changeStatus'))).toEqual(['admin']);
+    expect(ROLES.filter((r) => can(as(r), 'sessions.manage'))).toEqual(['admin']);
+  });
+
+  it("reaches by the widest of the caller's roles that hold the permission", () => {
+    expect([...reachOf(as('trainee'), 'certificates.read')]).toEqual(['own']);
+    expect([...reachOf(as('trainee', 'admin'), 'certificates.read')].sort()).toEqual([
+      'all',
+      'own',
+    ]);
+    // The instructor role does not grant enrolling, so it lends no reach to it.
+    expect([...reachOf(as('instructor', 'trainee'), 'enrolments.enrol')]).toEqual(['own']);
+    expect(reachOf(as('auditor'), 'results.record').size).toBe(0);
+  });
+
+  it('reaches a session for an instructor only when assigned to it', () => {
+    expect(reachesSession(instructor, 'results.record', ['i-1'])).toBe(true);
+    expect(reachesSession(instructor, 'results.record', ['i-2'])).toBe(false);
+    expect(reachesSession(as('admin'), 'results.record', [])).toBe(true);
+    expect(reachesSession(as('auditor'), 'results.record', [])).toBe(false);
+  });
+
+  it("lists a session's allowed actions per caller", () => {
+    expect(sessionActions(as('admin'), [])).toEqual(['manage', 'readRoster', 'recordResults']);
+    expect(sessionActions(as('auditor'), [])).toEqual(['readRoster']);
+    expect(sessionActions(instructor, ['i-1'])).toEqual([
+      'readRoster',
+      'recordResults',
+      'issueCertificates',
+    ]);
+    expect(sessionActions(instructor, [])).toEqual([]);
+    expect(sessionActions(as('trainee'), [])).toEqual([]);
+  });
+
+  it("hands each account its permissions in the table's order", () => {
+    expect(permissionsOf(as('trainee'))).toEqual([
+      'catalogue.read',
+      'trainees.read',
+      'enrolments.enrol',
+      'enrolments.read',
+      'certificates.read',
+    ]);
+    expect(permissionsOf(as())).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import type { Role } from '../common/roles.js';
+
+/**
+ * The access policy: who may do what, written once. The guard asks it for every route (through
+ * `@Allow(permission)`), services ask it for the records a permission reaches, and
+ * `GET /api/v1/auth/me` hands each user their permissions so the pages show only what the
+ * server will allow. A new role (or a new duty for one) is a change to these two tables.
+ */
+const ALL_ROLES = ['admin', 'instructor', 'trainee', 'auditor'] as const satisfies readonly Role[];
+const STAFF_READERS = ['admin', 'auditor'] as const satisfies readonly Role[];
+
+export const PERMISSIONS = {
+  /** Courses, sessions and organisations as a catalogue: every signed-in user. */
+  'catalogue.read': ALL_ROLES,
+  /** Draft and retired courses, not only active ones. */
+  'courses.readDrafts': STAFF_READERS,
+  'courses.manage': ['admin'],
+  /** Create, change, move along the lifecycle and staff sessions. */
+  'sessions.manage': ['admin'],
+  'organisations.manage': ['admin'],
+  /** The Center's registers as a whole: every session, trainee, instructor and certificate. */
+  'registers.read': STAFF_READERS,
+  /** The register of trainees as a list (search). */
+  'trainees.list': STAFF_READERS,
+  /** One trainee's record and transcript, within the reader's reach. */
+  'trainees.read': ['admin', 'auditor', 'trainee', 'instructor'],
+  'trainees.manage': ['admin'],
+  'instructors.read': ['admin', 'auditor', 'instructor'],
+  'instructors.manage': ['admin'],
+  'users.read': STAFF_READERS,
+  'users.manage': ['admin'],
+  /** Take a seat (or a place in line) in a session; withdraw from it. */
+  'enrolments.enrol': ['admin', 'trainee'],
+  'enrolments.read': ['admin', 'auditor', 'instructor', 'trainee'],
+  /** A session's list of participants. */
+  'roster.read': ['admin', 'auditor', 'instructor'],
+  /** Attendance and assessment results. */
+  'results.record': ['admin', 'instructor'],
+  /** Only instructors sign certificates, and never their own (see own-record.ts). */
+  'certificates.issue': ['instructor'],
+  'certificates.read': ['admin', 'auditor', 'instructor', 'trainee'],
+  'certificates.changeStatus': ['admin'],
+  /** The verification desk: serials and pasted credentials checked by staff. */
+  'certificates.verify': STAFF_READERS,
+  'audit.read': STAFF_READERS,
+  'reports.read': STAFF_READERS,
+  'exports.read': STAFF_READERS,
+  'imports.run': ['admin'],
+  'signingKeys.read': STAFF_READERS,
+  'signingKeys.rotate': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * Which records a role's permissions reach. `all`: every record. `own`: the trainee's own
+ * (enrolments, certificates, transcript). `assigned`: an instructor's own record and the
+ * records of the sessions they are assigned to (their trainees, enrolments, certificates).
+ */
+export type Reach = 'all' | 'own' | 'assigned';
+
+export const REACH: Record<Role, Reach> = {
+  admin: 'all',
+  auditor: 'all',
+  trainee: 'own',
+  instructor: 'assigned',
+};
+
+export interface Caller {
+  roles: readonly Role[];
+  instructorId?: string | null;
+}
+
+export function rolesFor(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission];
+}
+
+/** Whether the caller holds the permission through any of their roles. */
+export function can(caller: Caller, permission: Permission): boolean {
+  return PERMISSIONS[permission].some((role) => caller.roles.includes(role));
+}
+
+/** Every permission the caller holds, in the table's order (for `GET /auth/me`). */
+export function permissionsOf(caller: Caller): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(caller, p));
+}
+
+/**
+ * How far the permission reaches for this caller: the widest reach among the roles that grant
+ * it (an admin who is also a trainee reaches every record), or null when none grants it.
+ */
+export function reachOf(caller: Caller, permission: Permission): Set<Reach> {
+  const reach = new Set<Reach>();
+  for (const role of PERMISSIONS[permission]) {
+    if (caller.roles.includes(role)) reach.add(REACH[role]);
+  }
+  return reach;
+}
+
+/** Whether the caller may use the permission on any record, not only the ones in their reach. */
+export function reachesAll(caller: Caller, permission: Permission): boolean {
+  return reachOf(caller, permission).has('all');
+}
+
+/**
+ * Whether the permission reaches a session for the caller, given who is assigned to teach it:
+ * every session for a role that reaches all, an instructor's assigned ones for `assigned`.
+ */
+export function reachesSession(
+  caller: Caller,
+  permission: Permission,
+  assignedInstructorIds: readonly string[],
+): boolean {
+  const reach = reachOf(caller, permission);
+  if (reach.has('all')) return true;
+  return (
+    reach.has('assigned') &&
+    !!caller.instructorId &&
+    assignedInstructorIds.includes(caller.instructorId)
+  );
+}
+
+/** What a caller may do with a session, as its answer's `allowedActions` lists it. */
+export const SESSION_ACTIONS = {
+  manage: 'sessions.manage',
+  readRoster: 'roster.read',
+  recordResults: 'results.record',
+  issueCertificates: 'certificates.issue',
+} as const satisfies Record<string, Permission>;
+
+export type SessionAction = keyof typeof SESSION_ACTIONS;
+
+export function sessionActions(
+  caller: Caller,
+  assignedInstructorIds: readonly string[],
+): SessionAction[] {
+  return (Object.keys(SESSION_ACTIONS) as SessionAction[]).filter((action) =>
+    reachesSession(caller, SESSION_ACTIONS[action], assignedInstructorIds),
+  );
+}
