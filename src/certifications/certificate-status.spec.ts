@@ -3,6 +3,10 @@ import type { Role } from '../common/roles.js';
 import { CERTIFICATE_STATUSES } from './certificate.entity.js';
 import {
   allowedActions,
+  currentOnSql,
+  effectiveStatus,
+  effectiveStatusSql,
+  isCurrentOn,
   LIFECYCLE_ACTIONS,
   lifecycleDecision,
   nextStatus,
@@ -55,5 +59,42 @@ describe('certificate status transitions', () => {
 
   it('only the reason `other` needs a note', () => {
     expect(STATUS_REASONS.filter(reasonRequiresNote)).toEqual(['other']);
+  });
+});
+
+describe('current or expired', () => {
+  const cert = (
+    status: 'active' | 'suspended' | 'revoked' | 'superseded',
+    validUntil: string | null,
+  ) => ({
+    status,
+    validUntil,
+  });
+
+  it('an active certificate is current through its last valid day and expired the day after', () => {
+    expect(effectiveStatus(cert('active', '2026-12-07'), '2026-12-07')).toBe('active');
+    expect(effectiveStatus(cert('active', '2026-12-07'), '2026-12-08')).toBe('expired');
+    expect(isCurrentOn(cert('active', '2026-12-07'), '2026-12-07')).toBe(true);
+    expect(isCurrentOn(cert('active', '2026-12-07'), '2026-12-08')).toBe(false);
+    expect(isCurrentOn(cert('active', null), '2199-12-31')).toBe(true);
+  });
+
+  it('suspended, revoked and superseded are never current and keep their status past the date', () => {
+    for (const status of ['suspended', 'revoked', 'superseded'] as const) {
+      expect(isCurrentOn(cert(status, null), '2026-12-07')).toBe(false);
+      expect(effectiveStatus(cert(status, '2026-01-01'), '2026-12-07')).toBe(status);
+    }
+  });
+
+  it('writes the rule as SQL for a row alias and a date expression, and nothing else', () => {
+    expect(currentOnSql('c', 's.starts_on')).toBe(
+      "(c.status = 'active' AND (c.valid_until IS NULL OR c.valid_until >= s.starts_on))",
+    );
+    expect(effectiveStatusSql('ce', '$1::date')).toBe(
+      "(CASE WHEN (ce.status = 'active' AND ce.valid_until < $1::date) THEN 'expired' ELSE ce.status END)",
+    );
+    expect(() => currentOnSql('c; DROP TABLE certificates; --', ':now')).toThrow(
+      'Not an SQL alias',
+    );
   });
 });

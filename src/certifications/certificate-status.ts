@@ -82,7 +82,11 @@ export function allowedActions(
   return LIFECYCLE_ACTIONS.filter((action) => lifecycleDecision(actor, current, action).allowed);
 }
 
-/** `expired` is derived from the date, so no job has to run for a certificate to lapse. */
+/**
+ * `expired` is derived from the date, so no job has to run for a certificate to lapse: an
+ * active certificate is expired from the day after its `validUntil`, which is its last valid
+ * day; null never expires. `effectiveStatusSql` and `currentOnSql` are this rule for queries.
+ */
 export function effectiveStatus(
   cert: Pick<Certificate, 'status' | 'validUntil'>,
   today: string,
@@ -90,6 +94,48 @@ export function effectiveStatus(
   if (cert.status === 'active' && cert.validUntil !== null && cert.validUntil < today)
     return 'expired';
   return cert.status;
+}
+
+/**
+ * Current on `day`: active (not suspended, revoked or superseded) and not expired by then.
+ * What a prerequisite, and holding a course already, ask of a certificate.
+ */
+export function isCurrentOn(
+  cert: Pick<Certificate, 'status' | 'validUntil'>,
+  day: string,
+): boolean {
+  return effectiveStatus(cert, day) === 'active';
+}
+
+/*
+ * The same rule as SQL conditions, for queries that filter or label by it. `alias` names a row
+ * of `certificates`; `day` is an SQL date expression the caller writes (a bound parameter such
+ * as `:now` or `$1::date`, or a column such as `s.starts_on`), never a value pasted in.
+ * test/certificate-currency.e2e-spec.ts checks on PostgreSQL that they agree with
+ * `effectiveStatus` case by case.
+ */
+
+const SQL_ALIAS = /^[a-z_][a-z0-9_]*$/i;
+
+function column(alias: string, name: 'status' | 'valid_until'): string {
+  if (!SQL_ALIAS.test(alias)) throw new Error(`Not an SQL alias: ${alias}`);
+  return `${alias}.${name}`;
+}
+
+/** SQL: the certificate `alias` is current on `day` (`isCurrentOn`). */
+export function currentOnSql(alias: string, day: string): string {
+  const validUntil = column(alias, 'valid_until');
+  return `(${column(alias, 'status')} = 'active' AND (${validUntil} IS NULL OR ${validUntil} >= ${day}))`;
+}
+
+/** SQL: the certificate `alias` is expired on `day` (active, its last valid day before it). */
+export function expiredOnSql(alias: string, day: string): string {
+  return `(${column(alias, 'status')} = 'active' AND ${column(alias, 'valid_until')} < ${day})`;
+}
+
+/** SQL: the certificate's status as `effectiveStatus` gives it on `day`. */
+export function effectiveStatusSql(alias: string, day: string): string {
+  return `(CASE WHEN ${expiredOnSql(alias, day)} THEN 'expired' ELSE ${column(alias, 'status')} END)`;
 }
 
 /** "Aynur Məmmədova" → "A. Məmmədova": enough to recognise the holder, no more. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { reachOf } from '../access/access-policy.js';
 import { assertMayReach, sessionRecordScope } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -12,7 +12,9 @@ import { AppConfig } from '../config/app-config.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { normaliseSerial } from './serial.js';
 import {
+  currentOnSql,
   effectiveStatus,
+  expiredOnSql,
   LIFECYCLE_PAST_TENSE,
   lifecycleDecision,
   reasonRequiresNote,
@@ -65,14 +67,11 @@ export class CertificatesService {
     }
     if (query.status) {
       const now = today(this.config.timeZone);
+      // Current and expired by the rule of certificate-status.ts, as the answers label them.
       if (query.status === 'expired') {
-        qb.andWhere("c.status = 'active' AND c.valid_until < :now", { now });
+        qb.andWhere(expiredOnSql('c', ':now'), { now });
       } else if (query.status === 'active') {
-        qb.andWhere("c.status = 'active'").andWhere(
-          new Brackets((w) =>
-            w.where('c.valid_until IS NULL').orWhere('c.valid_until >= :now', { now }),
-          ),
-        );
+        qb.andWhere(currentOnSql('c', ':now'), { now });
       } else {
         qb.andWhere('c.status = :status', { status: query.status });
       }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { currentOnSql } from '../certifications/certificate-status.js';
 import { conflict, ruleViolation, type DomainError } from '../common/errors.js';
 import type { Course } from '../courses/course.entity.js';
 import type { CourseSession } from '../courses/session.entity.js';
@@ -108,8 +109,9 @@ export function enrolmentRefusalError(refusal: EnrolmentRefusal): DomainError {
 /**
  * The facts `enrolmentRefusals` needs for one trainee and a page of sessions, in two queries
  * whatever the number of sessions: the trainee's latest enrolment in each, and the missing
- * prerequisites of each (a certificate counts when it is active, issued by the session's first
- * day and valid through it; a refresher's certificate counts as the course it renews).
+ * prerequisites of each (a certificate counts when the trainee held it by the session's first
+ * day and it is current then, by the rule of certificate-status.ts; a refresher's certificate
+ * counts as the course it renews).
  */
 export async function readEnrolmentFacts(
   manager: EntityManager,
@@ -143,9 +145,8 @@ export async function readEnrolmentFacts(
             JOIN courses cc ON cc.id = c.course_id
            WHERE c.trainee_id = $1
              AND (c.course_id = p.id OR cc.renews_course_id = p.id)
-             AND c.status = 'active'
              AND c.issued_at::date <= s.starts_on
-             AND (c.valid_until IS NULL OR c.valid_until >= s.starts_on))
+             AND ${currentOnSql('c', 's.starts_on')})
       ORDER BY s.id, p.code`,
     [trainee.id, sessionIds],
   )) as { session_id: string; code: string }[];

@@ -1,3 +1,4 @@
+import { effectiveStatusSql } from '../certifications/certificate-status.js';
 import type { CsvCell } from '../reports/csv.js';
 
 export const EXPORT_KINDS = ['trainees', 'certificates', 'enrolments'] as const;
@@ -103,8 +104,7 @@ export const EXPORTS: Record<ExportKind, ExportQuery> = {
                  co.code AS "courseCode", co.title AS "courseTitle",
                  (c.issued_at AT TIME ZONE $2::text)::date::text AS "issuedOn",
                  c.issued_at AS "issuedAt", c.valid_until AS "validUntil",
-                 CASE WHEN c.status = 'active' AND c.valid_until < $1::date THEN 'expired'
-                      ELSE c.status END AS status,
+                 ${effectiveStatusSql('c', '$1::date')} AS status,
                  c.status_reason AS "statusReason", c.superseded_by_id AS "supersededById",
                  c.session_id AS "sessionId", c.imported
             FROM certificates c

@@ -90,9 +90,7 @@ function languageSwitch(current: Lang, path: string): SafeHtml {
 
 function appHead(app: AppShell | undefined): SafeHtml | string {
   if (!app) return '';
-  // An empty icon: browsers stop asking for /favicon.ico on every page.
-  return html`<link rel="icon" href="data:," />
-    <link rel="stylesheet" href="${app.stylesheet}" />
+  return html`<link rel="stylesheet" href="${app.stylesheet}" />
     ${app.preload.map((href) => html`<link rel="modulepreload" href="${href}" />`)}
     <script type="module" src="${app.script}"></script>`;
 }
@@ -109,6 +107,7 @@ export function renderPage(page: PageOptions): string {
         <meta name="referrer" content="no-referrer" />
         <meta name="format-detection" content="telephone=no" />
         <title>${page.title}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <style>
           ${trustedHtml(css)}
         </style>

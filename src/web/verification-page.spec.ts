@@ -11,6 +11,7 @@ import {
   t,
 } from './i18n.js';
 import {
+  renderVerificationForm,
   renderVerificationPage,
   type VerificationStatus,
   type VerificationView,
@@ -175,6 +176,25 @@ describe('renderVerificationPage', () => {
     const page = render({ ...found, valid: false });
     expect(page).not.toContain('class="verdict verdict--active"');
     expect(h1(page)).toBe(t('en', 'verdict.invalid'));
+  });
+
+  it('states no certificate facts under a "not valid" verdict, since the answer vouches for none', () => {
+    const text = visibleText(render({ ...found, valid: false, validUntil: null }));
+    expect(text).toContain(found.serial);
+    for (const claim of [
+      found.holder!,
+      found.course!.title,
+      found.issuer,
+      '2026-03-14',
+      t('en', 'value.neverExpires'),
+      t('en', 'field.issuer'),
+    ])
+      expect(text).not.toContain(claim);
+  });
+
+  it('links an icon the app serves, so browsers do not ask for a missing /favicon.ico', () => {
+    for (const page of [render(found), renderVerificationForm('az', { path: '/verify' })])
+      expect(page).toMatch(/<link rel="icon" href="\/favicon\.svg" type="image\/svg\+xml"/);
   });
 
   it('is a complete document: viewport, noindex, no script', () => {

@@ -68,6 +68,24 @@ export class WebController {
     return this.page(reply, request, lang, [section, id, sub]);
   }
 
+  /**
+   * The Center's icon: the SVG every page links, and the ICO that browsers and tools ask for on
+   * their own. At fixed addresses, so the public pages need not know the assets' version.
+   */
+  @Get('favicon.svg')
+  @Public()
+  @ApiExcludeEndpoint()
+  iconSvg(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.sendIcon(reply, request, 'favicon.svg');
+  }
+
+  @Get('favicon.ico')
+  @Public()
+  @ApiExcludeEndpoint()
+  iconIco(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.sendIcon(reply, request, 'favicon.ico');
+  }
+
   @Get('assets/:version/:name')
   @Public()
   @ApiExcludeEndpoint()
@@ -145,6 +163,14 @@ export class WebController {
       </div>`,
     });
     return reply.status(404).type('text/html; charset=utf-8').send(body);
+  }
+
+  private sendIcon(reply: FastifyReply, request: FastifyRequest, name: string) {
+    const file = this.assets.get(name);
+    if (!file) throw notFound('Asset');
+    void reply.header('Cache-Control', 'public, max-age=86400').header('ETag', file.etag);
+    if (request.headers['if-none-match'] === file.etag) return reply.status(304).send();
+    return reply.type(file.type).send(file.body);
   }
 
   private sendAsset(

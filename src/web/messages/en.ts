@@ -358,6 +358,10 @@ export const en = {
   'verify.signatureInvalid': 'Not valid: do not trust this credential',
   'verify.checks': 'Checks',
   'verify.publicPage': 'Open the public verification page',
+  'verify.claimsNotShown':
+    'What this credential says (holder, course, dates, issuer) is not shown: without a valid signature none of it can be trusted.',
+  'verify.factsFromRegister':
+    "Holder, course, dates and status are from the Center's register, found by the certificate number the signature vouches for.",
 
   'audit.title': 'Audit trail',
   'audit.intro':
