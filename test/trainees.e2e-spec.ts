@@ -535,12 +535,18 @@ describe('trainees', () => {
         traineeId: trainee.id,
         status: 'completed',
         waitlistPosition: null,
-        attendancePercent: 95.5,
+        attendancePercent: 80,
         theoryScore: 82,
         practicalScore: 77.25,
         passed: true,
         assessedAt: new Date(),
       });
+      // The transcript reads attendance from the days recorded, as the roster does: 4 of 5.
+      await t.db.query(
+        `INSERT INTO attendance_days (enrolment_id, day, present)
+         SELECT $1, d::date, d::date <> '2024-03-06' FROM generate_series('2024-03-04'::date, '2024-03-08'::date, '1 day') d`,
+        [passed.id],
+      );
       const waiting = await enrolments.save({
         sessionId: later.id,
         traineeId: trainee.id,
@@ -605,7 +611,7 @@ describe('trainees', () => {
           endsOn: '2024-03-08',
           status: 'completed',
           waitlistPosition: null,
-          attendancePercent: 95.5,
+          attendancePercent: 80,
           theoryScore: 82,
           practicalScore: 77.25,
           passed: true,

@@ -65,7 +65,8 @@ export class EnrolmentsController {
   @Allow('enrolments.read')
   @ApiOperation({
     summary: 'One enrolment',
-    description: 'Trainees see their own; instructors those of their sessions.',
+    description:
+      "Trainees see their own; instructors those of their sessions. A seat holder's attendancePercent and passed are the roster's: by the results rule as of today (of the days so far until the session is completed), not a figure stored at the last save.",
   })
   @ApiOkResponse({ type: EnrolmentDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<EnrolmentDto> {

@@ -13,6 +13,7 @@ import { Course } from '../courses/course.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
+import { currentEnrolmentDto } from './current-results.js';
 import { Enrolment } from './enrolment.entity.js';
 import { enrolmentRefusalError, enrolmentRefusals, readEnrolmentFacts } from './enrolment-rules.js';
 import { rosterRows } from './roster.js';
@@ -156,7 +157,8 @@ export class EnrolmentsService {
     const enrolment = await this.dataSource.getRepository(Enrolment).findOneBy({ id: enrolmentId });
     if (!enrolment) throw notFound('Enrolment');
     await this.assertCanRead(this.dataSource.manager, actor, enrolment);
-    return EnrolmentDto.from(enrolment);
+    // The roster's figures: attendance and result by the results rule as of today.
+    return currentEnrolmentDto(this.dataSource.manager, enrolment, today(this.config.timeZone));
   }
 
   async roster(

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type {
-  CertificateStatus,
-  StoredCertificateStatus,
-} from '../certifications/certificate.entity.js';
+import { effectiveStatus } from '../certifications/certificate-status.js';
+import type { StoredCertificateStatus } from '../certifications/certificate.entity.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
 import { reachesAll } from '../access/access-policy.js';
 import { mayReach } from '../access/record-access.js';
+import type { SessionStatus } from '../courses/session.entity.js';
+import { currentResults, type ShownResult } from '../enrolments/current-results.js';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity.js';
 import {
   TranscriptCertificateDto,
@@ -26,6 +26,9 @@ interface EnrolmentRow {
   course_title: string;
   starts_on: string;
   ends_on: string;
+  session_status: SessionStatus;
+  pass_mark: number;
+  min_attendance_percent: number;
   status: EnrolmentStatus;
   waitlist_position: number | null;
   attendance_percent: number | null;
@@ -64,6 +67,7 @@ export class TranscriptService {
       const enrolments = (await tx.query(
         `SELECT e.id AS enrolment_id, e.session_id, c.id AS course_id, c.code AS course_code,
                 c.title AS course_title, s.starts_on::text AS starts_on, s.ends_on::text AS ends_on,
+                s.status AS session_status, c.pass_mark, c.min_attendance_percent,
                 e.status, e.waitlist_position, e.attendance_percent::float8 AS attendance_percent,
                 e.theory_score::float8 AS theory_score, e.practical_score::float8 AS practical_score,
                 e.passed
@@ -89,9 +93,12 @@ export class TranscriptService {
         ...enrolments.map((e) => e.session_id),
         ...certificates.map((c) => c.session_id),
       ]);
+      const shown = enrolments.filter((e) => visible(e.session_id));
+      // The roster's figures, by the results rule as of today, not those stored at the last save.
+      const results = await currentResults(tx, shown.map(resultFacts), day);
       return {
         trainee,
-        enrolments: enrolments.filter((e) => visible(e.session_id)).map(toEnrolment),
+        enrolments: shown.map((row) => toEnrolment(row, results.get(row.enrolment_id)!)),
         certificates: certificates
           .filter((c) => visible(c.session_id))
           .map((row) => toCertificate(row, day)),
@@ -121,7 +128,20 @@ async function visibleSessions(
   return (sessionId) => visible.has(sessionId);
 }
 
-function toEnrolment(row: EnrolmentRow): TranscriptEnrolmentDto {
+function resultFacts(row: EnrolmentRow) {
+  return {
+    id: row.enrolment_id,
+    status: row.status,
+    attendancePercent: row.attendance_percent,
+    passed: row.passed,
+    theoryScore: row.theory_score,
+    practicalScore: row.practical_score,
+    session: { startsOn: row.starts_on, endsOn: row.ends_on, status: row.session_status },
+    course: { passMark: row.pass_mark, minAttendancePercent: row.min_attendance_percent },
+  };
+}
+
+function toEnrolment(row: EnrolmentRow, result: ShownResult): TranscriptEnrolmentDto {
   return {
     enrolmentId: row.enrolment_id,
     sessionId: row.session_id,
@@ -130,10 +150,10 @@ function toEnrolment(row: EnrolmentRow): TranscriptEnrolmentDto {
     endsOn: row.ends_on,
     status: row.status,
     waitlistPosition: row.waitlist_position,
-    attendancePercent: row.attendance_percent,
+    attendancePercent: result.attendancePercent,
     theoryScore: row.theory_score,
     practicalScore: row.practical_score,
-    passed: row.passed,
+    passed: result.passed,
   };
 }
 
@@ -146,17 +166,8 @@ function toCertificate(row: CertificateRow, day: string): TranscriptCertificateD
     courseTitle: row.course_title,
     issuedAt: row.issued_at.toISOString(),
     validUntil: row.valid_until,
-    status: currentStatus(row.status, row.valid_until, day),
+    status: effectiveStatus({ status: row.status, validUntil: row.valid_until }, day),
     statusReason: row.status_reason,
     supersededById: row.superseded_by_id,
   };
-}
-
-/** `expired` is never stored: an active certificate whose last valid day has passed is expired. */
-function currentStatus(
-  stored: StoredCertificateStatus,
-  validUntil: string | null,
-  day: string,
-): CertificateStatus {
-  return stored === 'active' && validUntil !== null && validUntil < day ? 'expired' : stored;
 }

@@ -20,10 +20,21 @@ export class TranscriptEnrolmentDto {
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
   @ApiProperty({ type: Number, nullable: true }) waitlistPosition: number | null;
-  @ApiProperty({ type: Number, nullable: true }) attendancePercent: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'As on the roster: days present of the session days so far until the session is completed, then of all its days',
+  })
+  attendancePercent: number | null;
   @ApiProperty({ type: Number, nullable: true }) theoryScore: number | null;
   @ApiProperty({ type: Number, nullable: true }) practicalScore: number | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'Null until assessed' })
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      'Decided once the session is completed and both scores are recorded; null until then',
+  })
   passed: boolean | null;
 }
 
