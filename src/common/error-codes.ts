@@ -106,6 +106,17 @@ export interface ErrorDetailsByCode {
   MEDICAL_CLEARANCE_REQUIRED: { requiredUntil: string; clearanceUntil: string | null };
   NOT_ELIGIBLE: { reason: string; enrolmentId?: string };
   ALREADY_ISSUED: { certificateId: string | null };
+  /**
+   * Results already certified (409, with enrolmentId), or an enrolment refused (422): the
+   * certificate held, current beyond the renewal window (validUntil null: never expires).
+   */
+  ALREADY_CERTIFIED: {
+    certificateId: string;
+    enrolmentId?: string;
+    serial?: string;
+    validUntil?: string | null;
+    renewalWindowMonths?: number;
+  };
   DUPLICATE_TRAINEE: { existingId: string | null };
   REFERENCE_NOT_FOUND: { field?: string };
 }

@@ -15,7 +15,12 @@ describe('error codes and their messages', () => {
   });
 
   it('each language fills the same placeholders for a code (named after its details)', () => {
-    for (const code of [...ERROR_CODES, 'MEDICAL_CLEARANCE_MISSING']) {
+    const variants = [
+      'MEDICAL_CLEARANCE_MISSING',
+      'ALREADY_CERTIFIED_CURRENT',
+      'ALREADY_CERTIFIED_PERMANENT',
+    ];
+    for (const code of [...ERROR_CODES, ...variants]) {
       const key = `error.${code}` as keyof (typeof MESSAGES)['en'];
       const en = names(MESSAGES.en[key]);
       for (const lang of LANGUAGES) expect([code, names(MESSAGES[lang][key])]).toEqual([code, en]);
@@ -51,6 +56,26 @@ describe('error codes and their messages', () => {
         clearanceUntil: null,
       }),
     ).toBe(MESSAGES.en['error.MEDICAL_CLEARANCE_MISSING'].replace('{requiredUntil}', '2026-05-08'));
+  });
+
+  it('words an enrolment refused as already certified apart from results already certified', () => {
+    const held = { certificateId: 'c1', serial: 'COE-EOD1-2026-7KQ4M2', renewalWindowMonths: 6 };
+    expect(codeMessage('ru', 'ALREADY_CERTIFIED', { ...held, validUntil: '2028-05-08' })).toBe(
+      'У вас уже есть сертификат COE-EOD1-2026-7KQ4M2 по этому курсу, действующий до 2028-05-08. Продлить его можно на сессии, которая заканчивается не раньше чем за 6 месяцев до окончания его срока.',
+    );
+    expect(
+      codeMessage('en', 'ALREADY_CERTIFIED', {
+        ...held,
+        validUntil: '2028-05-08',
+        renewalWindowMonths: 1,
+      }),
+    ).toMatch(/renew it in a session that ends within its last month\.$/);
+    expect(codeMessage('az', 'ALREADY_CERTIFIED', { ...held, validUntil: null })).toBe(
+      'Bu kurs üzrə artıq COE-EOD1-2026-7KQ4M2 nömrəli sertifikatınız var və onun müddəti bitmir.',
+    );
+    expect(codeMessage('az', 'ALREADY_CERTIFIED', { certificateId: 'c1', enrolmentId: 'e1' })).toBe(
+      MESSAGES.az['error.ALREADY_CERTIFIED'],
+    );
   });
 
   it('falls back to the status sentence when details lack a placeholder', () => {

@@ -11,10 +11,17 @@ import type { ErrorCode } from './error-codes.js';
  */
 export const errorMessageKey = (code: ErrorCode): MessageKey => `error.${code}` as MessageKey;
 
-/** The key for a code's details: one code may word two cases (no clearance vs a short one). */
+/**
+ * The key for a code's details: one code may word several cases (no clearance vs a short one;
+ * a certificate held that expires or does not, when ALREADY_CERTIFIED refuses an enrolment).
+ */
 function keyFor(code: ErrorCode, details: Record<string, unknown>): string {
   if (code === 'MEDICAL_CLEARANCE_REQUIRED' && !details.clearanceUntil)
     return 'error.MEDICAL_CLEARANCE_MISSING';
+  if (code === 'ALREADY_CERTIFIED' && details.serial)
+    return details.validUntil
+      ? 'error.ALREADY_CERTIFIED_CURRENT'
+      : 'error.ALREADY_CERTIFIED_PERMANENT';
   return errorMessageKey(code);
 }
 

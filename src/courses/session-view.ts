@@ -70,7 +70,7 @@ export async function sessionDtos(
         (instructors.get(s.id) ?? []).map((i) => i.instructorId),
       ),
       enrolment: facts?.latest ?? null,
-      canEnrol: facts ? canEnrol(facts) : null,
+      canEnrol: facts ? canEnrol(facts, viewer.actor) : null,
     };
   });
 }
@@ -96,8 +96,9 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
   return record;
 }
 
-function canEnrol(facts: EnrolmentFacts): CanEnrolDto {
-  const reasons = enrolmentRefusals(facts).map(({ code, details }) => ({ code, details }));
+/** The trainee enrolling themself: the enrol route's rule, with the reader as the enroller. */
+function canEnrol(facts: EnrolmentFacts, actor: Actor): CanEnrolDto {
+  const reasons = enrolmentRefusals(facts, actor).map(({ code, details }) => ({ code, details }));
   return { allowed: reasons.length === 0, reasons };
 }
 

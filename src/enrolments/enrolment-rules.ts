@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { currentOnSql } from '../certifications/certificate-status.js';
+import { currentOnSql, isCurrentOn } from '../certifications/certificate-status.js';
+import type { Certificate } from '../certifications/certificate.entity.js';
+import type { Actor } from '../common/actor.js';
+import { addDays, addMonths } from '../common/calendar.js';
 import { conflict, ruleViolation, type DomainError } from '../common/errors.js';
 import type { Course } from '../courses/course.entity.js';
 import type { CourseSession } from '../courses/session.entity.js';
@@ -10,6 +13,7 @@ import type { EnrolmentStatus } from './enrolment.entity.js';
 export const ENROLMENT_REFUSAL_CODES = [
   'SESSION_NOT_OPEN',
   'ALREADY_ENROLLED',
+  'ALREADY_CERTIFIED',
   'PREREQUISITE_NOT_MET',
   'MEDICAL_CLEARANCE_REQUIRED',
 ] as const;
@@ -20,6 +24,17 @@ export interface EnrolmentRefusal {
   message: string;
   details: Record<string, unknown>;
 }
+
+/**
+ * A certificate may be renewed by a session that ends within its last six months: a refresher
+ * (or the course again) taken then yields a new certificate that supersedes the old one before
+ * it lapses, so the holder is never without a current certificate. Earlier than that, a
+ * trainee enrolling themself is refused as already certified (see `enrolmentRefusals`).
+ */
+export const RENEWAL_WINDOW_MONTHS = 6;
+
+/** A certificate the trainee holds that a certificate from the session would supersede. */
+export type HeldCertificate = Pick<Certificate, 'id' | 'serial' | 'status' | 'validUntil'>;
 
 /** The trainee's latest enrolment in a session, whatever its status. */
 export interface OwnEnrolment {
@@ -39,6 +54,41 @@ export interface EnrolmentFacts {
   latest: OwnEnrolment | null;
   /** Codes of the prerequisite courses without a certificate current on the first day. */
   missingPrerequisites: string[];
+  /**
+   * The trainee's certificates, whatever their status, of the session's course and of the
+   * course it renews: those a certificate from this session would supersede.
+   */
+  heldCertificates: HeldCertificate[];
+}
+
+/**
+ * Who may enrol a trainee who is already certified and current: the registrar (admin), whose
+ * decision a re-qualification is (coordinators nominating their people may join later). A
+ * trainee enrolling themself may not.
+ */
+export function mayEnrolCertifiedTrainee(actor: Pick<Actor, 'roles'>): boolean {
+  return actor.roles.includes('admin');
+}
+
+/**
+ * The held certificate that makes the trainee "already certified and current" for a session
+ * ending on `sessionEndsOn`, or null: one still current on the day after the renewal window
+ * closes (never expiring, or valid beyond the session's last day plus RENEWAL_WINDOW_MONTHS).
+ * Suspended, revoked, superseded and expired certificates never count. Of several, the one
+ * that lasts longest.
+ */
+export function currentBeyondRenewalWindow(
+  held: readonly HeldCertificate[],
+  sessionEndsOn: string,
+): HeldCertificate | null {
+  const windowClosed = addDays(addMonths(sessionEndsOn, RENEWAL_WINDOW_MONTHS), 1);
+  const lasting = held.filter((cert) => isCurrentOn(cert, windowClosed));
+  lasting.sort((a, b) => lastsLonger(b) - lastsLonger(a));
+  return lasting[0] ?? null;
+
+  function lastsLonger(cert: HeldCertificate): number {
+    return cert.validUntil === null ? Infinity : Date.parse(cert.validUntil);
+  }
 }
 
 /**
@@ -49,14 +99,20 @@ export interface EnrolmentFacts {
  * - The session must be open (the status decides, not the date).
  * - Not already in it: any enrolment but a withdrawn one counts (a withdrawn trainee may
  *   enrol again).
+ * - Not already certified and current, when enrolling themself: a certificate of the course
+ *   (or of the one it renews) still current after the renewal window refuses it
+ *   (`currentBeyondRenewalWindow`); a renewal within the window is how a certificate is kept.
+ *   The registrar may still enrol such a trainee (`mayEnrolCertifiedTrainee`).
  * - A prerequisite counts only when the trainee holds a certificate for it that is current on
  *   the session's first day (see `readEnrolmentFacts`).
  * - Field courses need the trainee medically fit for every day of the session.
  *
- * Holding a current certificate of the course itself is no refusal: a second session of the
- * same course is how a certificate is renewed (the new one supersedes the old).
+ * `enroller` is who enrols: the trainee themself, or the registrar on their behalf.
  */
-export function enrolmentRefusals(facts: EnrolmentFacts): EnrolmentRefusal[] {
+export function enrolmentRefusals(
+  facts: EnrolmentFacts,
+  enroller: Pick<Actor, 'roles'>,
+): EnrolmentRefusal[] {
   const { session, course, trainee, latest, missingPrerequisites } = facts;
   const refusals: EnrolmentRefusal[] = [];
   if (session.status !== 'open') {
@@ -71,6 +127,23 @@ export function enrolmentRefusals(facts: EnrolmentFacts): EnrolmentRefusal[] {
       code: 'ALREADY_ENROLLED',
       message: 'The trainee is already in this session',
       details: { enrolmentId: latest.id, status: latest.status },
+    });
+  }
+  const certified = mayEnrolCertifiedTrainee(enroller)
+    ? null
+    : currentBeyondRenewalWindow(facts.heldCertificates, session.endsOn);
+  if (certified) {
+    refusals.push({
+      code: 'ALREADY_CERTIFIED',
+      message: certified.validUntil
+        ? `The trainee already holds ${certified.serial} for ${course.code}, valid until ${certified.validUntil}: a renewal may be taken in a session ending within its last ${RENEWAL_WINDOW_MONTHS} months`
+        : `The trainee already holds ${certified.serial} for ${course.code}, which does not expire`,
+      details: {
+        certificateId: certified.id,
+        serial: certified.serial,
+        validUntil: certified.validUntil,
+        renewalWindowMonths: RENEWAL_WINDOW_MONTHS,
+      },
     });
   }
   if (missingPrerequisites.length > 0) {
@@ -107,11 +180,11 @@ export function enrolmentRefusalError(refusal: EnrolmentRefusal): DomainError {
 }
 
 /**
- * The facts `enrolmentRefusals` needs for one trainee and a page of sessions, in two queries
- * whatever the number of sessions: the trainee's latest enrolment in each, and the missing
+ * The facts `enrolmentRefusals` needs for one trainee and a page of sessions, in three queries
+ * whatever the number of sessions: the trainee's latest enrolment in each, the missing
  * prerequisites of each (a certificate counts when the trainee held it by the session's first
  * day and it is current then, by the rule of certificate-status.ts; a refresher's certificate
- * counts as the course it renews).
+ * counts as the course it renews), and the certificates a certificate from each would supersede.
  */
 export async function readEnrolmentFacts(
   manager: EntityManager,
@@ -150,13 +223,28 @@ export async function readEnrolmentFacts(
       ORDER BY s.id, p.code`,
     [trainee.id, sessionIds],
   )) as { session_id: string; code: string }[];
+  // Every status: which of them count is the rule's to say, not the query's.
+  const held = (await manager.query(
+    `SELECT s.id AS session_id, c.id, c.serial, c.status, c.valid_until::text AS valid_until
+       FROM course_sessions s
+       JOIN courses sc ON sc.id = s.course_id
+       JOIN certificates c
+         ON c.trainee_id = $1 AND (c.course_id = s.course_id OR c.course_id = sc.renews_course_id)
+      WHERE s.id = ANY ($2::uuid[])
+      ORDER BY s.id, c.issued_at, c.id`,
+    [trainee.id, sessionIds],
+  )) as (Pick<Certificate, 'id' | 'serial' | 'status'> & {
+    session_id: string;
+    valid_until: string | null;
+  })[];
   const latestBySession = new Map(latest.map((row) => [row.session_id, row]));
-  const missingBySession = new Map<string, string[]>();
-  for (const row of missing) {
-    const codes = missingBySession.get(row.session_id) ?? [];
-    codes.push(row.code);
-    missingBySession.set(row.session_id, codes);
-  }
+  const missingBySession = groupBy(missing, (row) => row.code);
+  const heldBySession = groupBy(held, (row) => ({
+    id: row.id,
+    serial: row.serial,
+    status: row.status,
+    validUntil: row.valid_until,
+  }));
   for (const session of sessions) {
     const course = courses.get(session.courseId);
     if (!course) throw new Error(`Course ${session.courseId} of session ${session.id} not given`);
@@ -175,9 +263,24 @@ export async function readEnrolmentFacts(
           }
         : null,
       missingPrerequisites: missingBySession.get(session.id) ?? [],
+      heldCertificates: heldBySession.get(session.id) ?? [],
     });
   }
   return facts;
+}
+
+/** Rows by their session, in the order read. */
+function groupBy<R extends { session_id: string }, T>(
+  rows: readonly R[],
+  value: (row: R) => T,
+): Map<string, T[]> {
+  const bySession = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = bySession.get(row.session_id) ?? [];
+    list.push(value(row));
+    bySession.set(row.session_id, list);
+  }
+  return bySession;
 }
 
 /** Passed = both scores reach the pass mark and attendance reaches the course minimum. */

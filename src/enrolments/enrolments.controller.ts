@@ -1,9 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { JsonBodyLimits } from '../common/json-limits.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
   AssessmentDto,
   AttendanceDto,
@@ -18,6 +25,7 @@ import {
   RosterQueryDto,
   RosterRowsDto,
 } from './dto/enrolment.dto.js';
+import { RENEWAL_WINDOW_MONTHS } from './enrolment-rules.js';
 import { EnrolmentsService } from './enrolments.service.js';
 import { ResultsService } from './results.service.js';
 
@@ -33,10 +41,13 @@ export class EnrolmentsController {
   @Allow('enrolments.enrol')
   @ApiOperation({
     summary: 'Enrol a trainee in an open session',
-    description:
-      'A trainee enrols only themself; an admin anyone. Prerequisites must be held as certificates current on the session start date, and medical clearance must cover the session when the course requires it. A full session puts the trainee on the waiting list with a position. 409 ALREADY_ENROLLED; 422 PREREQUISITE_NOT_MET (details.missing lists course codes), MEDICAL_CLEARANCE_REQUIRED, SESSION_NOT_OPEN.',
+    description: `A trainee enrols only themself; an admin anyone. Prerequisites must be held as certificates current on the session start date, and medical clearance must cover the session when the course requires it. A trainee enrolling themself must not already hold a certificate of the course (or of the course it renews) that stays current beyond the renewal window: the session's last day plus ${RENEWAL_WINDOW_MONTHS} months. A full session puts the trainee on the waiting list with a position. 409 ALREADY_ENROLLED; 422 as described below. The same rule answers canEnrol on session answers.`,
   })
   @ApiCreatedResponse({ type: EnrolmentDto })
+  @ApiUnprocessableEntityResponse({
+    description: `SESSION_NOT_OPEN (details.status); PREREQUISITE_NOT_MET (details.missing lists course codes, checkedOn the first day); MEDICAL_CLEARANCE_REQUIRED (details.requiredUntil, clearanceUntil); ALREADY_CERTIFIED: a trainee enrolling themself holds a certificate of the course, or of the course it renews, that is current and never expires or is valid beyond the session's last day plus ${RENEWAL_WINDOW_MONTHS} months (details.certificateId, serial, validUntil, renewalWindowMonths). A renewal within those months is accepted so the new certificate supersedes the old without a gap; an admin (registrar) may enrol such a trainee all the same. Nothing is written.`,
+    type: ErrorResponseDto,
+  })
   enrol(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) sessionId: string,

@@ -51,7 +51,7 @@ export class EnrolmentsService {
           [session],
           new Map([[course.id, course]]),
         );
-        const [refusal] = enrolmentRefusals(facts.get(sessionId)!);
+        const [refusal] = enrolmentRefusals(facts.get(sessionId)!, actor);
         if (refusal) throw enrolmentRefusalError(refusal);
 
         const seatFree = session.seatsTaken < session.capacity;

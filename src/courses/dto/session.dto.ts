@@ -87,7 +87,8 @@ export class EnrolmentRefusalDto {
     description:
       "As in the enrol route's error: PREREQUISITE_NOT_MET {missing: course codes, courseCode, " +
       'checkedOn}; MEDICAL_CLEARANCE_REQUIRED {requiredUntil, clearanceUntil}; ' +
-      'ALREADY_ENROLLED {enrolmentId, status}; SESSION_NOT_OPEN {status}',
+      'ALREADY_ENROLLED {enrolmentId, status}; SESSION_NOT_OPEN {status}; ' +
+      'ALREADY_CERTIFIED {certificateId, serial, validUntil (null: never expires), renewalWindowMonths}',
   })
   details: Record<string, unknown>;
 }

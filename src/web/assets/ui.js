@@ -72,6 +72,13 @@ export function errorMessage(err) {
       return d.clearanceUntil
         ? t('error.MEDICAL_CLEARANCE_REQUIRED', d)
         : t('error.MEDICAL_CLEARANCE_MISSING', { requiredUntil: d.requiredUntil || '' });
+    case 'ALREADY_CERTIFIED':
+      // Refusing an enrolment, the details name the certificate held (keyFor, error-messages.ts).
+      if (!d.serial) break;
+      return t(
+        d.validUntil ? 'error.ALREADY_CERTIFIED_CURRENT' : 'error.ALREADY_CERTIFIED_PERMANENT',
+        d,
+      );
     case 'NOT_ELIGIBLE':
       return `${t('error.NOT_ELIGIBLE')} ${label('eligibility', d.reason)}`;
     case 'RATE_LIMITED':

@@ -680,6 +680,10 @@ export const az: Messages = {
     'Bu kurs {requiredUntil} tarixinədək tibbi yararlılıq arayışı tələb edir, sizin üçün isə heç biri qeydə alınmayıb.',
   'error.SESSION_NOT_OPEN': 'Bu sessiya qeydiyyata açıq deyil.',
   'error.ALREADY_ENROLLED': 'Siz artıq bu sessiyaya yazılmısınız.',
+  'error.ALREADY_CERTIFIED_CURRENT':
+    'Bu kurs üzrə artıq {serial} nömrəli sertifikatınız var, {validUntil} tarixinədək qüvvədədir. Onu qüvvədə olduğu son {renewalWindowMonths} ay ərzində bitən sessiyada yeniləyə bilərsiniz.',
+  'error.ALREADY_CERTIFIED_PERMANENT':
+    'Bu kurs üzrə artıq {serial} nömrəli sertifikatınız var və onun müddəti bitmir.',
   'error.NOT_WITHDRAWABLE': 'Bu qeydiyyatdan artıq imtina etmək mümkün deyil.',
   'error.NOT_ELIGIBLE': 'Sertifikat almağa uyğun deyil:',
   'error.ALREADY_ISSUED': 'Bu qeydiyyat üzrə sertifikat artıq verilib.',

@@ -682,6 +682,12 @@ export const en = {
     'This course requires medical clearance until {requiredUntil}, and none is recorded for you.',
   'error.SESSION_NOT_OPEN': 'This session is not open for enrolment.',
   'error.ALREADY_ENROLLED': 'You are already enrolled in this session.',
+  // ALREADY_CERTIFIED refusing an enrolment (its details name the certificate held); without
+  // a serial in the details, `error.ALREADY_CERTIFIED` (results already certified) applies.
+  'error.ALREADY_CERTIFIED_CURRENT':
+    'You already hold certificate {serial} for this course, valid until {validUntil}. You can renew it in a session that ends within its last {renewalWindowMonths, plural, one {month} other {# months}}.',
+  'error.ALREADY_CERTIFIED_PERMANENT':
+    'You already hold certificate {serial} for this course, and it does not expire.',
   'error.NOT_WITHDRAWABLE': 'This enrolment can no longer be withdrawn.',
   'error.NOT_ELIGIBLE': 'Not eligible for a certificate:',
   'error.ALREADY_ISSUED': 'A certificate has already been issued for this enrolment.',

@@ -689,6 +689,10 @@ export const ru: Messages = {
     'Для этого курса нужен медицинский допуск до {requiredUntil}, а у вас он не оформлен.',
   'error.SESSION_NOT_OPEN': 'Запись на эту сессию закрыта.',
   'error.ALREADY_ENROLLED': 'Вы уже записаны на эту сессию.',
+  'error.ALREADY_CERTIFIED_CURRENT':
+    'У вас уже есть сертификат {serial} по этому курсу, действующий до {validUntil}. Продлить его можно на сессии, которая заканчивается не раньше чем за {renewalWindowMonths, plural, one {# месяц} few {# месяца} many {# месяцев} other {# месяца}} до окончания его срока.',
+  'error.ALREADY_CERTIFIED_PERMANENT':
+    'У вас уже есть бессрочный сертификат {serial} по этому курсу.',
   'error.NOT_WITHDRAWABLE': 'Эту запись уже нельзя отменить.',
   'error.NOT_ELIGIBLE': 'Нет права на сертификат:',
   'error.ALREADY_ISSUED': 'По этой записи сертификат уже выдан.',
