@@ -50,10 +50,6 @@ export function currentUser() {
   return user;
 }
 
-export function hasRole(...roles) {
-  return !!user && roles.some((r) => user.roles.includes(r));
-}
-
 let onSignedOut = () => undefined;
 /** What to do when the session cannot be renewed (main.js shows the sign-in form). */
 export function whenSignedOut(handler) {

@@ -100,7 +100,7 @@ export default async function render(root, { user }) {
       loadCourses({ status: 'active' }),
       all('/api/v1/sessions', { status: 'open' }),
     ]);
-    if (user.roles.includes('trainee') && user.traineeId) {
+    if (user.traineeId) {
       const transcript = await get(`/api/v1/trainees/${user.traineeId}/transcript`);
       mine = new Map(
         transcript.enrolments

@@ -7,7 +7,7 @@ import { courseFields } from '../admin-forms.js';
 import { courses as loadCourses } from '../lookups.js';
 import { badge, empty, heading, link, section, table } from '../ui.js';
 
-export default async function render(root, { user }) {
+export default async function render(root, { may }) {
   const courses = (await loadCourses()).sort((a, b) => a.code.localeCompare(b.code));
   const byId = new Map(courses.map((c) => [c.id, c]));
   root.append(
@@ -40,7 +40,7 @@ export default async function render(root, { user }) {
         : empty(t('courses.empty')),
     ),
   );
-  if (!user.roles.includes('admin')) return;
+  if (!may('courses.manage')) return;
   root.append(
     section(
       t('courses.create'),
