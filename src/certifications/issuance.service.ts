@@ -16,6 +16,7 @@ import { CredentialsService } from '../credentials/credentials.service.js';
 import { StatusListsService, type StatusPosition } from '../credentials/status-lists.service.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
 import { assertNotOwnEnrolment, ownTrainees } from '../enrolments/own-record.js';
+import { holdsQualification } from '../instructors/qualification-rule.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { Certificate } from './certificate.entity.js';
@@ -157,11 +158,7 @@ export class IssuanceService {
       { kind: 'session', sessionId },
       'Only an instructor assigned to this session may issue its certificates',
     );
-    const qualified = (await tx.query(
-      'SELECT 1 FROM qualifications WHERE instructor_id = $1 AND course_id = $2 AND valid_until >= $3 LIMIT 1',
-      [actor.instructorId, course.id, issuedOn],
-    )) as unknown[];
-    if (qualified.length === 0) {
+    if (!(await holdsQualification(tx, actor.instructorId!, course.id, issuedOn))) {
       throw forbidden(
         `Your qualification for ${course.code} is not current`,
         'INSTRUCTOR_NOT_QUALIFIED',

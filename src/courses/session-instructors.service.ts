@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../common/database-errors.js';
 import { conflict, notFound, referenceNotFound, ruleViolation } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Instructor } from '../instructors/instructor.entity.js';
+import { holdsQualification } from '../instructors/qualification-rule.js';
 import { AssignInstructorDto, SessionDto } from './dto/session.dto.js';
 import { isSessionClosed } from './session-lifecycle.js';
 import { SessionInstructor } from './session-instructor.entity.js';
@@ -44,13 +45,7 @@ export class SessionInstructorsService {
       // The qualification must cover every teaching day still to come, and be current today.
       const day = today(this.config.timeZone);
       const requiredUntil = session.endsOn > day ? session.endsOn : day;
-      const [{ qualified }] = (await tx.query(
-        `SELECT EXISTS (SELECT 1 FROM qualifications
-                         WHERE instructor_id = $1 AND course_id = $2 AND valid_until >= $3)
-                AS qualified`,
-        [instructorId, session.courseId, requiredUntil],
-      )) as { qualified: boolean }[];
-      if (!qualified) {
+      if (!(await holdsQualification(tx, instructorId, session.courseId, requiredUntil))) {
         throw ruleViolation(
           'INSTRUCTOR_NOT_QUALIFIED',
           `The instructor holds no qualification for this course valid until ${requiredUntil}`,

@@ -1,3 +1,4 @@
+import { reachesAll } from '../access/access-policy.js';
 import type { EntityManager } from 'typeorm';
 import { currentOnSql, isCurrentOn } from '../certifications/certificate-status.js';
 import type { Certificate } from '../certifications/certificate.entity.js';
@@ -67,7 +68,8 @@ export interface EnrolmentFacts {
  * trainee enrolling themself may not.
  */
 export function mayEnrolCertifiedTrainee(actor: Pick<Actor, 'roles'>): boolean {
-  return actor.roles.includes('admin');
+  // Those whose enrolling reaches every trainee (the registrar), not the trainee themself.
+  return reachesAll(actor, 'enrolments.enrol');
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   ListInstructorsQueryDto,
   UpdateInstructorDto,
 } from './dto/instructor.dto.js';
+import { holdsQualification, qualificationCurrentOnSql } from './qualification-rule.js';
 import { Instructor } from './instructor.entity.js';
 
 const EDITABLE = [
@@ -142,19 +143,13 @@ export class InstructorsService {
    * For session assignment and certificate issuance: whether the instructor's qualification
    * for the course runs to `onDate` (YYYY-MM-DD) or later. Renewals add rows, so any row will do.
    */
-  async hasCurrentQualification(
+  hasCurrentQualification(
     manager: EntityManager,
     instructorId: string,
     courseId: string,
     onDate: string,
   ): Promise<boolean> {
-    const rows = (await manager.query(
-      `SELECT 1 FROM qualifications
-        WHERE instructor_id = $1 AND course_id = $2 AND valid_until >= $3::date
-        LIMIT 1`,
-      [instructorId, courseId, onDate],
-    )) as unknown[];
-    return rows.length > 0;
+    return holdsQualification(manager, instructorId, courseId, onDate);
   }
 
   private async toDtos(
@@ -173,7 +168,7 @@ export class InstructorsService {
               max(q.valid_until)::text AS valid_until
          FROM qualifications q
          JOIN courses c ON c.id = q.course_id
-        WHERE q.instructor_id = ANY($1::uuid[]) AND q.valid_until >= $2::date
+        WHERE q.instructor_id = ANY($1::uuid[]) AND ${qualificationCurrentOnSql('q', '$2::date')}
         GROUP BY q.instructor_id, c.id, c.code, c.title
         ORDER BY c.code`,
       [ids, today(this.config.timeZone)],

@@ -15,6 +15,7 @@ import {
   QualificationDto,
 } from './dto/qualification.dto.js';
 import { Instructor } from './instructor.entity.js';
+import { isQualificationCurrentOn } from './qualification-rule.js';
 import { Qualification } from './qualification.entity.js';
 
 /** Which courses an instructor may teach, until when; renewals add rows and keep the history. */
@@ -102,7 +103,7 @@ export class QualificationsService {
       courseCode: q.course!.code,
       courseTitle: q.course!.title,
       validUntil: q.validUntil,
-      current: q.validUntil >= day,
+      current: isQualificationCurrentOn(q.validUntil, day),
       createdAt: q.createdAt.toISOString(),
     };
   }
