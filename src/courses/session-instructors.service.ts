@@ -61,6 +61,7 @@ export class SessionInstructorsService {
       const dto = await sessionDto(tx, session, {
         actor,
         today: today(this.config.timeZone),
+        timeZone: this.config.timeZone,
       });
       await this.audit.record(tx, actor, {
         action: 'session.instructor_assigned',

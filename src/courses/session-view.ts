@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { sessionActions } from '../access/access-policy.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import { reachOf, sessionActions } from '../access/access-policy.js';
+import type { Actor } from '../common/actor.js';
 import {
   enrolmentRefusals,
   readEnrolmentFacts,
@@ -22,6 +22,8 @@ import { allowedSessionTransitions } from './session-lifecycle.js';
 export interface SessionViewer {
   actor: Actor;
   today: string;
+  /** The Center's time zone, in which `today` and days of issue are counted. */
+  timeZone: string;
 }
 
 type CourseFacts = Pick<
@@ -55,7 +57,7 @@ export async function sessionDtos(
     manager,
     sessions.map((s) => s.id),
   );
-  const enrolmentFacts = await traineeFacts(manager, sessions, courses, viewer.actor);
+  const enrolmentFacts = await traineeFacts(manager, sessions, courses, viewer);
   return sessions.map((s) => {
     const course = courses.get(s.courseId)!;
     const facts = enrolmentFacts?.get(s.id);
@@ -104,21 +106,22 @@ function canEnrol(facts: EnrolmentFacts, actor: Actor): CanEnrolDto {
 
 /**
  * The enrolment facts of the caller's own trainee record, for callers who may enrol themself
- * (the trainee role, as the enrol route allows); null for everyone else.
+ * (those whose `enrolments.enrol` reaches their own record); null for everyone else.
  */
 async function traineeFacts(
   manager: EntityManager,
   sessions: CourseSession[],
   courses: ReadonlyMap<string, CourseFacts>,
-  actor: Actor,
+  viewer: SessionViewer,
 ): Promise<Map<string, EnrolmentFacts> | null> {
-  if (!actor.traineeId || !hasRole(actor, 'trainee')) return null;
+  const { actor } = viewer;
+  if (!actor.traineeId || !reachOf(actor, 'enrolments.enrol').has('own')) return null;
   const trainee = await manager.findOne(Trainee, {
     where: { id: actor.traineeId },
     select: { id: true, medicalClearanceUntil: true },
   });
   if (!trainee) return null;
-  return readEnrolmentFacts(manager, trainee, sessions, courses);
+  return readEnrolmentFacts(manager, trainee, sessions, courses, viewer.timeZone);
 }
 
 function sessionRecord(

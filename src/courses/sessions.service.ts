@@ -234,7 +234,7 @@ export class SessionsService {
 
   /** What session answers need to tell the caller what they may do next. */
   private viewer(actor: Actor): SessionViewer {
-    return { actor, today: today(this.config.timeZone) };
+    return { actor, today: today(this.config.timeZone), timeZone: this.config.timeZone };
   }
 
   private async lockForChange(

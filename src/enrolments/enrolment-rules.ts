@@ -193,6 +193,8 @@ export async function readEnrolmentFacts(
   trainee: Pick<Trainee, 'id' | 'medicalClearanceUntil'>,
   sessions: Pick<CourseSession, 'id' | 'courseId' | 'status' | 'startsOn' | 'endsOn'>[],
   courses: ReadonlyMap<string, Pick<Course, 'code' | 'requiresMedicalClearance'>>,
+  /** The Center's time zone: a certificate counts from its day of issue there. */
+  timeZone: string,
 ): Promise<Map<string, EnrolmentFacts>> {
   const facts = new Map<string, EnrolmentFacts>();
   if (sessions.length === 0) return facts;
@@ -220,10 +222,10 @@ export async function readEnrolmentFacts(
             JOIN courses cc ON cc.id = c.course_id
            WHERE c.trainee_id = $1
              AND (c.course_id = p.id OR cc.renews_course_id = p.id)
-             AND c.issued_at::date <= s.starts_on
+             AND (c.issued_at AT TIME ZONE $3::text)::date <= s.starts_on
              AND ${currentOnSql('c', 's.starts_on')})
       ORDER BY s.id, p.code`,
-    [trainee.id, sessionIds],
+    [trainee.id, sessionIds, timeZone],
   )) as { session_id: string; code: string }[];
   // Every status: which of them count is the rule's to say, not the query's.
   const held = (await manager.query(

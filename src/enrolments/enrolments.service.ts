@@ -50,6 +50,7 @@ export class EnrolmentsService {
           trainee,
           [session],
           new Map([[course.id, course]]),
+          this.config.timeZone,
         );
         const [refusal] = enrolmentRefusals(facts.get(sessionId)!, actor);
         if (refusal) throw enrolmentRefusalError(refusal);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { recordMany } from '../audit/audit-bulk.js';
-import type { StatusReason } from '../certifications/certificate-status.js';
+import { effectiveStatus, type StatusReason } from '../certifications/certificate-status.js';
 import type { StoredCertificateStatus } from '../certifications/certificate.entity.js';
 import type { Actor } from '../common/actor.js';
 import { addMonths, today } from '../common/calendar.js';
@@ -252,7 +252,9 @@ export class LegacyCertificateImporter implements Importer<NewLegacyCertificate>
         );
         continue;
       }
-      if (status === 'expired' && (validUntil === null || validUntil >= todayHere)) {
+      // Expired by the rule of certificate-status.ts: an active certificate past its last day.
+      const lapsed = effectiveStatus({ status: 'active', validUntil }, todayHere) === 'expired';
+      if (status === 'expired' && !lapsed) {
         problems.add(
           line,
           header.column('status'),
