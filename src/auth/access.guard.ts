@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { can } from '../access/access-policy.js';
+import { can, rolesFor } from '../access/access-policy.js';
 import { ACCESS_KEY, type AccessRule, type RouteRecord } from '../access/access.decorators.js';
 import { mayReach, type RecordRef } from '../access/record-access.js';
 import { forbidden, unauthorized } from '../common/errors.js';
@@ -13,9 +13,10 @@ import { AuthService } from './auth.service.js';
 import { accessCredential, WebSessions } from './web-session.js';
 
 /**
- * The one global guard. A route is refused unless it is marked `@Public()` or names the roles
- * allowed to call it; a route that says nothing is refused to everyone. It runs before any body
- * validation, so a caller without access learns nothing from a 400.
+ * The one global guard. A route is refused unless it is marked `@Public()`, `@SignedIn()` or
+ * names a permission of the access policy with `@Allow(...)`; a route that says nothing is
+ * refused to everyone. It runs before any body validation, so a caller without access learns
+ * nothing from a 400.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -63,7 +64,9 @@ export class AccessGuard implements CanActivate {
     };
     if (!rule) throw forbidden('This route is not open to anyone');
     if (rule.permission && !can(user, rule.permission)) {
-      throw forbidden(`Requires the permission ${rule.permission}`);
+      throw forbidden(
+        `Requires one of the roles: ${rolesFor(rule.permission).join(', ')} (${rule.permission})`,
+      );
     }
     if (rule.permission && rule.record) {
       const record = await this.routeRecord(
