@@ -122,6 +122,26 @@ describe('roster', () => {
     expect((await roster(admin, w.session.id)).body.items).toHaveLength(3);
   });
 
+  it('rows carry the attendance days recorded, so a roster page needs no request per trainee', async () => {
+    const s = await runningSession();
+    const recorded = days([true, false, true, true, true]);
+    const saved = await t.http
+      .put(`/api/v1/sessions/${s.session.id}/attendance`)
+      .set(s.instructorUser.auth)
+      .send({ entries: [{ enrolmentId: s.ids[0], days: recorded }] });
+    expect(saved.status).toBe(200);
+    expect(saved.body.items[0].attendance).toEqual(recorded);
+
+    const rows = (await roster(s.instructorUser, s.session.id)).body.items as {
+      id: string;
+      attendance: unknown;
+    }[];
+    const row = (id: string) => rows.find((r) => r.id === id)!;
+    expect(row(s.ids[0]).attendance).toEqual(recorded);
+    // Nothing recorded: no days, not null.
+    expect(row(s.ids[1]).attendance).toEqual([]);
+  });
+
   it('reads a whole roster in the same number of queries for 2 rows as for 30', async () => {
     const w = await completedSessionWithInstructor(t);
     const logger = t.db.logger as Logger;

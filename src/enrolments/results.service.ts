@@ -30,7 +30,7 @@ import {
 } from './dto/enrolment.dto.js';
 import { Enrolment } from './enrolment.entity.js';
 import { assertNotOwnEnrolment, ownTrainees, SELF_CERTIFICATION } from './own-record.js';
-import { rosterRows } from './roster.js';
+import { attendanceByEnrolment, rosterRows } from './roster.js';
 import { applyResult } from './results-rule.js';
 import { assessmentEvent, presentDaysOf } from './results-settlement.js';
 
@@ -362,23 +362,6 @@ async function certificatesOf(manager: EntityManager, enrolmentIds: string[]) {
 async function attendanceOf(manager: EntityManager, enrolmentId: string): Promise<Day[]> {
   const rows = await manager.find(AttendanceDay, { where: { enrolmentId }, order: { day: 'ASC' } });
   return rows.map((r) => ({ date: r.day, present: r.present }));
-}
-
-async function attendanceByEnrolment(
-  manager: EntityManager,
-  enrolmentIds: string[],
-): Promise<Map<string, Day[]>> {
-  const rows = await manager.find(AttendanceDay, {
-    where: { enrolmentId: In(enrolmentIds) },
-    order: { day: 'ASC' },
-  });
-  const byEnrolment = new Map<string, Day[]>();
-  for (const r of rows) {
-    const days = byEnrolment.get(r.enrolmentId) ?? [];
-    days.push({ date: r.day, present: r.present });
-    byEnrolment.set(r.enrolmentId, days);
-  }
-  return byEnrolment;
 }
 
 /** What is recorded once `changes` are written over `recorded`, by date. */

@@ -105,6 +105,14 @@ export class RosterCertificationDto {
 
 export class RosterEntryDto extends EnrolmentDto {
   @ApiProperty({ type: RosterTraineeDto }) trainee: RosterTraineeDto;
+  @ApiProperty({
+    // Lazy: AttendanceDayDto is declared further down.
+    type: () => AttendanceDayDto,
+    isArray: true,
+    description:
+      'The days recorded for this enrolment, present or not, in date order; a day not listed was not recorded',
+  })
+  attendance: AttendanceDayDto[];
   @ApiProperty({ type: RosterCertificationDto }) certification: RosterCertificationDto;
   @ApiProperty({
     type: CertificateDto,
