@@ -6,18 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
 import { STATUS_REASONS } from '../certifications/certificate-status.js';
 import { ROLES } from '../common/roles.js';
+import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
 import { LANGUAGES, MESSAGES } from './i18n.js';
 
 /**
- * The lists the pages offer (roles, reasons for a status change, audit record types), taken
- * from the server's own constants and served as `vocabulary.js`: a page never keeps a copy
- * that could drift from what the API accepts.
+ * The lists the pages offer or sort by (roles, reasons for a status change, audit record
+ * types, the enrolment statuses that hold a seat), taken from the server's own constants and
+ * served as `vocabulary.js`: a page never keeps a copy that could drift from what the API
+ * accepts.
  */
 export const VOCABULARY = {
   LANGUAGES,
   ROLES,
   STATUS_REASONS,
   AUDIT_ENTITY_TYPES,
+  SEAT_HOLDING,
 } as const;
 
 export interface WebAsset {
