@@ -8,6 +8,7 @@ import {
   type SessionStatus,
 } from '../src/courses/session.entity.js';
 import { SessionsService } from '../src/courses/sessions.service.js';
+import { MESSAGES } from '../src/web/i18n.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
 import {
@@ -115,9 +116,27 @@ describe('sessions', () => {
       expect(res.status).toBe(201);
     });
 
-    it('refuses endsOn before startsOn, and a start in the past, with 422 INVALID_DATES', async () => {
+    it('refuses endsOn before startsOn with 422 INVALID_DATES', async () => {
       expectError(await post(valid({ startsOn: days(5), endsOn: days(4) })), 422, 'INVALID_DATES');
-      expectError(await post(valid({ startsOn: days(-1), endsOn: days(3) })), 422, 'INVALID_DATES');
+    });
+
+    it('refuses a start in the past with 422 SESSION_STARTS_IN_PAST, saying so in each language', async () => {
+      const past = valid({ startsOn: days(-1), endsOn: days(3) });
+      const english = expectError(await post(past), 422, 'SESSION_STARTS_IN_PAST');
+      expect(english.details).toEqual({ startsOn: days(-1), today: TODAY });
+      expect(english.message).toBe(`A session cannot start in the past (today is ${TODAY})`);
+      for (const lang of ['az', 'ru'] as const) {
+        const res = await t.http
+          .post(`/api/v1/courses/${courseId}/sessions`)
+          .set(admin.auth)
+          .set('Accept-Language', lang)
+          .send(past);
+        expect(expectError(res, 422, 'SESSION_STARTS_IN_PAST').message).toBe(
+          MESSAGES[lang]['error.SESSION_STARTS_IN_PAST'],
+        );
+      }
+      // The words the pages show for the code say it too, not "the last day must be on or after the first".
+      expect(MESSAGES.en['error.SESSION_STARTS_IN_PAST']).toMatch(/cannot start in the past/);
     });
 
     it.each(['draft', 'retired'] as const)(
@@ -352,11 +371,16 @@ describe('sessions', () => {
       });
     });
 
-    it('checks the dates together with the stored ones (422 INVALID_DATES)', async () => {
+    it('checks the dates together with the stored ones (422 INVALID_DATES, SESSION_STARTS_IN_PAST)', async () => {
       const s = await session();
       expectError(await patch(s.id, { endsOn: days(6) }), 422, 'INVALID_DATES');
       expectError(await patch(s.id, { startsOn: days(12) }), 422, 'INVALID_DATES');
-      expectError(await patch(s.id, { startsOn: days(-1) }), 422, 'INVALID_DATES');
+      const past = expectError(
+        await patch(s.id, { startsOn: days(-1) }),
+        422,
+        'SESSION_STARTS_IN_PAST',
+      );
+      expect(past.details).toEqual({ startsOn: days(-1), today: TODAY });
       expect((await patch(s.id, { startsOn: TODAY })).status).toBe(200);
     });
 

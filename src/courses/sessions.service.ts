@@ -264,10 +264,11 @@ export class SessionsService {
     }
     const day = today(this.config.timeZone);
     if (startMayNotBePast && startsOn < day) {
-      throw ruleViolation('INVALID_DATES', `A session cannot start in the past (today is ${day})`, {
-        startsOn,
-        today: day,
-      });
+      throw ruleViolation(
+        'SESSION_STARTS_IN_PAST',
+        `A session cannot start in the past (today is ${day})`,
+        { startsOn, today: day },
+      );
     }
   }
 }
