@@ -309,14 +309,13 @@ export const az: Messages = {
   'roster.attendanceHint':
     'İştirak edənləri qeyd edin. Yalnız dəyişdirdiyiniz xanalar yadda saxlanılır; qeydə alınmamış günlər qayıb sayılır.',
   'roster.attendanceNotYet': 'Davamiyyət sessiyanın ilk günündən ({date}) qeyd oluna bilər.',
-  'roster.notRecorded': 'bu brauzer vərəqində qeydə alınmayıb',
+  'roster.notRecorded': 'qeydə alınmayıb',
   'roster.presentOn': '{name} {date} tarixində iştirak edib',
   'roster.allPresent': 'Hamı var',
   'roster.allPresentOn': '{date} tarixində hamını iştirakçı kimi qeyd et',
   'roster.saveAttendance': 'Davamiyyəti yadda saxla',
   'roster.attendanceSaved': '{n} iştirakçının davamiyyəti yadda saxlanıldı.',
   'roster.nothingChanged': 'Heç nə dəyişdirilməyib.',
-  'roster.someFailed': 'Bəzi dəyişikliklər yadda saxlanılmadı:',
   'roster.results': 'Qiymətləndirmənin nəticələri',
   'roster.resultsHint':
     'Ballar 0-dan 100-ədək. Hər iki hissədə keçid balı {passMark}, davamiyyət ən azı {min}%.',
@@ -326,7 +325,12 @@ export const az: Messages = {
   'roster.practicalFor': '{name}: təcrübə balı',
   'roster.result': 'Nəticə',
   'roster.notAssessed': 'Qiymətləndirilməyib',
-  'roster.bothScores': 'hər iki balı daxil edin.',
+  'roster.resultAtCompletion': 'Nəticə sessiya bitəndə',
+  'roster.resultsDecidedAtCompletion':
+    'Keçib-keçmədiyi sessiya başa çatanda müəyyən olunur. O vaxta qədər davamiyyət keçmiş günlərə görə hesablanır.',
+  'roster.nothingSaved':
+    'Heç nə yadda saxlanmadı: siyahı bütövlükdə yadda saxlanılır və qəbul edilməyən bir sətir hamısını dayandırır.',
+  'roster.fixMarked': 'İşarələnmiş dəyərləri düzəldib yenidən yadda saxlayın.',
   'roster.saveResults': 'Nəticələri yadda saxla',
   'roster.resultsSaved': '{n} iştirakçının nəticələri yadda saxlanıldı.',
   'roster.certificates': 'Sertifikatlar',
@@ -694,8 +698,6 @@ export const az: Messages = {
     'Sessiyanın artıq aparıcı təlimatçısı var. Köməkçi təlimatçı kimi təyin edin.',
   'error.ILLEGAL_TRANSITION': 'Sessiyanı cari statusundan bu statusa keçirmək mümkün deyil.',
   'error.INVALID_DATES': 'Tarixlər düzgün deyil: son gün ilk gündən əvvəl ola bilməz.',
-  'error.SESSION_STARTS_IN_PAST':
-    'Sessiya keçmişdə başlaya bilməz: ilk gün kimi bu günü və ya daha sonrakı günü seçin.',
   'error.INVALID_ATTENDANCE_DATE':
     'Davamiyyət günləri sessiyanın tarixləri daxilində olmalı və gələcəyə aid olmamalıdır.',
   'error.CAPACITY_BELOW_SEATS_TAKEN': 'Tutum artıq tutulmuş yerlərin sayından az ola bilməz.',

@@ -309,14 +309,13 @@ export const en = {
     'Tick who was present. Only the boxes you change are saved; days not recorded count as absent.',
   'roster.attendanceNotYet':
     'Attendance can be recorded from the first day of the session ({date}).',
-  'roster.notRecorded': 'not recorded in this browser tab',
+  'roster.notRecorded': 'not recorded',
   'roster.presentOn': '{name} present on {date}',
   'roster.allPresent': 'All present',
   'roster.allPresentOn': 'Mark everyone present on {date}',
   'roster.saveAttendance': 'Save attendance',
   'roster.attendanceSaved': 'Attendance saved for {n, plural, one {# trainee} other {# trainees}}.',
   'roster.nothingChanged': 'Nothing was changed.',
-  'roster.someFailed': 'Some changes were not saved:',
   'roster.results': 'Assessment results',
   'roster.resultsHint':
     'Scores from 0 to 100. Pass mark {passMark} in both parts, and at least {min}% attendance.',
@@ -326,7 +325,12 @@ export const en = {
   'roster.practicalFor': 'Practical score of {name}',
   'roster.result': 'Result',
   'roster.notAssessed': 'Not assessed',
-  'roster.bothScores': 'enter both scores.',
+  'roster.resultAtCompletion': 'Result at completion',
+  'roster.resultsDecidedAtCompletion':
+    'Pass or fail is decided when the session is completed. Until then, attendance counts the days so far.',
+  'roster.nothingSaved':
+    'Nothing was saved: the roster is saved all at once, and one refused entry stops the whole save.',
+  'roster.fixMarked': 'Correct the marked values and save again.',
   'roster.saveResults': 'Save results',
   'roster.resultsSaved': 'Results saved for {n, plural, one {# trainee} other {# trainees}}.',
   'roster.certificates': 'Certificates',
@@ -697,8 +701,6 @@ export const en = {
   'error.LEAD_ALREADY_ASSIGNED': 'The session already has a lead instructor. Assign as assistant.',
   'error.ILLEGAL_TRANSITION': 'The session cannot move to this status from its current one.',
   'error.INVALID_DATES': 'The dates are not valid: the last day must be on or after the first.',
-  'error.SESSION_STARTS_IN_PAST':
-    'A session cannot start in the past: choose today or a later day as its first day.',
   'error.INVALID_ATTENDANCE_DATE':
     'Attendance days must lie within the session and not in the future.',
   'error.CAPACITY_BELOW_SEATS_TAKEN': 'The capacity cannot be less than the seats already taken.',

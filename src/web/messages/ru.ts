@@ -313,7 +313,7 @@ export const ru: Messages = {
   'roster.attendanceHint':
     'Отметьте присутствовавших. Сохраняются только изменённые ячейки; неотмеченные дни считаются пропусками.',
   'roster.attendanceNotYet': 'Посещаемость можно отмечать с первого дня сессии ({date}).',
-  'roster.notRecorded': 'не отмечено в этой вкладке браузера',
+  'roster.notRecorded': 'не отмечено',
   'roster.presentOn': '{name}: присутствие {date}',
   'roster.allPresent': 'Все на месте',
   'roster.allPresentOn': 'Отметить всех присутствующими {date}',
@@ -321,7 +321,6 @@ export const ru: Messages = {
   'roster.attendanceSaved':
     'Посещаемость сохранена для {n, plural, one {# слушателя} few {# слушателей} many {# слушателей} other {# слушателя}}.',
   'roster.nothingChanged': 'Ничего не изменено.',
-  'roster.someFailed': 'Часть изменений не сохранена:',
   'roster.results': 'Результаты аттестации',
   'roster.resultsHint':
     'Баллы от 0 до 100. Проходной балл {passMark} по обеим частям и посещаемость не ниже {min}%.',
@@ -331,7 +330,12 @@ export const ru: Messages = {
   'roster.practicalFor': '{name}: балл за практику',
   'roster.result': 'Результат',
   'roster.notAssessed': 'Не аттестован',
-  'roster.bothScores': 'введите оба балла.',
+  'roster.resultAtCompletion': 'Итог — по завершении',
+  'roster.resultsDecidedAtCompletion':
+    'Сдал или не сдал — решается при завершении сессии. До тех пор посещаемость считается по прошедшим дням.',
+  'roster.nothingSaved':
+    'Ничего не сохранено: список сохраняется целиком, и одна отклонённая строка останавливает всё сохранение.',
+  'roster.fixMarked': 'Исправьте отмеченные значения и сохраните снова.',
   'roster.saveResults': 'Сохранить результаты',
   'roster.resultsSaved':
     'Результаты сохранены для {n, plural, one {# слушателя} few {# слушателей} many {# слушателей} other {# слушателя}}.',
@@ -703,8 +707,6 @@ export const ru: Messages = {
     'У сессии уже есть ведущий инструктор. Назначьте помощником инструктора.',
   'error.ILLEGAL_TRANSITION': 'Из текущего статуса сессию нельзя перевести в этот.',
   'error.INVALID_DATES': 'Недопустимые даты: последний день не может быть раньше первого.',
-  'error.SESSION_STARTS_IN_PAST':
-    'Сессия не может начинаться в прошлом: выберите первым днём сегодняшний или более поздний день.',
   'error.INVALID_ATTENDANCE_DATE':
     'Дни посещаемости должны входить в даты сессии и не могут быть в будущем.',
   'error.CAPACITY_BELOW_SEATS_TAKEN': 'Вместимость не может быть меньше числа уже занятых мест.',

@@ -1,6 +1,6 @@
-/* global sessionStorage, Event, window */
+/* global window */
 import { all, get, post, put } from '../api.js';
-import { h, replace } from '../dom.js';
+import { h, replace, uid } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { daysBetween, todayIso } from '../lookups.js';
 import {
@@ -17,44 +17,86 @@ import {
   section,
   table,
 } from '../ui.js';
-
-const PARTICIPANTS = ['enrolled', 'completed', 'failed'];
-
-/** Recorded days per enrolment, read from the API when the roster loads and kept for the tab. */
-const cacheKey = (enrolmentId) => `coe.attendance.${enrolmentId}`;
-function knownDays(enrolmentId) {
-  try {
-    return JSON.parse(sessionStorage.getItem(cacheKey(enrolmentId)) || '{}');
-  } catch {
-    return {};
-  }
-}
-function rememberDays(enrolmentId, days) {
-  const map = Object.fromEntries(days.map((d) => [d.date, d.present]));
-  sessionStorage.setItem(cacheKey(enrolmentId), JSON.stringify(map));
-}
+import { SEAT_HOLDING } from '../vocabulary.js';
 
 /** Why the enrolment may not be certified now, as the server decides for the roster, or null. */
 function ineligibility(e) {
   return e.certification?.eligible === false ? e.certification.reason : null;
 }
 
+const percent = (e) => (e.attendancePercent === null ? '—' : `${e.attendancePercent}%`);
+
+/** A field problem's words without the API's path to the field (`entries.1.theoryScore`). */
+function withoutPath(message, path) {
+  const text = String(message);
+  if (!text.startsWith(path)) return text;
+  const rest = text.slice(path.length).replace(/^[\s:]+/, '');
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/**
+ * A refused whole-roster save. The server records a roster in one transaction, so nothing of
+ * it was saved. A field problem names its entry (`entries.<i>.<field>`): place(row, field,
+ * text) puts it beside that field when the page has one; the rest are listed with the
+ * trainee's name, as is a refusal naming its entry by `details.index`.
+ */
+function refusal(err, rows, place) {
+  if (!(err?.status >= 400 && err.status < 500)) return notice('error', ...errorContent(err));
+  const problems = Array.isArray(err.details?.fields) ? err.details.fields : [];
+  const unplaced = [];
+  for (const p of problems) {
+    const path = String(p.field);
+    const at = /^entries\.(\d+)\.([^.]+)/.exec(path);
+    const row = at ? rows[Number(at[1])] : undefined;
+    const text = (p.messages || []).map((m) => withoutPath(m, path)).join(' ');
+    if (row && place(row, at[2], text)) continue;
+    unplaced.push(row ? `${personName(row.trainee)}: ${text}` : text);
+  }
+  const named = Number.isInteger(err.details?.index) ? rows[err.details.index] : undefined;
+  const detail =
+    problems.length === 0
+      ? [named ? `${personName(named.trainee)}: ` : '', ...errorContent(err)]
+      : unplaced.length === 0
+        ? t('roster.fixMarked')
+        : h(
+            'ul',
+            {},
+            unplaced.map((u) => h('li', {}, u)),
+          );
+  return notice('error', h('strong', {}, t('roster.nothingSaved')), ' ', detail);
+}
+
+/**
+ * The attendance grid: one box per participant and session day so far, as recorded on the
+ * server (a day not recorded shows as such). Saving sends every changed box in one request;
+ * onSaved(rows) takes the rows the server answers. Answers the nodes and refresh(), which
+ * shows the rows again after any save.
+ */
 function attendanceGrid(session, participants, canRecord, onSaved) {
   const last = session.endsOn < todayIso() ? session.endsOn : todayIso();
   const days = session.startsOn <= last ? daysBetween(session.startsOn, last) : [];
   if (days.length === 0)
-    return [h('p', { class: 'muted' }, t('roster.attendanceNotYet', { date: session.startsOn }))];
+    return {
+      nodes: [h('p', { class: 'muted' }, t('roster.attendanceNotYet', { date: session.startsOn }))],
+      refresh: () => undefined,
+    };
+  const byId = new Map(participants.map((e) => [e.id, e]));
+  /** Changed boxes not yet saved: enrolment id → date → present. */
   const changes = new Map();
   const percentCells = new Map();
   const boxes = [];
+  const show = (box) => {
+    const { enrolment, date } = box.dataset;
+    if (changes.get(enrolment)?.has(date)) return;
+    const recorded = (byId.get(enrolment).attendance || []).find((d) => d.date === date);
+    box.indeterminate = !recorded;
+    box.checked = recorded?.present === true;
+    box.closest('td').className = recorded ? '' : 'unrecorded';
+  };
   const cell = (e, date) => {
-    const known = knownDays(e.id);
-    const recorded = Object.hasOwn(known, date);
     const box = h('input', {
       type: 'checkbox',
       class: 'att',
-      checked: recorded && known[date],
-      indeterminate: !recorded,
       disabled: !canRecord,
       'aria-label': t('roster.presentOn', { name: personName(e.trainee), date }),
       dataset: { enrolment: e.id, date },
@@ -65,7 +107,7 @@ function attendanceGrid(session, participants, canRecord, onSaved) {
       box.closest('td').classList.add('changed');
     });
     boxes.push(box);
-    return h('td', { class: recorded ? '' : 'unrecorded' }, box);
+    return h('td', {}, box);
   };
   const allPresent = (date) =>
     h(
@@ -79,7 +121,7 @@ function attendanceGrid(session, participants, canRecord, onSaved) {
           for (const box of boxes.filter((b) => b.dataset.date === date)) {
             box.indeterminate = false;
             box.checked = true;
-            box.dispatchEvent(new Event('change'));
+            box.dispatchEvent(new window.Event('change'));
           }
         },
       },
@@ -113,11 +155,7 @@ function attendanceGrid(session, participants, canRecord, onSaved) {
         'tbody',
         {},
         participants.map((e) => {
-          const pct = h(
-            'td',
-            { class: 'grid__pct' },
-            e.attendancePercent === null ? '—' : `${e.attendancePercent}%`,
-          );
+          const pct = h('td', { class: 'grid__pct' }, percent(e));
           percentCells.set(e.id, pct);
           return h(
             'tr',
@@ -130,89 +168,128 @@ function attendanceGrid(session, participants, canRecord, onSaved) {
       ),
     ),
   );
+  const refresh = () => {
+    for (const box of boxes) show(box);
+    for (const [id, pct] of percentCells) pct.textContent = percent(byId.get(id));
+  };
+  refresh();
   const status = h('div', { class: 'slot', 'aria-live': 'polite' });
   const save = button(t('roster.saveAttendance'), async () => {
-    if (changes.size === 0) {
+    const entries = [...changes].map(([enrolmentId, dayMap]) => ({
+      enrolmentId,
+      days: [...dayMap].map(([date, present]) => ({ date, present })),
+    }));
+    if (entries.length === 0) {
       replace(status, notice('info', t('roster.nothingChanged')));
       return;
     }
-    const errors = [];
-    let saved = 0;
-    for (const [enrolmentId, dayMap] of [...changes]) {
-      const e = participants.find((p) => p.id === enrolmentId);
-      try {
-        const result = await put(`/api/v1/enrolments/${enrolmentId}/attendance`, {
-          days: [...dayMap].map(([date, present]) => ({ date, present })),
-        });
-        rememberDays(enrolmentId, result.days);
-        Object.assign(e, result.enrolment);
-        percentCells.get(enrolmentId).textContent = `${result.attendancePercent}%`;
-        changes.delete(enrolmentId);
-        saved += 1;
-      } catch (err) {
-        errors.push(h('li', {}, `${personName(e.trainee)}: `, ...errorContent(err)));
+    try {
+      const saved = await put(`/api/v1/sessions/${session.id}/attendance`, { entries });
+      // What was sent is saved; a box changed again meanwhile stays marked.
+      for (const entry of entries) {
+        const pending = changes.get(entry.enrolmentId);
+        for (const d of entry.days) if (pending?.get(d.date) === d.present) pending.delete(d.date);
+        if (pending?.size === 0) changes.delete(entry.enrolmentId);
       }
+      onSaved(saved.items);
+      replace(status, notice('success', t('roster.attendanceSaved', { n: entries.length })));
+    } catch (err) {
+      replace(
+        status,
+        refusal(
+          err,
+          entries.map((entry) => byId.get(entry.enrolmentId)),
+          () => false,
+        ),
+      );
     }
-    for (const td of grid.querySelectorAll('td.changed'))
-      td.classList.remove('changed', 'unrecorded');
-    replace(
-      status,
-      errors.length
-        ? notice('error', t('roster.someFailed'), h('ul', {}, errors))
-        : notice('success', t('roster.attendanceSaved', { n: saved })),
-    );
-    void onSaved();
   });
-  return [
-    h('p', { class: 'hint' }, t('roster.attendanceHint')),
-    h(
-      'p',
-      { class: 'legend' },
-      h('span', { class: 'legend__unrecorded' }, '—'),
-      ' ',
-      t('roster.notRecorded'),
-    ),
-    grid,
-    status,
-    canRecord ? h('div', { class: 'form-actions' }, save) : null,
-  ];
+  return {
+    nodes: [
+      h('p', { class: 'hint' }, t('roster.attendanceHint')),
+      h(
+        'p',
+        { class: 'legend' },
+        h('span', { class: 'legend__unrecorded' }, '—'),
+        ' ',
+        t('roster.notRecorded'),
+      ),
+      grid,
+      status,
+      canRecord ? h('div', { class: 'form-actions' }, save) : null,
+    ],
+    refresh,
+  };
 }
 
+/**
+ * Scores, attendance and result per participant. Saving sends every changed row in one
+ * request; a refused score is shown beside its field. Answers the nodes and
+ * refresh({ scores }), which shows the rows again after any save (the scores too when they
+ * were what was saved, so scores typed meanwhile elsewhere survive an attendance save).
+ */
 function resultsTable(session, course, participants, canRecord, onSaved) {
   const status = h('div', { class: 'slot', 'aria-live': 'polite' });
   const inputs = new Map();
+  const attendanceCells = new Map();
   const resultCells = new Map();
-  const scoreInput = (e, key, name) => {
+  const scoreField = (e, key, name) => {
+    const errorId = uid('score-error');
     const input = h('input', {
       type: 'number',
       class: 'score',
       min: 0,
       max: 100,
-      step: 0.5,
+      step: 'any',
       inputmode: 'decimal',
       value: e[key] ?? '',
       disabled: !canRecord,
       'aria-label': t(name, { name: personName(e.trainee) }),
+      'aria-describedby': errorId,
     });
     if (!inputs.has(e.id)) inputs.set(e.id, {});
     inputs.get(e.id)[key] = input;
-    return input;
+    return h('div', { class: 'score-field' }, input, h('p', { class: 'field-error', id: errorId }));
   };
-  const result = (e) =>
-    e.passed === null
-      ? h('span', { class: 'muted' }, t('roster.notAssessed'))
-      : badge('passed', e.passed ? 'yes' : 'no');
+  const showError = (input, text) => {
+    input.setAttribute('aria-invalid', 'true');
+    input.parentElement.classList.add('field--invalid');
+    input.nextElementSibling.textContent = text;
+  };
+  const clearErrors = () => {
+    for (const pair of inputs.values())
+      for (const input of Object.values(pair)) {
+        input.removeAttribute('aria-invalid');
+        input.parentElement.classList.remove('field--invalid');
+        input.nextElementSibling.textContent = '';
+      }
+  };
+  // passed is decided when the session is completed: until then recorded scores await it.
+  const result = (e) => {
+    if (e.passed !== null) return badge('passed', e.passed ? 'yes' : 'no');
+    const scored = e.theoryScore !== null && e.practicalScore !== null;
+    const awaiting = scored && session.status !== 'completed';
+    return h(
+      'span',
+      { class: 'muted' },
+      t(awaiting ? 'roster.resultAtCompletion' : 'roster.notAssessed'),
+    );
+  };
   const rows = table(
     [
       { label: t('field.trainee'), cell: (e) => personName(e.trainee) },
-      { label: t('roster.theory'), cell: (e) => scoreInput(e, 'theoryScore', 'roster.theoryFor') },
+      { label: t('roster.theory'), cell: (e) => scoreField(e, 'theoryScore', 'roster.theoryFor') },
       {
         label: t('roster.practical'),
-        cell: (e) => scoreInput(e, 'practicalScore', 'roster.practicalFor'),
+        cell: (e) => scoreField(e, 'practicalScore', 'roster.practicalFor'),
       },
       {
         label: t('field.attendance'),
-        cell: (e) => (e.attendancePercent === null ? '—' : `${e.attendancePercent}%`),
+        cell: (e) => {
+          const c = h('span', {}, percent(e));
+          attendanceCells.set(e.id, c);
+          return c;
+        },
       },
       {
         label: t('roster.result'),
@@ -226,51 +303,80 @@ function resultsTable(session, course, participants, canRecord, onSaved) {
     participants,
     { caption: t('roster.results') },
   );
-  const save = button(t('roster.saveResults'), async () => {
-    const errors = [];
-    let saved = 0;
+  const refresh = ({ scores = false } = {}) => {
     for (const e of participants) {
-      const { theoryScore, practicalScore } = inputs.get(e.id);
-      const tv = theoryScore.value.trim();
-      const pv = practicalScore.value.trim();
+      replace(attendanceCells.get(e.id), percent(e));
+      replace(resultCells.get(e.id), result(e));
+      if (!scores) continue;
+      for (const [key, input] of Object.entries(inputs.get(e.id)))
+        input.value = String(e[key] ?? '');
+    }
+  };
+  const save = button(t('roster.saveResults'), async () => {
+    clearErrors();
+    replace(status);
+    const entries = [];
+    const sent = [];
+    let unreadable = false;
+    for (const e of participants) {
+      const pair = inputs.get(e.id);
+      // Text the browser cannot read as a number has no value to send: say so here.
+      for (const input of Object.values(pair).filter((i) => i.validity.badInput)) {
+        showError(input, t('form.number'));
+        unreadable = true;
+      }
+      const tv = pair.theoryScore.value.trim();
+      const pv = pair.practicalScore.value.trim();
       const unchanged = String(e.theoryScore ?? '') === tv && String(e.practicalScore ?? '') === pv;
       if (unchanged || (tv === '' && pv === '')) continue;
-      if (tv === '' || pv === '') {
-        errors.push(h('li', {}, `${personName(e.trainee)}: ${t('roster.bothScores')}`));
-        continue;
-      }
-      try {
-        const a = await put(`/api/v1/enrolments/${e.id}/assessment`, {
-          theoryScore: Number(tv),
-          practicalScore: Number(pv),
-        });
-        Object.assign(e, a);
-        replace(resultCells.get(e.id), result(e));
-        saved += 1;
-      } catch (err) {
-        errors.push(h('li', {}, `${personName(e.trainee)}: `, ...errorContent(err)));
-      }
+      // A missing score is left out, and the server names it beside its field.
+      const entry = { enrolmentId: e.id };
+      if (tv !== '') entry.theoryScore = Number(tv);
+      if (pv !== '') entry.practicalScore = Number(pv);
+      entries.push(entry);
+      sent.push(e);
     }
-    replace(
-      status,
-      errors.length
-        ? notice('error', t('roster.someFailed'), h('ul', {}, errors))
-        : saved
-          ? notice('success', t('roster.resultsSaved', { n: saved }))
-          : notice('info', t('roster.nothingChanged')),
-    );
-    void onSaved();
+    if (unreadable) {
+      replace(status, notice('error', t('form.fixErrors')));
+      return;
+    }
+    if (entries.length === 0) {
+      replace(status, notice('info', t('roster.nothingChanged')));
+      return;
+    }
+    try {
+      const saved = await put(`/api/v1/sessions/${session.id}/assessments`, { entries });
+      onSaved(saved.items, { scores: true });
+      replace(status, notice('success', t('roster.resultsSaved', { n: entries.length })));
+    } catch (err) {
+      replace(
+        status,
+        refusal(err, sent, (row, field, text) => {
+          const input = inputs.get(row.id)?.[field];
+          if (!input) return false;
+          showError(input, text);
+          return true;
+        }),
+      );
+      status.closest('section')?.querySelector('[aria-invalid="true"]')?.focus();
+    }
   });
-  return [
-    h(
-      'p',
-      { class: 'hint' },
-      t('roster.resultsHint', { passMark: course.passMark, min: course.minAttendancePercent }),
-    ),
-    rows,
-    status,
-    canRecord ? h('div', { class: 'form-actions' }, save) : null,
-  ];
+  return {
+    nodes: [
+      h(
+        'p',
+        { class: 'hint' },
+        t('roster.resultsHint', { passMark: course.passMark, min: course.minAttendancePercent }),
+      ),
+      session.status !== 'completed'
+        ? h('p', { class: 'hint' }, t('roster.resultsDecidedAtCompletion'))
+        : null,
+      rows,
+      status,
+      canRecord ? h('div', { class: 'form-actions' }, save) : null,
+    ],
+    refresh,
+  };
 }
 
 function certificatesPart(session, participants, canIssue, redraw) {
@@ -389,14 +495,10 @@ export default async function render(root, { user }) {
       user.roles.includes('admin') || (user.roles.includes('instructor') && assigned);
     const canIssue = user.roles.includes('instructor') && assigned;
     const byName = (a, b) => personName(a.trainee).localeCompare(personName(b.trainee));
-    const participants = roster.filter((e) => PARTICIPANTS.includes(e.status)).sort(byName);
-    await Promise.all(
-      participants.map(async (e) =>
-        rememberDays(e.id, (await get(`/api/v1/enrolments/${e.id}/attendance`)).days),
-      ),
-    );
+    // Those holding a seat are the participants; the waiting list and withdrawals follow.
+    const participants = roster.filter((e) => SEAT_HOLDING.includes(e.status)).sort(byName);
     const others = roster
-      .filter((e) => !PARTICIPANTS.includes(e.status))
+      .filter((e) => !SEAT_HOLDING.includes(e.status))
       .sort((a, b) => (a.waitlistPosition ?? 1e9) - (b.waitlistPosition ?? 1e9));
     replace(flash, message || []);
     root.append(
@@ -419,8 +521,6 @@ export default async function render(root, { user }) {
     if (participants.length === 0) {
       root.append(section(t('roster.attendance'), empty(t('roster.empty'))));
     } else {
-      // Eligibility follows the results just saved, without reloading the page: the roster
-      // rows are read again, since the server decides eligibility.
       const certBox = h('div');
       const showCerts = () =>
         replace(
@@ -430,31 +530,21 @@ export default async function render(root, { user }) {
             ...certificatesPart(session, participants, canIssue, redraw),
           ),
         );
-      const drawCerts = async () => {
-        try {
-          const fresh = new Map(
-            (await all(`/api/v1/sessions/${id}/enrolments`)).map((row) => [row.id, row]),
-          );
-          for (const e of participants) {
-            const row = fresh.get(e.id);
-            if (row)
-              Object.assign(e, { certification: row.certification, certificate: row.certificate });
-          }
-        } catch {
-          // The old rows stay; the page shows them until the next load.
-        }
+      // Every save answers the rows it changed as the server now has them (attendance, result,
+      // eligibility, certificate): each part shows them, so nothing on the page goes stale.
+      const saved = (rows, { scores = false } = {}) => {
+        const byId = new Map(participants.map((e) => [e.id, e]));
+        for (const row of rows) if (byId.has(row.id)) Object.assign(byId.get(row.id), row);
+        grid.refresh();
+        results.refresh({ scores });
         showCerts();
       };
+      const grid = attendanceGrid(session, participants, canRecord, saved);
+      const results = resultsTable(session, course, participants, canRecord, saved);
       showCerts();
       root.append(
-        section(
-          t('roster.attendance'),
-          ...attendanceGrid(session, participants, canRecord, drawCerts),
-        ),
-        section(
-          t('roster.results'),
-          ...resultsTable(session, course, participants, canRecord, drawCerts),
-        ),
+        section(t('roster.attendance'), ...grid.nodes),
+        section(t('roster.results'), ...results.nodes),
         certBox,
       );
     }
