@@ -476,7 +476,7 @@ function certificatesPart(session, participants, canIssue, redraw) {
   ];
 }
 
-export default async function render(root, { user }) {
+export default async function render(root) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const redraw = async (message) => {
@@ -490,10 +490,9 @@ export default async function render(root, { user }) {
       get(`/api/v1/courses/${session.courseId}`),
       all(`/api/v1/sessions/${id}/enrolments`),
     ]);
-    const assigned = session.instructors.some((i) => i.instructorId === user.instructorId);
-    const canRecord =
-      user.roles.includes('admin') || (user.roles.includes('instructor') && assigned);
-    const canIssue = user.roles.includes('instructor') && assigned;
+    // The access policy answers what this caller may do here (an instructor only when assigned).
+    const canRecord = session.allowedActions.includes('recordResults');
+    const canIssue = session.allowedActions.includes('issueCertificates');
     const byName = (a, b) => personName(a.trainee).localeCompare(personName(b.trainee));
     // Those holding a seat are the participants; the waiting list and withdrawals follow.
     const participants = roster.filter((e) => SEAT_HOLDING.includes(e.status)).sort(byName);
