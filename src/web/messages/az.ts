@@ -698,6 +698,8 @@ export const az: Messages = {
     'Sessiyanın artıq aparıcı təlimatçısı var. Köməkçi təlimatçı kimi təyin edin.',
   'error.ILLEGAL_TRANSITION': 'Sessiyanı cari statusundan bu statusa keçirmək mümkün deyil.',
   'error.INVALID_DATES': 'Tarixlər düzgün deyil: son gün ilk gündən əvvəl ola bilməz.',
+  'error.SESSION_STARTS_IN_PAST':
+    'Sessiya keçmişdə başlaya bilməz: ilk gün kimi bu günü və ya daha sonrakı günü seçin.',
   'error.INVALID_ATTENDANCE_DATE':
     'Davamiyyət günləri sessiyanın tarixləri daxilində olmalı və gələcəyə aid olmamalıdır.',
   'error.CAPACITY_BELOW_SEATS_TAKEN': 'Tutum artıq tutulmuş yerlərin sayından az ola bilməz.',

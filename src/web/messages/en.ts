@@ -701,6 +701,8 @@ export const en = {
   'error.LEAD_ALREADY_ASSIGNED': 'The session already has a lead instructor. Assign as assistant.',
   'error.ILLEGAL_TRANSITION': 'The session cannot move to this status from its current one.',
   'error.INVALID_DATES': 'The dates are not valid: the last day must be on or after the first.',
+  'error.SESSION_STARTS_IN_PAST':
+    'A session cannot start in the past: choose today or a later day as its first day.',
   'error.INVALID_ATTENDANCE_DATE':
     'Attendance days must lie within the session and not in the future.',
   'error.CAPACITY_BELOW_SEATS_TAKEN': 'The capacity cannot be less than the seats already taken.',
