@@ -6,13 +6,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { normaliseEmail } from '../common/email.js';
-import {
-  badRequest,
-  DomainError,
-  invalidField,
-  tooManyRequests,
-  unauthorized,
-} from '../common/errors.js';
+import { badRequest, DomainError, tooManyRequests, unauthorized } from '../common/errors.js';
+import { invalidField } from '../common/validation.js';
 import { RateLimiter, type Budget } from '../common/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { UserDto } from '../users/dto/user.dto.js';
@@ -214,7 +209,7 @@ export class AuthService {
     }
     // The body was checked without knowing whose password it is: now with the account's e-mail.
     const problem = passwordProblem(input.newPassword, { email: user.email });
-    if (problem) throw invalidField('newPassword', problem);
+    if (problem) throw invalidField('newPassword', 'isAcceptablePassword', { problem });
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.dataSource.transaction(async (tx) => {
       // Every existing session ends; the caller signs in again with the new password.

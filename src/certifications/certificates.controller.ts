@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
+import { CallerLanguage } from '../common/caller-language.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CertificateDocumentsService } from './certificate-documents.service.js';
 import { CertificatesService } from './certificates.service.js';
@@ -20,6 +21,7 @@ import {
   ListCertificatesQueryDto,
   StatusChangeDto,
 } from './dto/certificate.dto.js';
+import type { Lang } from '../web/i18n.js';
 import { IssuanceService } from './issuance.service.js';
 
 @ApiTags('certificates')
@@ -51,14 +53,15 @@ export class CertificatesController {
   @ApiOperation({
     summary: 'Issue certificates to every eligible participant of a session',
     description:
-      'Each participant who is not eligible (or already certified) is listed in `skipped` with a code and a reason.',
+      'Each participant who is not eligible (or already certified) is listed in `skipped` with a code and a reason, worded in the caller’s language (Accept-Language, else English) like error messages.',
   })
   @ApiCreatedResponse({ type: BulkIssueResultDto })
   issueForSession(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) sessionId: string,
+    @CallerLanguage() lang: Lang,
   ): Promise<BulkIssueResultDto> {
-    return this.issuance.issueForSession(actor, sessionId);
+    return this.issuance.issueForSession(actor, sessionId, { lang });
   }
 
   @Get('certificates')

@@ -6,7 +6,8 @@ import { assertMayReach, sessionRecordScope } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
-import { conflict, forbidden, invalidField, notFound } from '../common/errors.js';
+import { conflict, forbidden, notFound } from '../common/errors.js';
+import { invalidField } from '../common/validation.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { toCertificateDto } from './certificate-mapper.js';
@@ -115,7 +116,7 @@ export class CertificatesService {
     input: StatusChangeDto,
   ): Promise<CertificateDto> {
     if (reasonRequiresNote(input.reason) && !input.note) {
-      throw invalidField('note', 'is required when the reason is other');
+      throw invalidField('note', 'requiredWhen', { args: ['reason', input.reason] });
     }
     return this.dataSource.transaction(async (tx) => {
       const cert = await tx.findOne(Certificate, {

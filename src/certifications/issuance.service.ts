@@ -8,6 +8,7 @@ import type { AuditInput } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { addMonths, today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
+import { refusalMessage } from '../common/error-messages.js';
 import { conflict, forbidden, notFound, ruleViolation } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
@@ -18,6 +19,7 @@ import { Enrolment } from '../enrolments/enrolment.entity.js';
 import { assertNotOwnEnrolment, ownTrainees } from '../enrolments/own-record.js';
 import { holdsQualification } from '../instructors/qualification-rule.js';
 import { Trainee } from '../trainees/trainee.entity.js';
+import type { Lang } from '../web/i18n.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { Certificate } from './certificate.entity.js';
 import type {
@@ -95,7 +97,7 @@ export class IssuanceService {
   async issueForSession(
     actor: Actor,
     sessionId: string,
-    options: { issuedOn?: string } = {},
+    options: { issuedOn?: string; lang?: Lang } = {},
   ): Promise<BulkIssueResultDto> {
     return this.dataSource.transaction(async (tx) => {
       const session = await tx.findOne(CourseSession, {
@@ -131,9 +133,10 @@ export class IssuanceService {
           ownRecord: own.has(enrolment.traineeId),
           issued: certified.get(enrolment.id) ?? null,
         });
-        if (reason)
-          skipped.push({ enrolmentId: enrolment.id, code: reason.code, message: reason.message });
-        else eligible.push(enrolment);
+        if (reason) {
+          const message = refusalMessage(options.lang ?? 'en', reason);
+          skipped.push({ enrolmentId: enrolment.id, code: reason.code, message });
+        } else eligible.push(enrolment);
       }
       const positions = await this.statusLists.allocate(tx, eligible.length);
       const issued = await this.create(

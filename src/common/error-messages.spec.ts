@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { placeholders } from '#message-format';
 import { LANGUAGES, MESSAGES } from '../web/i18n.js';
-import { codeMessage, localizeErrorBody } from './error-messages.js';
+import { codeMessage, localizeErrorBody, refusalMessage } from './error-messages.js';
 import { ERROR_CODES, isErrorCode } from './error-codes.js';
 import { badRequest, DomainError, ruleViolation } from './errors.js';
+import { invalidField } from './validation.js';
 import { constraintMessage } from './validation-messages.js';
 
 const names = (text: string) => [...new Set(placeholders(text).map((p) => p.name))].sort();
@@ -142,5 +143,61 @@ describe('counts in each language', () => {
     ]);
     expect(wait('az', 1)).toContain('1 saniyədən');
     expect(codeMessage('ru', 'RATE_LIMITED', {})).toBeUndefined();
+  });
+});
+
+describe('refusals in each language', () => {
+  it('completes "not eligible" with the reason', () => {
+    expect(codeMessage('ru', 'NOT_ELIGIBLE', { reason: 'NOT_PASSED' })).toBe(
+      `${MESSAGES.ru['error.NOT_ELIGIBLE']} ${MESSAGES.ru['eligibility.NOT_PASSED']}`,
+    );
+    expect(codeMessage('az', 'NOT_ELIGIBLE', {})).toBeUndefined();
+  });
+
+  it("words a bulk issue's skipped enrolment like an error: English keeps the service's sentence", () => {
+    const passed = { code: 'NOT_PASSED', message: 'The assessment was not passed (pass mark 70)' };
+    expect(refusalMessage('en', passed)).toBe(passed.message);
+    expect(refusalMessage('ru', passed)).toBe(
+      codeMessage('ru', 'NOT_ELIGIBLE', { reason: 'NOT_PASSED' }),
+    );
+    const issued = { code: 'ALREADY_ISSUED', message: 'Certificate X was already issued' };
+    expect(refusalMessage('az', issued)).toBe(MESSAGES.az['error.ALREADY_ISSUED']);
+    const own = { code: 'SELF_CERTIFICATION', message: 'own' };
+    expect(refusalMessage('ru', own)).toBe(MESSAGES.ru['error.SELF_CERTIFICATION']);
+  });
+});
+
+describe('fields a service refuses itself (invalidField)', () => {
+  const worded = (error: DomainError, lang: 'en' | 'az' | 'ru') =>
+    error.inLanguage(lang) ?? { message: error.message, details: error.details };
+
+  it('answers like the validation pipe, in each language', () => {
+    const error = invalidField('note', 'requiredWhen', { args: ['reason', 'other'] });
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toBe('note is required when the reason is other');
+    expect(worded(error, 'en').details).toEqual({
+      fields: [{ field: 'note', messages: ['note is required when the reason is other'] }],
+    });
+    expect(worded(error, 'ru').message).toBe('note: обязательное поле, когда reason = other');
+    expect(worded(error, 'az').message).toBe('reason other olduqda note mütləqdir');
+    const twice = invalidField('entries.1.enrolmentId', 'enrolmentListedTwice');
+    expect(twice.message).toBe('entries.1.enrolmentId lists an enrolment a second time');
+    expect(worded(twice, 'az').details).toEqual({
+      fields: [
+        {
+          field: 'entries.1.enrolmentId',
+          messages: ['entries.1.enrolmentId eyni qeydiyyatı ikinci dəfə göstərir'],
+        },
+      ],
+    });
+  });
+
+  it('keeps the specific English rule and sums it up in the other languages', () => {
+    const problem = 'is built from the service name, the demo password or the e-mail address';
+    const error = invalidField('newPassword', 'isAcceptablePassword', { problem });
+    expect(worded(error, 'en').message).toBe(`newPassword ${problem}`);
+    expect(worded(error, 'ru').message).toMatch(/^newPassword: пароль не принят/);
+    expect(worded(error, 'az').message).toMatch(/^newPassword qəbul edilmir/);
   });
 });

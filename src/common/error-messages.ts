@@ -1,7 +1,7 @@
 import { formatMessage, placeholders } from '#message-format';
 import { MESSAGES, type Lang, type MessageKey } from '../web/i18n.js';
 import type { ErrorBody } from './errors.js';
-import type { ErrorCode } from './error-codes.js';
+import { isErrorCode, type ErrorCode } from './error-codes.js';
 
 /**
  * The words of each error code live once, beside the pages' other messages in
@@ -52,7 +52,27 @@ export function codeMessage(
     if (value === undefined) return undefined;
     params[name] = value;
   }
-  return formatMessage(lang, messages[key], params);
+  const text = formatMessage(lang, messages[key], params);
+  if (code !== 'NOT_ELIGIBLE') return text;
+  // "Not eligible for a certificate:" is completed by the reason, as the pages word it.
+  const reason = `eligibility.${String(details.reason)}`;
+  return Object.hasOwn(messages, reason) ? `${text} ${messages[reason]}` : undefined;
+}
+
+/**
+ * A refusal reported inside a successful answer (a session's bulk issue lists whom it skipped
+ * and why), worded like an error answer: the service's own sentence in English, else the
+ * code's message (`error.<CODE>`, or NOT_ELIGIBLE's with the reason for an eligibility code).
+ */
+export function refusalMessage(
+  lang: Lang,
+  refusal: { code: string; message: string; details?: Record<string, unknown> },
+): string {
+  if (lang === 'en') return refusal.message;
+  const worded = isErrorCode(refusal.code)
+    ? codeMessage(lang, refusal.code, refusal.details)
+    : codeMessage(lang, 'NOT_ELIGIBLE', { reason: refusal.code });
+  return worded ?? refusal.message;
 }
 
 /** The status's general sentence (`error.status.409`), or the catch-all. */

@@ -34,12 +34,6 @@ export const badRequest = <C extends ErrorCode>(
   details?: ErrorDetails<C>,
 ) => new DomainError(400, code, message, details);
 
-/** One field refused by a rule checked outside the DTO: the same 400 as the validation pipe's. */
-export const invalidField = (field: string, problem: string) => {
-  const message = `${field} ${problem}`;
-  return badRequest('VALIDATION_FAILED', message, { fields: [{ field, messages: [message] }] });
-};
-
 export const unauthorized = (
   message = 'Authentication required',
   code: ErrorCode = 'UNAUTHENTICATED',

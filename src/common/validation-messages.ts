@@ -14,7 +14,8 @@ export interface BrokenConstraint {
   english: string;
 }
 
-type Render = (field: string, args: readonly unknown[], lang: Lang) => string;
+/** `english` is the sentence the problem came with, for constraints English words case by case. */
+type Render = (field: string, args: readonly unknown[], lang: Lang, english: string) => string;
 
 const list = (value: unknown): string =>
   Array.isArray(value)
@@ -42,29 +43,42 @@ const COUNTED = {
 const characters = (lang: Lang, n: number) => formatMessage(lang, COUNTED.characters[lang], { n });
 const items = (lang: Lang, n: number) => formatMessage(lang, COUNTED.items[lang], { n });
 
-const MESSAGES: Record<Lang, Record<string, Render>> = {
-  en: {
-    required: (f) => `${f} is required`,
-    unknownField: (f) => `${f} is not a known field`,
-    range: (f, [min, max]) => `${f} must be between ${num(min)} and ${num(max)}`,
-    min: (f, [min]) => `${f} must be at least ${num(min)}`,
-    max: (f, [max]) => `${f} must be at most ${num(max)}`,
-    isInt: (f) => `${f} must be a whole number`,
-    isNumber: (f) => `${f} must be a number`,
-    isIn: (f, [values]) => `${f} must be one of: ${list(values)}`,
-    isEnum: (f, [values]) => `${f} must be one of: ${list(values)}`,
-    isCalendarDate: (f) => `${f} must be a date written YYYY-MM-DD`,
-    isDateString: (f) => `${f} must be a date written YYYY-MM-DD`,
-    isString: (f) => `${f} must be text`,
-    isBoolean: (f) => `${f} must be true or false`,
-    isUuid: (f) => `${f} must be a UUID`,
-    isArray: (f) => `${f} must be a list`,
-    isNotEmpty: (f) => `${f} must not be empty`,
-    maxLength: (f, [max], l) => `${f} must be at most ${characters(l, num(max))} long`,
-    minLength: (f, [min], l) => `${f} must be at least ${characters(l, num(min))} long`,
-    arrayMaxSize: (f, [max], l) => `${f} must hold at most ${items(l, num(max))}`,
-    arrayMinSize: (f, [min], l) => `${f} must hold at least ${items(l, num(min))}`,
-  },
+const en = {
+  required: (f) => `${f} is required`,
+  unknownField: (f) => `${f} is not a known field`,
+  range: (f, [min, max]) => `${f} must be between ${num(min)} and ${num(max)}`,
+  min: (f, [min]) => `${f} must be at least ${num(min)}`,
+  max: (f, [max]) => `${f} must be at most ${num(max)}`,
+  isInt: (f) => `${f} must be a whole number`,
+  isNumber: (f) => `${f} must be a number`,
+  isIn: (f, [values]) => `${f} must be one of: ${list(values)}`,
+  isEnum: (f, [values]) => `${f} must be one of: ${list(values)}`,
+  isCalendarDate: (f) => `${f} must be a date written YYYY-MM-DD`,
+  isDateString: (f) => `${f} must be a date written YYYY-MM-DD`,
+  isString: (f) => `${f} must be text`,
+  isBoolean: (f) => `${f} must be true or false`,
+  isUuid: (f) => `${f} must be a UUID`,
+  isArray: (f) => `${f} must be a list`,
+  isNotEmpty: (f) => `${f} must not be empty`,
+  maxLength: (f, [max], l) => `${f} must be at most ${characters(l, num(max))} long`,
+  minLength: (f, [min], l) => `${f} must be at least ${characters(l, num(min))} long`,
+  arrayMaxSize: (f, [max], l) => `${f} must hold at most ${items(l, num(max))}`,
+  arrayMinSize: (f, [min], l) => `${f} must hold at least ${items(l, num(min))}`,
+  // Rules a service checks itself (invalidField in validation.ts).
+  requiredWhen: (f, [other, value]) =>
+    `${f} is required when the ${String(other)} is ${String(value)}`,
+  enrolmentListedTwice: (f) => `${f} lists an enrolment a second time`,
+  enrolmentNotInSession: (f) => `${f} is not an enrolment of this session`,
+  // English says which rule, case by case (email.ts, password-policy.ts); the others sum up.
+  isAccountEmail: (_f, _args, _l, english) => english,
+  isAcceptablePassword: (_f, _args, _l, english) => english,
+} satisfies Record<string, Render>;
+
+/** The problems every language words: class-validator's constraint names, and ours. */
+export type FieldRule = keyof typeof en;
+
+const MESSAGES: Record<Lang, Record<FieldRule, Render>> = {
+  en,
   az: {
     required: (f) => `${f} mütləqdir`,
     unknownField: (f) => `${f} tanınmayan sahədir`,
@@ -86,6 +100,13 @@ const MESSAGES: Record<Lang, Record<string, Render>> = {
     minLength: (f, [min], l) => `${f} ən azı ${characters(l, num(min))} olmalıdır`,
     arrayMaxSize: (f, [max], l) => `${f} ən çoxu ${items(l, num(max))} saxlamalıdır`,
     arrayMinSize: (f, [min], l) => `${f} ən azı ${items(l, num(min))} saxlamalıdır`,
+    requiredWhen: (f, [other, value]) => `${String(other)} ${String(value)} olduqda ${f} mütləqdir`,
+    enrolmentListedTwice: (f) => `${f} eyni qeydiyyatı ikinci dəfə göstərir`,
+    enrolmentNotInSession: (f) => `${f} bu sessiyanın qeydiyyatı deyil`,
+    isAccountEmail: (f) =>
+      `${f} hesabın e-poçt ünvanı ola bilməz: bu, e-poçt ünvanı deyil və ya başqa ünvanla qarışdırıla bilər`,
+    isAcceptablePassword: (f) =>
+      `${f} qəbul edilmir: şifrə ya çox qısa və ya çox uzundur, ya çox sadə və ya geniş yayılmışdır, ya da xidmətin adından və ya e-poçt ünvanından qurulub`,
   },
   ru: {
     required: (f) => `${f}: обязательное поле`,
@@ -108,16 +129,25 @@ const MESSAGES: Record<Lang, Record<string, Render>> = {
     minLength: (f, [min], l) => `${f} должно быть не короче ${characters(l, num(min))}`,
     arrayMaxSize: (f, [max], l) => `${f} должно содержать не более ${items(l, num(max))}`,
     arrayMinSize: (f, [min], l) => `${f} должно содержать не менее ${items(l, num(min))}`,
+    requiredWhen: (f, [other, value]) =>
+      `${f}: обязательное поле, когда ${String(other)} = ${String(value)}`,
+    enrolmentListedTwice: (f) => `${f}: эта запись на сессию указана второй раз`,
+    enrolmentNotInSession: (f) => `${f}: это не запись на эту сессию`,
+    isAccountEmail: (f) =>
+      `${f}: этот адрес нельзя дать учётной записи — это не адрес эл. почты, или его можно спутать с другим`,
+    isAcceptablePassword: (f) =>
+      `${f}: пароль не принят — он слишком короткий или длинный, слишком простой или распространённый, либо составлен из названия сервиса или адреса эл. почты`,
   },
 };
 
 /** The constraint names every language words itself; the rest keep their English sentence. */
-export const WORDED_CONSTRAINTS = Object.keys(MESSAGES.en);
+export const WORDED_CONSTRAINTS = Object.keys(en);
+
+const isFieldRule = (name: string): name is FieldRule => Object.hasOwn(en, name);
 
 /** One broken constraint as a sentence naming the field (and the allowed values or range). */
 export function constraintMessage(lang: Lang, field: string, broken: BrokenConstraint): string {
-  const render = Object.hasOwn(MESSAGES[lang], broken.name)
-    ? MESSAGES[lang][broken.name]
-    : undefined;
-  return render ? render(field, broken.args, lang) : broken.english;
+  return isFieldRule(broken.name)
+    ? MESSAGES[lang][broken.name](field, broken.args, lang, broken.english)
+    : broken.english;
 }

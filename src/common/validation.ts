@@ -8,7 +8,7 @@ import {
 import { getMetadataStorage } from 'class-validator';
 import type { Lang } from '../web/i18n.js';
 import { DomainError } from './errors.js';
-import { constraintMessage, type BrokenConstraint } from './validation-messages.js';
+import { constraintMessage, type BrokenConstraint, type FieldRule } from './validation-messages.js';
 import type { JsonLimitBreach } from './json-limits.js';
 
 /**
@@ -162,6 +162,21 @@ export class ValidationFailed extends DomainError {
       details: fieldCount > fields.length ? { fields, fieldCount } : { fields },
     };
   }
+}
+
+/**
+ * One field refused by a rule a service checks itself: the same 400 as the pipe's, worded in
+ * the caller's language. `problem` is the English predicate for the rules English words case by
+ * case (`is built from the e-mail address`).
+ */
+export function invalidField(
+  field: string,
+  rule: FieldRule,
+  { args = [], problem }: { args?: readonly unknown[]; problem?: string } = {},
+): DomainError {
+  const broken = { name: rule, args, english: '' };
+  broken.english = problem ? `${field} ${problem}` : constraintMessage('en', field, broken);
+  return new ValidationFailed([{ field, broken: [broken] }], 1);
 }
 
 export function validationError(errors: ValidationError[]): DomainError {

@@ -9,11 +9,11 @@ import { today } from '../common/calendar.js';
 import {
   conflict,
   forbidden,
-  invalidField,
   notFound,
   ruleViolation,
   type DomainError,
 } from '../common/errors.js';
+import { invalidField } from '../common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
@@ -253,7 +253,7 @@ export class ResultsService {
     const seen = new Set<string>();
     entries.forEach((entry, index) => {
       if (seen.has(entry.enrolmentId)) {
-        throw invalidField(`entries.${index}.enrolmentId`, 'lists an enrolment a second time');
+        throw invalidField(`entries.${index}.enrolmentId`, 'enrolmentListedTwice');
       }
       seen.add(entry.enrolmentId);
     });
@@ -266,7 +266,7 @@ export class ResultsService {
     const byId = new Map(found.map((e) => [e.id, e]));
     entries.forEach((entry, index) => {
       if (!byId.has(entry.enrolmentId)) {
-        throw invalidField(`entries.${index}.enrolmentId`, 'is not an enrolment of this session');
+        throw invalidField(`entries.${index}.enrolmentId`, 'enrolmentNotInSession');
       }
     });
     // Nobody records for themself: one such entry refuses the whole request, as the

@@ -5,13 +5,8 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import { accountEmailProblem, normaliseEmail } from '../common/email.js';
-import {
-  badRequest,
-  conflict,
-  invalidField,
-  notFound,
-  referenceNotFound,
-} from '../common/errors.js';
+import { badRequest, conflict, notFound, referenceNotFound } from '../common/errors.js';
+import { invalidField } from '../common/validation.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { endSessionsOf } from '../auth/sessions.js';
@@ -45,7 +40,7 @@ export class UsersService {
     // The API checked it already; the bootstrap admin's address (ADMIN_EMAIL) is checked here.
     const email = normaliseEmail(input.email);
     const emailProblem = accountEmailProblem(email);
-    if (emailProblem) throw invalidField('email', emailProblem);
+    if (emailProblem) throw invalidField('email', 'isAccountEmail', { problem: emailProblem });
     await this.checkLinks(tx, input.traineeId ?? null, input.instructorId ?? null);
     const user = tx.create(User, {
       email,
