@@ -120,10 +120,14 @@ describe('sessions', () => {
       expectError(await post(valid({ startsOn: days(5), endsOn: days(4) })), 422, 'INVALID_DATES');
     });
 
-    it('refuses a start in the past with 422 SESSION_STARTS_IN_PAST, saying so in each language', async () => {
+    it('refuses a start in the past with 422 INVALID_DATES, saying that it starts in the past, in each language', async () => {
       const past = valid({ startsOn: days(-1), endsOn: days(3) });
-      const english = expectError(await post(past), 422, 'SESSION_STARTS_IN_PAST');
-      expect(english.details).toEqual({ startsOn: days(-1), today: TODAY });
+      const english = expectError(await post(past), 422, 'INVALID_DATES');
+      expect(english.details).toEqual({
+        startsOn: days(-1),
+        today: TODAY,
+        reason: 'starts_in_past',
+      });
       expect(english.message).toBe(`A session cannot start in the past (today is ${TODAY})`);
       for (const lang of ['az', 'ru'] as const) {
         const res = await t.http
@@ -131,11 +135,11 @@ describe('sessions', () => {
           .set(admin.auth)
           .set('Accept-Language', lang)
           .send(past);
-        expect(expectError(res, 422, 'SESSION_STARTS_IN_PAST').message).toBe(
+        expect(expectError(res, 422, 'INVALID_DATES').message).toBe(
           MESSAGES[lang]['error.SESSION_STARTS_IN_PAST'],
         );
       }
-      // The words the pages show for the code say it too, not "the last day must be on or after the first".
+      // The words the pages show for it say it too, not "the last day must be on or after the first".
       expect(MESSAGES.en['error.SESSION_STARTS_IN_PAST']).toMatch(/cannot start in the past/);
     });
 
@@ -371,16 +375,12 @@ describe('sessions', () => {
       });
     });
 
-    it('checks the dates together with the stored ones (422 INVALID_DATES, SESSION_STARTS_IN_PAST)', async () => {
+    it('checks the dates together with the stored ones (422 INVALID_DATES, a past start said as such)', async () => {
       const s = await session();
       expectError(await patch(s.id, { endsOn: days(6) }), 422, 'INVALID_DATES');
       expectError(await patch(s.id, { startsOn: days(12) }), 422, 'INVALID_DATES');
-      const past = expectError(
-        await patch(s.id, { startsOn: days(-1) }),
-        422,
-        'SESSION_STARTS_IN_PAST',
-      );
-      expect(past.details).toEqual({ startsOn: days(-1), today: TODAY });
+      const past = expectError(await patch(s.id, { startsOn: days(-1) }), 422, 'INVALID_DATES');
+      expect(past.details).toEqual({ startsOn: days(-1), today: TODAY, reason: 'starts_in_past' });
       expect((await patch(s.id, { startsOn: TODAY })).status).toBe(200);
     });
 

@@ -58,7 +58,6 @@ export const ERROR_CODES = [
   'COURSE_NOT_ACTIVE',
   // Sessions and instructors.
   'INVALID_DATES',
-  'SESSION_STARTS_IN_PAST',
   'ILLEGAL_TRANSITION',
   'SESSION_NOT_EDITABLE',
   'SESSION_NOT_STARTED',
@@ -120,7 +119,6 @@ export interface ErrorDetailsByCode {
   };
   DUPLICATE_TRAINEE: { existingId: string | null };
   REFERENCE_NOT_FOUND: { field?: string };
-  SESSION_STARTS_IN_PAST: { startsOn: string; today: string };
 }
 
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;

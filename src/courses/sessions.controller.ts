@@ -35,7 +35,7 @@ export class SessionsController {
     summary: 'Plan a session of an active course',
     description:
       'Starts as `planned`. 422 COURSE_NOT_ACTIVE for a draft or retired course; 422 ' +
-      'INVALID_DATES when endsOn is before startsOn; 422 SESSION_STARTS_IN_PAST (details ' +
+      'INVALID_DATES when endsOn is before startsOn, or (details reason starts_in_past, ' +
       "startsOn, today) when startsOn is in the past (today is allowed; days are counted in the Center's time zone).",
   })
   @ApiCreatedResponse({ type: SessionDto })
@@ -83,7 +83,7 @@ export class SessionsController {
     description:
       'Only while planned or open (409 SESSION_NOT_EDITABLE). Capacity cannot go below the ' +
       'seats taken (422 CAPACITY_BELOW_SEATS_TAKEN). The dates are checked as on creation ' +
-      '(422 INVALID_DATES, SESSION_STARTS_IN_PAST when a new startsOn is in the past). Give ' +
+      '(422 INVALID_DATES; reason starts_in_past when a new startsOn is in the past). Give ' +
       '`version` to be refused (409 STALE_VERSION) if someone changed the session first.',
   })
   @ApiOkResponse({ type: SessionDto })

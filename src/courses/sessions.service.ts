@@ -264,11 +264,12 @@ export class SessionsService {
     }
     const day = today(this.config.timeZone);
     if (startMayNotBePast && startsOn < day) {
-      throw ruleViolation(
-        'SESSION_STARTS_IN_PAST',
-        `A session cannot start in the past (today is ${day})`,
-        { startsOn, today: day },
-      );
+      // The same code as other bad dates (clients key on it); the reason words the message.
+      throw ruleViolation('INVALID_DATES', `A session cannot start in the past (today is ${day})`, {
+        startsOn,
+        today: day,
+        reason: 'starts_in_past',
+      });
     }
   }
 }
