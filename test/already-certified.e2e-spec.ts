@@ -76,7 +76,7 @@ describe('enrolling when already certified and current', () => {
     };
     expect(await canEnrol(w)).toEqual({
       allowed: false,
-      reasons: [{ code: 'ALREADY_CERTIFIED', details: expected }],
+      reasons: [{ code: 'ALREADY_CERTIFIED', details: expected, message: expect.any(String) }],
     });
     const refused = expectError(await enrol(w.user, w), 422, 'ALREADY_CERTIFIED');
     expect(refused.details).toEqual(expected);

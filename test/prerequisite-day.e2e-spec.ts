@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { codeMessage } from '../src/common/error-messages.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError } from './factories.js';
 import { makeCertificate, makeCourse, makeSession, makeTrainee } from './fixtures.js';
@@ -30,7 +31,10 @@ describe("prerequisites are held by the first day in the Center's time zone", ()
       issuedAt: new Date(issuedAt),
     });
     const user = await createUser(t, ['trainee'], { traineeId: trainee.id });
-    const view = await t.http.get(`/api/v1/sessions/${session.id}`).set(user.auth);
+    const view = await t.http
+      .get(`/api/v1/sessions/${session.id}`)
+      .set(user.auth)
+      .set('Accept-Language', 'ru');
     const enrol = await t.http
       .post(`/api/v1/sessions/${session.id}/enrolments`)
       .set(user.auth)
@@ -46,6 +50,10 @@ describe("prerequisites are held by the first day in the Center's time zone", ()
     expect(view.body.canEnrol.reasons.map((r: { code: string }) => r.code)).toEqual([
       'PREREQUISITE_NOT_MET',
     ]);
+    // Each reason comes worded too, in the caller's language, as the enrol route words it.
+    const [reason] = view.body.canEnrol.reasons;
+    expect(reason.message).toBe(codeMessage('ru', 'PREREQUISITE_NOT_MET', reason.details));
+    expect(reason.message).toContain(basic.code);
   });
 
   it('accepts one issued late on the first day in Baku', async () => {

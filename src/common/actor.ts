@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { clientRequestId } from './request-id.js';
 import type { Role } from './roles.js';
+import { pickLanguage, type Lang } from '../web/i18n.js';
 
 /** The signed-in user as the access guard established it for this request. */
 export interface AuthenticatedUser {
@@ -26,6 +27,11 @@ export interface Actor {
   /** The X-Request-Id the client sent (sanitised), recorded beside the server's id. */
   clientRequestId?: string | null;
   ip: string | null;
+  /**
+   * The language the caller reads (Accept-Language, else English), for what an answer words
+   * besides its errors (a refusal listed in a successful answer).
+   */
+  language?: Lang;
 }
 
 declare module 'fastify' {
@@ -53,6 +59,7 @@ export function actorFromRequest(request: FastifyRequest): Actor {
     requestId: String(request.id),
     clientRequestId: clientRequestId(request.headers),
     ip: request.ip ?? null,
+    language: pickLanguage(undefined, request.headers['accept-language']),
   };
 }
 

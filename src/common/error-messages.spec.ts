@@ -18,6 +18,7 @@ describe('error codes and their messages', () => {
   it('each language fills the same placeholders for a code (named after its details)', () => {
     const variants = [
       'MEDICAL_CLEARANCE_MISSING',
+      'SESSION_STARTS_IN_PAST',
       'ALREADY_CERTIFIED_CURRENT',
       'ALREADY_CERTIFIED_PERMANENT',
     ];

@@ -1,4 +1,4 @@
-import { formatMessage, placeholders } from '#message-format';
+import { wordRefusal } from '#error-wording';
 import { MESSAGES, type Lang, type MessageKey } from '../web/i18n.js';
 import type { ErrorBody } from './errors.js';
 import { isErrorCode, type ErrorCode } from './error-codes.js';
@@ -12,51 +12,15 @@ import { isErrorCode, type ErrorCode } from './error-codes.js';
 export const errorMessageKey = (code: ErrorCode): MessageKey => `error.${code}` as MessageKey;
 
 /**
- * The key for a code's details: one code may word several cases (no clearance vs a short one;
- * a certificate held that expires or does not, when ALREADY_CERTIFIED refuses an enrolment).
- */
-function keyFor(code: ErrorCode, details: Record<string, unknown>): string {
-  if (code === 'MEDICAL_CLEARANCE_REQUIRED' && !details.clearanceUntil)
-    return 'error.MEDICAL_CLEARANCE_MISSING';
-  if (code === 'ALREADY_CERTIFIED' && details.serial)
-    return details.validUntil
-      ? 'error.ALREADY_CERTIFIED_CURRENT'
-      : 'error.ALREADY_CERTIFIED_PERMANENT';
-  return errorMessageKey(code);
-}
-
-function paramText(value: unknown): string | undefined {
-  if (Array.isArray(value)) return value.map(String).join(', ');
-  if (typeof value === 'number') return String(Math.ceil(value));
-  if (typeof value === 'string') return value;
-  return undefined;
-}
-
-/**
- * The code's message in a language, its placeholders filled from the details (counts in the
- * language's plural forms, by the pages' own formatter); undefined when the language has no
- * message for it or the details lack a value it names (a half-filled sentence would mislead
- * more than the status's general one).
+ * The code's message in a language, worded by the rule the pages use too (error-wording.js):
+ * undefined when the language has no message for it or the details lack a value it names.
  */
 export function codeMessage(
   lang: Lang,
   code: ErrorCode,
   details: Record<string, unknown> = {},
 ): string | undefined {
-  const messages = MESSAGES[lang] as Readonly<Record<string, string>>;
-  const key = keyFor(code, details);
-  if (!Object.hasOwn(messages, key)) return undefined;
-  const params: Record<string, string> = {};
-  for (const { name } of placeholders(messages[key])) {
-    const value = Object.hasOwn(details, name) ? paramText(details[name]) : undefined;
-    if (value === undefined) return undefined;
-    params[name] = value;
-  }
-  const text = formatMessage(lang, messages[key], params);
-  if (code !== 'NOT_ELIGIBLE') return text;
-  // "Not eligible for a certificate:" is completed by the reason, as the pages word it.
-  const reason = `eligibility.${String(details.reason)}`;
-  return Object.hasOwn(messages, reason) ? `${text} ${messages[reason]}` : undefined;
+  return wordRefusal(lang, MESSAGES[lang] as Readonly<Record<string, string>>, code, details);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { reachOf, sessionActions } from '../access/access-policy.js';
 import type { Actor } from '../common/actor.js';
+import { refusalMessage } from '../common/error-messages.js';
 import {
   enrolmentRefusals,
   readEnrolmentFacts,
@@ -100,7 +101,11 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
 
 /** The trainee enrolling themself: the enrol route's rule, with the reader as the enroller. */
 function canEnrol(facts: EnrolmentFacts, actor: Actor): CanEnrolDto {
-  const reasons = enrolmentRefusals(facts, actor).map(({ code, details }) => ({ code, details }));
+  const reasons = enrolmentRefusals(facts, actor).map((refusal) => ({
+    code: refusal.code,
+    details: refusal.details,
+    message: refusalMessage(actor.language ?? 'en', refusal),
+  }));
   return { allowed: reasons.length === 0, reasons };
 }
 

@@ -91,6 +91,13 @@ export class EnrolmentRefusalDto {
       'ALREADY_CERTIFIED {certificateId, serial, validUntil (null: never expires), renewalWindowMonths}',
   })
   details: Record<string, unknown>;
+
+  @ApiProperty({
+    description:
+      "The refusal in the caller's language (Accept-Language, else English), as the enrol " +
+      'route would word it',
+  })
+  message: string;
 }
 
 export class CanEnrolDto {

@@ -12,6 +12,11 @@ export function setMessages(m) {
   messages = m;
 }
 
+/** The whole catalogue, for rules that pick a key themselves (error-wording.js). */
+export function catalogue() {
+  return messages;
+}
+
 export function has(key) {
   return Object.hasOwn(messages, key);
 }

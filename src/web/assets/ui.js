@@ -1,6 +1,7 @@
 /* global document, navigator, window, URLSearchParams */
 import { h, replace, uid } from './dom.js';
-import { has, href, label, t } from './i18n.js';
+import { wordRefusal } from './error-wording.js';
+import { catalogue, has, href, label, lang, t } from './i18n.js';
 
 export const main = () => document.getElementById('main');
 
@@ -56,39 +57,15 @@ export function loading() {
   return h('p', { class: 'loading', role: 'status' }, t('app.loading'));
 }
 
-/** What went wrong, in the page's language; the API's own words when we have no better. */
+/**
+ * What went wrong, in the page's language: a refusal (an API error, or a reason the API listed
+ * such as a session's `canEnrol.reasons`) worded from its code and details by the rule the
+ * server words its answers with (error-wording.js); else the status's general sentence.
+ */
 export function errorMessage(err) {
   if (!err || typeof err !== 'object' || !('status' in err)) return t('error.unexpected');
-  const d = err.details || {};
-  switch (err.code) {
-    // Placeholders are named after the details' keys (the API fills them the same way).
-    case 'PREREQUISITE_NOT_MET':
-      return t('error.PREREQUISITE_NOT_MET', {
-        missing: (d.missing || []).join(', '),
-        courseCode: d.courseCode || '',
-        checkedOn: d.checkedOn || '',
-      });
-    case 'MEDICAL_CLEARANCE_REQUIRED':
-      return d.clearanceUntil
-        ? t('error.MEDICAL_CLEARANCE_REQUIRED', d)
-        : t('error.MEDICAL_CLEARANCE_MISSING', { requiredUntil: d.requiredUntil || '' });
-    case 'ALREADY_CERTIFIED':
-      // Refusing an enrolment, the details name the certificate held (keyFor, error-messages.ts).
-      if (!d.serial) break;
-      return t(
-        d.validUntil ? 'error.ALREADY_CERTIFIED_CURRENT' : 'error.ALREADY_CERTIFIED_PERMANENT',
-        d,
-      );
-    case 'NOT_ELIGIBLE':
-      return `${t('error.NOT_ELIGIBLE')} ${label('eligibility', d.reason)}`;
-    case 'RATE_LIMITED':
-      return t('error.RATE_LIMITED', {
-        retryAfterSeconds: Math.ceil(Number(d.retryAfterSeconds) || 60),
-      });
-    default:
-      break;
-  }
-  if (has(`error.${err.code}`)) return t(`error.${err.code}`);
+  const worded = wordRefusal(lang, catalogue(), err.code, err.details || {});
+  if (worded) return worded;
   const generic = has(`error.status.${err.status}`)
     ? `error.status.${err.status}`
     : 'error.unexpected';
