@@ -47,6 +47,10 @@ const SELF_SERVICE = new Set([
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/password',
+  // The web's sign-in, renewal and sign-out: the account's own session, not the register.
+  'POST /api/v1/auth/web-session',
+  'POST /api/v1/auth/web-session/refresh',
+  'DELETE /api/v1/auth/web-session',
 ]);
 
 describe('audit trail', () => {
