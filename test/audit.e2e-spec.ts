@@ -567,7 +567,7 @@ describe('audit trail', () => {
             tx,
             actor ? { ...SYSTEM_ACTOR, userId: actor.id, roles: actor.roles } : SYSTEM_ACTOR,
             {
-              action: `${entityType}.updated`,
+              action: `${entityType}.updated` as never,
               entityType: entityType as never,
               entityId,
             },

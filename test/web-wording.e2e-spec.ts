@@ -43,6 +43,24 @@ browserDescribe('refusals in the server’s words', () => {
     },
   );
 
+  it('offers the audit trail’s actions as a list in the page language, and filters by one', async () => {
+    const lang = 'ru';
+    const page = await harness.open(lang);
+    await harness.signIn(page, lang, account('auditor'));
+    await harness.go(page, '/app/audit', lang);
+    const action = page.getByLabel(starts(m(lang, 'audit.action')));
+    await action.selectOption({ label: m(lang, 'action.certificate.revoked') });
+    await page.getByRole('button', { name: m(lang, 'filter.apply') }).click();
+    await page.waitForURL(/action=certificate\.revoked/);
+    // The demo data revoked one certificate: its event is listed, and nothing else.
+    const rows = page.locator('main table tbody tr');
+    await rows.first().waitFor();
+    const texts = await rows.allTextContents();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) expect(text).toContain('certificate.revoked');
+    await harness.shot(page, 'audit-action-filter-ru');
+  });
+
   it('ran without a script error', () => {
     expect(harness.pageErrors).toEqual([]);
   });

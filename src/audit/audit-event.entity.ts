@@ -18,6 +18,50 @@ export const AUDIT_ENTITY_TYPES = [
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /**
+ * Every action the service records, `<entityType>.<past tense verb>`: the type of what writers
+ * pass (so a new action is added here or does not compile), and the list the audit page offers
+ * as a filter, labelled in each language (`action.<action>`).
+ */
+export const AUDIT_ACTIONS = [
+  'certificate.issued',
+  'certificate.imported',
+  'certificate.suspended',
+  'certificate.reinstated',
+  'certificate.revoked',
+  'certificate.superseded',
+  'course.created',
+  'course.updated',
+  'enrolment.created',
+  'enrolment.promoted',
+  'enrolment.withdrawn',
+  'enrolment.cancelled',
+  'enrolment.attendance_recorded',
+  'enrolment.assessed',
+  'instructor.created',
+  'instructor.updated',
+  'organisation.created',
+  'organisation.updated',
+  'qualification.granted',
+  'session.created',
+  'session.updated',
+  'session.status_changed',
+  'session.instructor_assigned',
+  'session.instructor_unassigned',
+  'signing_key.created',
+  'signing_key.rotated',
+  'trainee.created',
+  'trainee.updated',
+  'user.created',
+  'user.updated',
+  'user.disabled',
+  'user.password_changed',
+  'user.login_failed',
+  'user.access_denied',
+  'user.refresh_token_reused',
+] as const satisfies readonly `${AuditEntityType}.${string}`[];
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
  * One entry of the append-only, hash-chained audit trail. The table refuses UPDATE and
  * DELETE by trigger (see the migration), so history cannot be rewritten by the application.
  */

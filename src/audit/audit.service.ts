@@ -4,11 +4,11 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Actor } from '../common/actor.js';
 import { chainHash, GENESIS_HASH, type HashedContent } from './audit-hash.js';
-import { AuditEvent, type AuditEntityType } from './audit-event.entity.js';
+import { AuditEvent, type AuditAction, type AuditEntityType } from './audit-event.entity.js';
 import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 export interface AuditInput {
-  action: string; // `<entityType>.<past tense verb>`, e.g. `certificate.revoked`
+  action: AuditAction;
   entityType: AuditEntityType;
   entityId: string | null;
   reason?: string | null;

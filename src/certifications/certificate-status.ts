@@ -24,11 +24,11 @@ export function reasonRequiresNote(reason: unknown): boolean {
 export const LIFECYCLE_ACTIONS = ['suspend', 'reinstate', 'revoke'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
-export const LIFECYCLE_PAST_TENSE: Record<LifecycleAction, string> = {
+export const LIFECYCLE_PAST_TENSE = {
   suspend: 'suspended',
   reinstate: 'reinstated',
   revoke: 'revoked',
-};
+} as const satisfies Record<LifecycleAction, string>;
 
 /** The stored status each action leads to. */
 type NextStatus = 'active' | 'suspended' | 'revoked';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { AuditAction } from '../audit/audit-event.entity.js';
 import { recordMany } from '../audit/audit-bulk.js';
 import type { AuditInput } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
@@ -73,7 +74,7 @@ export type Created<F> = F & { id: string; createdAt: Date; updatedAt: Date; ver
 /** What differs between kinds when writing the planned records. */
 export interface ChunkInsert<F> {
   /** Audit action (`<entityType>.created`) and entity type of each record's event. */
-  action: string;
+  action: AuditAction;
   entityType: AuditInput['entityType'];
   /** The INSERT of one chunk: `$1` is a JSON array of `toRow` results, `$2` the creation time. */
   sql: string;

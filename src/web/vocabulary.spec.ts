@@ -8,6 +8,7 @@ const LABELS: Record<keyof typeof VOCABULARY, string> = {
   ROLES: 'role',
   STATUS_REASONS: 'reason',
   AUDIT_ENTITY_TYPES: 'entity',
+  AUDIT_ACTIONS: 'action',
   SEAT_HOLDING: 'enrolStatus',
 };
 

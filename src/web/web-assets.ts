@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
 import { STATUS_REASONS } from '../certifications/certificate-status.js';
 import { ROLES } from '../common/roles.js';
 import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
@@ -20,6 +20,7 @@ export const VOCABULARY = {
   ROLES,
   STATUS_REASONS,
   AUDIT_ENTITY_TYPES,
+  AUDIT_ACTIONS,
   SEAT_HOLDING,
 } as const;
 

@@ -13,7 +13,7 @@ import {
   setQueryParams,
   table,
 } from '../ui.js';
-import { AUDIT_ENTITY_TYPES } from '../vocabulary.js';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../vocabulary.js';
 
 const FILTERS = ['entityType', 'entityId', 'actorId', 'action', 'from', 'to', 'order'];
 
@@ -158,11 +158,10 @@ export default async function render(root) {
       field({
         name: 'action',
         label: t('audit.action'),
+        type: 'select',
         value: q.action,
-        maxlength: 100,
-        placeholder: 'certificate.revoked',
-        spellcheck: 'false',
-        autocomplete: 'off',
+        // The server's list, each in the page's words, in the order of its record type.
+        options: [any, ...AUDIT_ACTIONS.map((a) => [a, label('action', a)])],
       }),
       field({ name: 'from', label: t('filter.from'), type: 'date', value: q.from }),
       field({ name: 'to', label: t('filter.to'), type: 'date', value: q.to }),
