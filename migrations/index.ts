@@ -9,6 +9,7 @@ import { VerificationVersion1795900000200 } from './1795900000200-VerificationVe
 import { AuthSessions1796402333582 } from './1796402333582-AuthSessions.js';
 import { AuditRequestIdsAndCheckpoints1796402550165 } from './1796402550165-AuditRequestIdsAndCheckpoints.js';
 import { CertificateSessionIndex1796406073848 } from './1796406073848-CertificateSessionIndex.js';
+import { JoiningInstructionsContactEmail1796424400000 } from './1796424400000-JoiningInstructionsContactEmail.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AuthSessions1796402333582,
   AuditRequestIdsAndCheckpoints1796402550165,
   CertificateSessionIndex1796406073848,
+  JoiningInstructionsContactEmail1796424400000,
 ];

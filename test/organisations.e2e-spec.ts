@@ -42,6 +42,7 @@ describe('organisations', () => {
         name: 'The HALO Trust',
         country: 'GB',
         type: 'ngo',
+        contactEmail: null,
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

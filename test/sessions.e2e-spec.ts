@@ -95,6 +95,7 @@ describe('sessions', () => {
         seatsTaken: 0,
         seatsLeft: 12,
         status: 'planned',
+        joiningInstructions: null,
         instructors: [],
         version: 1,
         createdAt: expect.any(String),
@@ -350,6 +351,7 @@ describe('sessions', () => {
           location: 'Goygol field training area',
           language: 'az',
           capacity: 10,
+          joiningInstructions: null,
         },
         after: {
           startsOn: days(8),
@@ -357,6 +359,7 @@ describe('sessions', () => {
           location: 'Baku',
           language: 'ru',
           capacity: 20,
+          joiningInstructions: null,
         },
       });
     });

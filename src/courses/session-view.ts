@@ -146,6 +146,7 @@ function sessionRecord(
     seatsTaken: s.seatsTaken,
     seatsLeft: Math.max(0, s.capacity - s.seatsTaken),
     status: s.status,
+    joiningInstructions: s.joiningInstructions,
     instructors,
     version: s.version,
     createdAt: s.createdAt,

@@ -62,4 +62,8 @@ export class CourseSession extends Tracked {
 
   @Column({ type: 'text', default: 'planned' })
   status: SessionStatus;
+
+  /** How to get there and what to bring: sent with the enrolment mail and the reminders. */
+  @Column({ name: 'joining_instructions', type: 'text', nullable: true })
+  joiningInstructions: string | null;
 }

@@ -32,6 +32,7 @@ const editableFields = (s: CourseSession) => ({
   location: s.location,
   language: s.language,
   capacity: s.capacity,
+  joiningInstructions: s.joiningInstructions,
 });
 
 @Injectable()
@@ -75,6 +76,7 @@ export class SessionsService {
           location: input.location,
           language: input.language,
           capacity: input.capacity,
+          joiningInstructions: input.joiningInstructions || null,
           seatsTaken: 0,
           status: 'planned',
         }),
@@ -161,6 +163,9 @@ export class SessionsService {
       if (changes.location !== undefined) session.location = changes.location;
       if (changes.language !== undefined) session.language = changes.language;
       if (changes.capacity !== undefined) session.capacity = changes.capacity;
+      if (changes.joiningInstructions !== undefined) {
+        session.joiningInstructions = changes.joiningInstructions || null;
+      }
       const after = editableFields(session);
       if (JSON.stringify(before) === JSON.stringify(after)) {
         return sessionDto(tx, session, this.viewer(actor));

@@ -26,4 +26,8 @@ export class Organisation extends Tracked {
 
   @Column({ type: 'text' })
   type: OrganisationType;
+
+  /** Where the weekly digest of its people's expiring certificates goes (none: not sent). */
+  @Column({ name: 'contact_email', type: 'text', nullable: true })
+  contactEmail: string | null;
 }

@@ -25,7 +25,12 @@ export class OrganisationsService {
   async create(actor: Actor, input: CreateOrganisationDto): Promise<OrganisationDto> {
     return this.dataSource.transaction(async (tx) => {
       const organisation = await tx.save(
-        tx.create(Organisation, { name: input.name, country: input.country, type: input.type }),
+        tx.create(Organisation, {
+          name: input.name,
+          country: input.country,
+          type: input.type,
+          contactEmail: input.contactEmail ?? null,
+        }),
       );
       const dto = OrganisationDto.from(organisation);
       await this.audit.record(tx, actor, {
@@ -63,9 +68,13 @@ export class OrganisationsService {
   async update(actor: Actor, id: string, input: UpdateOrganisationDto): Promise<OrganisationDto> {
     const { version, ...changes } = input;
     if (Object.values(changes).every((v) => v === undefined)) {
-      throw badRequest('VALIDATION_FAILED', 'Nothing to change: give name, country or type', {
-        fields: [],
-      });
+      throw badRequest(
+        'VALIDATION_FAILED',
+        'Nothing to change: give name, country, type or contactEmail',
+        {
+          fields: [],
+        },
+      );
     }
     return this.dataSource.transaction(async (tx) => {
       const organisation = await tx.findOne(Organisation, {
@@ -82,10 +91,12 @@ export class OrganisationsService {
       if (changes.name !== undefined) organisation.name = changes.name;
       if (changes.country !== undefined) organisation.country = changes.country;
       if (changes.type !== undefined) organisation.type = changes.type;
+      if (changes.contactEmail !== undefined) organisation.contactEmail = changes.contactEmail;
       const unchanged =
         organisation.name === before.name &&
         organisation.country === before.country &&
-        organisation.type === before.type;
+        organisation.type === before.type &&
+        organisation.contactEmail === before.contactEmail;
       if (unchanged) return before;
       await tx.save(organisation);
       const after = OrganisationDto.from(organisation);

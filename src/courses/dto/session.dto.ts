@@ -1,4 +1,5 @@
 import { SESSION_ACTIONS, type SessionAction } from '../../access/access-policy.js';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -30,6 +31,29 @@ const MAX_CAPACITY = 1000;
 const trimLower = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
+const MAX_JOINING_INSTRUCTIONS = 2000;
+
+/** Optional free text over several lines; null or blank clears it. */
+function JoiningInstructions(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      maxLength: MAX_JOINING_INSTRUCTIONS,
+      example: 'Meet at the main gate at 08:30; bring boots and photo ID.',
+      description:
+        'How to get there and what to bring, sent in the reminders; null or blank clears it',
+    }),
+    IsOptional(),
+    Trim(),
+    IsString(),
+    MaxLength(MAX_JOINING_INSTRUCTIONS),
+    Matches(PRINTABLE_TEXT, {
+      message: 'joiningInstructions must not contain control characters other than line breaks',
+    }),
+  );
+}
+
 export class SessionCourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'EOD-2' }) code: string;
@@ -58,6 +82,13 @@ export class SessionRecordDto {
   seatsTaken: number;
   @ApiProperty() seatsLeft: number;
   @ApiProperty({ enum: SESSION_STATUSES }) status: SessionStatus;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Meet at the main gate at 08:30; bring boots and photo ID.',
+    description: 'How to get there and what to bring; sent in the reminders',
+  })
+  joiningInstructions: string | null;
   @ApiProperty({ type: [SessionInstructorDto], description: 'The lead first' })
   instructors: SessionInstructorDto[];
   @ApiProperty() version: number;
@@ -183,6 +214,9 @@ export class CreateSessionDto {
   @Min(1)
   @Max(MAX_CAPACITY)
   capacity: number;
+
+  @JoiningInstructions()
+  joiningInstructions?: string | null;
 }
 
 export class UpdateSessionDto {
@@ -218,6 +252,9 @@ export class UpdateSessionDto {
   @Min(1)
   @Max(MAX_CAPACITY)
   capacity?: number;
+
+  @JoiningInstructions()
+  joiningInstructions?: string | null;
 
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @NotNullIfGiven()

@@ -1,5 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
+  IsEmail,
   IsIn,
   IsInt,
   IsISO31661Alpha2,
@@ -10,6 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { EMAIL_MAX_LENGTH } from '../../common/email.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { PRINTABLE_TEXT, Trim, UpperCase, NotNullIfGiven } from '../../common/validators.js';
 import {
@@ -18,11 +22,36 @@ import {
   type OrganisationType,
 } from '../organisation.entity.js';
 
+/** Optional; null clears it. Stored trimmed and lower-cased, like the trainees' addresses. */
+function ContactEmail(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      example: 'training@operator.example',
+      description: "Where the weekly digest of the organisation's expiring certificates goes",
+    }),
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.trim().toLowerCase() : value,
+    ),
+    IsEmail(),
+    MaxLength(EMAIL_MAX_LENGTH),
+  );
+}
+
 export class OrganisationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Azerbaijan National Agency for Mine Action' }) name: string;
   @ApiProperty({ example: 'AZ', description: 'ISO 3166-1 alpha-2' }) country: string;
   @ApiProperty({ enum: ORGANISATION_TYPES }) type: OrganisationType;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'training@operator.example',
+    description: "Receives the weekly digest of its people's certificates expiring within 90 days",
+  })
+  contactEmail: string | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -33,6 +62,7 @@ export class OrganisationDto {
       name: o.name,
       country: o.country,
       type: o.type,
+      contactEmail: o.contactEmail,
       version: o.version,
       createdAt: o.createdAt,
       updatedAt: o.updatedAt,
@@ -57,6 +87,9 @@ export class CreateOrganisationDto {
   @ApiProperty({ enum: ORGANISATION_TYPES })
   @IsIn(ORGANISATION_TYPES)
   type: OrganisationType;
+
+  @ContactEmail()
+  contactEmail?: string | null;
 }
 
 export class UpdateOrganisationDto {
@@ -79,6 +112,9 @@ export class UpdateOrganisationDto {
   @NotNullIfGiven()
   @IsIn(ORGANISATION_TYPES)
   type?: OrganisationType;
+
+  @ContactEmail()
+  contactEmail?: string | null;
 
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @NotNullIfGiven()

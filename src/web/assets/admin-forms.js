@@ -34,6 +34,16 @@ export function organisationFields(o = {}) {
       value: o.type,
       options: [['', t('filter.choose')], ...ORG_TYPES.map((v) => [v, label('orgType', v)])],
     },
+    {
+      name: 'contactEmail',
+      label: t('organisations.contactEmail'),
+      type: 'email',
+      maxlength: 254,
+      value: o.contactEmail,
+      hint: t('organisations.contactEmailHint'),
+      emptyAs: null,
+      autocomplete: 'off',
+    },
   ];
 }
 
@@ -190,7 +200,21 @@ export function sessionFields(s = {}) {
       step: 1,
       value: s.capacity,
     },
+    joiningInstructionsField(s),
   ];
+}
+
+/** Free text for the participants' mail; shared by the create form and the session page. */
+export function joiningInstructionsField(s = {}) {
+  return {
+    name: 'joiningInstructions',
+    label: t('session.joiningInstructions'),
+    type: 'textarea',
+    maxlength: 2000,
+    value: s.joiningInstructions,
+    hint: t('session.joiningInstructionsHint'),
+    emptyAs: null,
+  };
 }
 
 export function traineeFields(p = {}, orgs = []) {

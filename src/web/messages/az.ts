@@ -244,6 +244,9 @@ export const az: Messages = {
   'session.assigned': 'Təlimatçı təyin edildi.',
   'session.edit': 'Sessiyanı redaktə edin',
   'session.languageHint': 'Dil kodu: az, en və ya ru.',
+  'session.joiningInstructions': 'İştirakçılar üçün təlimat',
+  'session.joiningInstructionsHint':
+    'Ora necə çatmaq və nə gətirmək lazımdır. İştirakçılara xatırlatmalarla göndərilir.',
 
   'enrol.title': 'Qeydiyyat',
   'enrol.yourStatus': 'Qeydiyyatınız:',
@@ -484,6 +487,9 @@ export const az: Messages = {
   'organisations.createSubmit': 'Təşkilat yarat',
   'organisations.created': '{name} yaradıldı.',
   'organisations.edit': 'Redaktə: {name}',
+  'organisations.contactEmail': 'Əlaqə e-poçtu',
+  'organisations.contactEmailHint':
+    'Təşkilatın 90 gün ərzində müddəti bitən sertifikatlarının həftəlik siyahısını alır.',
 
   'trainees.title': 'Təlim iştirakçıları',
   'trainees.filters': 'İştirakçı filtrləri',

@@ -245,6 +245,9 @@ export const en = {
   'session.assigned': 'The instructor was assigned.',
   'session.edit': 'Edit session',
   'session.languageHint': 'Language tag: az, en or ru.',
+  'session.joiningInstructions': 'Joining instructions',
+  'session.joiningInstructionsHint':
+    'How to get there and what to bring. Sent to the participants with their reminders.',
 
   'enrol.title': 'Enrolment',
   'enrol.yourStatus': 'Your enrolment:',
@@ -484,6 +487,9 @@ export const en = {
   'organisations.createSubmit': 'Create organisation',
   'organisations.created': '{name} was created.',
   'organisations.edit': 'Edit {name}',
+  'organisations.contactEmail': 'Contact e-mail',
+  'organisations.contactEmailHint':
+    "Receives a weekly list of the organisation's certificates expiring within 90 days.",
 
   'trainees.title': 'Trainees',
   'trainees.filters': 'Trainee filters',

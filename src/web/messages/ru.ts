@@ -247,6 +247,9 @@ export const ru: Messages = {
   'session.assigned': 'Инструктор назначен.',
   'session.edit': 'Изменить сессию',
   'session.languageHint': 'Код языка: az, en или ru.',
+  'session.joiningInstructions': 'Инструкции для участников',
+  'session.joiningInstructionsHint':
+    'Как добраться и что взять с собой. Отправляется участникам вместе с напоминаниями.',
 
   'enrol.title': 'Запись',
   'enrol.yourStatus': 'Ваша запись:',
@@ -492,6 +495,9 @@ export const ru: Messages = {
   'organisations.createSubmit': 'Создать организацию',
   'organisations.created': 'Организация «{name}» создана.',
   'organisations.edit': 'Изменить: {name}',
+  'organisations.contactEmail': 'Контактный e-mail',
+  'organisations.contactEmailHint':
+    'Получает еженедельный список сертификатов организации, срок которых истекает в течение 90 дней.',
 
   'trainees.title': 'Слушатели',
   'trainees.filters': 'Фильтры слушателей',

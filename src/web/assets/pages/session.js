@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
 import { label, t } from '../i18n.js';
 import { courses as loadCourses, instructors as loadInstructors } from '../lookups.js';
+import { joiningInstructionsField } from '../admin-forms.js';
 import {
   badge,
   button,
@@ -244,6 +245,7 @@ function adminBoxes(session, course, redraw) {
           step: 1,
           value: session.capacity,
         },
+        joiningInstructionsField(session),
       ],
       submitLabel: t('form.save'),
       onSubmit: (v) => patch(`/api/v1/sessions/${session.id}`, { ...v, version: session.version }),
@@ -279,6 +281,7 @@ export default async function render(root, { user }) {
           [t('field.status'), badge('sessionStatus', session.status)],
           [t('field.dates'), `${session.startsOn} – ${session.endsOn}`],
           [t('field.location'), session.location],
+          [t('session.joiningInstructions'), session.joiningInstructions],
           [t('field.language'), label('language', session.language)],
           [
             t('session.seats'),
