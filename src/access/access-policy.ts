@@ -48,6 +48,12 @@ export const PERMISSIONS = {
   'imports.run': ['admin'],
   'signingKeys.read': STAFF_READERS,
   'signingKeys.rotate': ['admin'],
+  /** What was mailed, to whom and its delivery state (`GET /api/v1/notifications`). */
+  'notifications.read': STAFF_READERS,
+  /** A queued or sent message itself (the development outbox page shows it): admins only. */
+  'notifications.readMessage': ['admin'],
+  /** Run a scheduled job now (`POST /api/v1/jobs/expiry-reminders`). */
+  'jobs.run': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
