@@ -12,6 +12,7 @@ import { ChangeFeedModule } from './database/change-feed.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './logging.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { UsersModule } from './users/users.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { CoursesModule } from './courses/courses.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
           retryAttempts: 0,
         }),
         ChangeFeedModule,
+        NotificationsModule,
         AuditModule,
         HealthModule,
         UsersModule,

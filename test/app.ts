@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import supertest from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
@@ -15,6 +17,8 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+const TEST_DATA_ROOT = '/tmp/coe-test-data';
+
 export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = {}): AppConfig {
   return new AppConfig({
     nodeEnv: 'test',
@@ -28,7 +32,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     keyEncryptionSecret: 'test-key-encryption-secret-long-enough-0123456789',
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 3600,
-    dataDir: '/tmp/coe-test-data',
+    dataDir: TEST_DATA_ROOT,
     logLevel: 'silent',
     timeZone: 'UTC',
     trustProxy: false,
@@ -43,6 +47,13 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     requestTimeoutMs: 60_000,
     headersTimeoutMs: 10_000,
     keepAliveTimeoutMs: 72_000,
+    // No SMTP server: messages become .eml files in dataDir/outbox. Retries are not delayed,
+    // so drain() runs a failing message through its attempts at once.
+    smtpUrl: null,
+    mailFrom: 'Mine Action CoE <noreply@coe.test>',
+    mailMaxAttempts: 5,
+    mailRetryBaseMs: 0,
+    mailWorker: true,
     ...overrides,
   } as AppConfig);
 }
@@ -56,16 +67,21 @@ export async function startTestApp(
   // Tests that fetch over real HTTP (JWKS, status lists) need a listening server whose public
   // URL, printed in credentials, is the one they can reach.
   const port = options.listen ? await freePort() : 0;
-  const config = testConfig(
-    database.url,
-    port ? { publicBaseUrl: `http://127.0.0.1:${port}`, ...overrides } : overrides,
-  );
+  // A data folder per app (its peers share it, as instances of one deployment would): what one
+  // suite's mail writes to its outbox is not mixed with another's, and goes with the database.
+  const dataDir = join(TEST_DATA_ROOT, new URL(database.url).pathname.slice(1));
+  const config = testConfig(database.url, {
+    dataDir,
+    ...(port ? { publicBaseUrl: `http://127.0.0.1:${port}` } : {}),
+    ...overrides,
+  });
   const instance = await boot(config, port);
   return {
     ...instance,
     close: async () => {
       await instance.app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -40,6 +40,16 @@ export class AppConfig {
   /** Connections one socket address may hold open at once (0 = no cap). */
   readonly maxConnectionsPerAddress: number;
 
+  /** SMTP server URL; null: .eml files in `${dataDir}/outbox`. */
+  readonly smtpUrl: string | null;
+  /** The From of every message: an address, or `Name <address>`. */
+  readonly mailFrom: string;
+  readonly mailMaxAttempts: number;
+  /** First retry delay; each later one doubles, up to an hour. */
+  readonly mailRetryBaseMs: number;
+  /** Whether this instance sends queued mail in the background (tests may turn it off). */
+  readonly mailWorker: boolean;
+
   constructor(init: Omit<AppConfig, never>) {
     Object.assign(this, init);
   }
@@ -88,8 +98,19 @@ export function buildAppConfig(
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     maxConnectionsPerAddress:
       env.MAX_CONNECTIONS_PER_ADDRESS ?? (env.TRUST_PROXY === 'true' ? 0 : 100),
+    smtpUrl: env.SMTP_URL ?? null,
+    mailFrom: env.MAIL_FROM ?? defaultMailFrom(env),
+    mailMaxAttempts: env.MAIL_MAX_ATTEMPTS,
+    mailRetryBaseMs: 30_000,
+    mailWorker: true,
     ...overrides,
   } as AppConfig);
+}
+
+/** `CENTER_NAME <noreply@host of PUBLIC_BASE_URL>`: a sender that at least names the Center. */
+function defaultMailFrom(env: EnvironmentVariables): string {
+  const host = env.PUBLIC_BASE_URL ? new URL(env.PUBLIC_BASE_URL).hostname : 'localhost';
+  return `${env.CENTER_NAME.replace(/[<>"\r\n]/g, '')} <noreply@${host}>`;
 }
 
 interface DevelopmentSecrets {

@@ -182,6 +182,31 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   MAX_CONNECTIONS_PER_ADDRESS?: number;
 
+  /**
+   * Where mail goes: `smtp://user:pass@host:587` (STARTTLS when the server offers it) or
+   * `smtps://…:465` (TLS from the start). Unset: messages are written as .eml files to
+   * DATA_DIR/outbox, listed for admins on the Outbox page.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender: `noreply@coe.example` or `Mine Action CoE <noreply@coe.example>`. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+    message: 'must be an address, or a name followed by <address>',
+  })
+  MAIL_FROM?: string;
+
+  /** Delivery attempts before a message is marked failed (with the last reason). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_MAX_ATTEMPTS = 5;
+
   /** Size of the database connection pool of one app instance. */
   @Transform(toInt)
   @IsInt()

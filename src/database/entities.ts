@@ -1,3 +1,4 @@
+import { AccountToken } from '../accounts/account-token.entity.js';
 import { AuditCheckpoint } from '../audit/audit-checkpoint.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { AuthSession } from '../auth/auth-session.entity.js';
@@ -11,6 +12,7 @@ import { CourseSession } from '../courses/session.entity.js';
 import { AttendanceDay } from '../enrolments/attendance-day.entity.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
 import { Instructor } from '../instructors/instructor.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
 import { Qualification } from '../instructors/qualification.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
@@ -19,6 +21,7 @@ import { User } from '../users/user.entity.js';
 /** Every entity, listed once: the app, the CLI data source and the tests use this list. */
 export const ENTITIES = [
   User,
+  AccountToken,
   AuthSession,
   RefreshToken,
   RateLimitBucket,
@@ -35,4 +38,5 @@ export const ENTITIES = [
   AttendanceDay,
   Certificate,
   SigningKey,
+  Notification,
 ];

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -12,8 +13,10 @@ import {
 import type { Role } from '../common/roles.js';
 import { Instructor } from '../instructors/instructor.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
+import type { Lang } from '../web/i18n.js';
 
 @Entity('users')
+@Check('users_language_check', `"language" IN ('en', 'az', 'ru')`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -47,6 +50,14 @@ export class User {
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
+
+  /** The language mail is written in; null: the organisation's country decides, else English. */
+  @Column({ type: 'text', nullable: true })
+  language: Lang | null;
+
+  /** false: no reminder mail (REMINDER_TYPES); security and enrolment mail still goes. */
+  @Column({ type: 'boolean', default: true })
+  reminders: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { isLang, type Lang } from '../web/i18n.js';
+
+/** Who a message goes to, in which language, and the account it concerns (if any). */
+export interface Recipient {
+  email: string;
+  name: string | null;
+  language: Lang;
+  userId: string | null;
+}
+
+/**
+ * Russian is chosen where it has official standing in law: the state language of Russia,
+ * co-official in Belarus, Kazakhstan and Kyrgyzstan, and Tajikistan's constitutional
+ * "language of interethnic communication". Elsewhere in the region (Uzbekistan, Ukraine, the
+ * Caucasus) it has none, and guessing a language people may not want is worse than English;
+ * they can pick their own in their preferences.
+ */
+const RUSSIAN = new Set(['RU', 'BY', 'KZ', 'KG', 'TJ']);
+
+/** The default mail language of an organisation's country: az for AZ; ru (see RUSSIAN); else en. */
+export function languageOfCountry(country: string | null | undefined): Lang {
+  const code = (country ?? '').trim().toUpperCase();
+  if (code === 'AZ') return 'az';
+  if (RUSSIAN.has(code)) return 'ru';
+  return 'en';
+}
+
+interface PersonRow {
+  email: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  country: string | null;
+  user_id: string | null;
+  user_email: string | null;
+  user_language: string | null;
+}
+
+/**
+ * Finds where a person's mail goes, read in the caller's transaction. Language: the account's
+ * preference, else the person's organisation's country, else English. A disabled account
+ * receives nothing through it (its person may still be reached as a trainee or instructor).
+ */
+@Injectable()
+export class Recipients {
+  /** The account's own address; null when there is no such account or it is disabled. */
+  async ofUser(tx: EntityManager, userId: string): Promise<Recipient | null> {
+    const rows = (await tx.query(
+      `SELECT u.email AS user_email, u.id AS user_id, u.language AS user_language,
+              u.email AS email,
+              COALESCE(t.given_name, i.given_name) AS given_name,
+              COALESCE(t.family_name, i.family_name) AS family_name,
+              COALESCE(tor.country, ior.country) AS country
+         FROM users u
+         LEFT JOIN trainees t ON t.id = u.trainee_id
+         LEFT JOIN organisations tor ON tor.id = t.organisation_id
+         LEFT JOIN instructors i ON i.id = u.instructor_id
+         LEFT JOIN organisations ior ON ior.id = i.organisation_id
+        WHERE u.id = $1 AND NOT u.disabled`,
+      [userId],
+    )) as PersonRow[];
+    return rows[0] ? recipientOf(rows[0]) : null;
+  }
+
+  /** trainee.email, else the linked account's email; null when neither (nothing to send). */
+  async ofTrainee(tx: EntityManager, traineeId: string): Promise<Recipient | null> {
+    const rows = (await tx.query(
+      `SELECT t.email, t.given_name, t.family_name, o.country,
+              u.id AS user_id, u.email AS user_email, u.language AS user_language
+         FROM trainees t
+         LEFT JOIN organisations o ON o.id = t.organisation_id
+         LEFT JOIN users u ON u.trainee_id = t.id AND NOT u.disabled
+        WHERE t.id = $1`,
+      [traineeId],
+    )) as PersonRow[];
+    return rows[0] ? recipientOf(rows[0]) : null;
+  }
+
+  /** The instructor's address (always recorded), with the linked account's preferences. */
+  async ofInstructor(tx: EntityManager, instructorId: string): Promise<Recipient | null> {
+    const rows = (await tx.query(
+      `SELECT i.email, i.given_name, i.family_name, o.country,
+              u.id AS user_id, u.email AS user_email, u.language AS user_language
+         FROM instructors i
+         LEFT JOIN organisations o ON o.id = i.organisation_id
+         LEFT JOIN users u ON u.instructor_id = i.id AND NOT u.disabled
+        WHERE i.id = $1`,
+      [instructorId],
+    )) as PersonRow[];
+    return rows[0] ? recipientOf(rows[0]) : null;
+  }
+}
+
+function recipientOf(row: PersonRow): Recipient | null {
+  const email = row.email?.trim() || row.user_email?.trim();
+  if (!email) return null;
+  const name = [row.given_name, row.family_name].filter(Boolean).join(' ').trim();
+  return {
+    email,
+    name: name || null,
+    language: isLang(row.user_language) ? row.user_language : languageOfCountry(row.country),
+    userId: row.user_id,
+  };
+}

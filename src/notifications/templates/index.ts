@@ -1,0 +1,12 @@
+import type { NotificationType } from '../notification-types.js';
+import type { Template, TemplateSet } from './template.js';
+
+/**
+ * Every message's template, by type. Each set lives with the words of its messages (en, az,
+ * ru in the same file); its owner adds its import and spread here.
+ */
+export const TEMPLATES: TemplateSet = {};
+
+export function templateFor(type: NotificationType): Template | undefined {
+  return TEMPLATES[type];
+}
