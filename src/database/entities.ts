@@ -1,4 +1,3 @@
-import { AccountToken } from '../accounts/account-token.entity.js';
 import { AuditCheckpoint } from '../audit/audit-checkpoint.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { AuthSession } from '../auth/auth-session.entity.js';
@@ -21,7 +20,6 @@ import { User } from '../users/user.entity.js';
 /** Every entity, listed once: the app, the CLI data source and the tests use this list. */
 export const ENTITIES = [
   User,
-  AccountToken,
   AuthSession,
   RefreshToken,
   RateLimitBucket,
