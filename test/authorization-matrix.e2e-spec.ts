@@ -188,6 +188,10 @@ const MATRIX: Record<string, Rule> = {
 
   'GET /api/v1/audit-events': readers,
   'GET /api/v1/audit-events/verification': readers,
+
+  'GET /api/v1/notifications': readers,
+  // The message itself (links, sometimes a token): admins only, not auditors.
+  'GET /api/v1/notifications/:id/message': adminOnly,
   'GET /api/v1/reports/training': readers,
   'GET /api/v1/reports/expiring': readers,
   'POST /api/v1/imports/:kind': adminOnly,

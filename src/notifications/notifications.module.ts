@@ -1,4 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { Mailer } from './mailer.js';
+import { NotificationWorker } from './notification-worker.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsService } from './notifications.service.js';
 import { Notifier } from './notifier.js';
 import { Recipients } from './recipients.js';
 
@@ -9,7 +13,8 @@ import { Recipients } from './recipients.js';
  */
 @Global()
 @Module({
-  providers: [Notifier, Recipients],
-  exports: [Notifier, Recipients],
+  controllers: [NotificationsController],
+  providers: [Notifier, Recipients, Mailer, NotificationWorker, NotificationsService],
+  exports: [Notifier, Recipients, Mailer, NotificationWorker],
 })
 export class NotificationsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { normaliseEmail } from '../common/email.js';
 import { AppConfig } from '../config/app-config.js';
 import {
   REMINDER_TYPES,
@@ -35,7 +36,7 @@ export class Notifier {
    * when the type is in REMINDER_TYPES and request.userId's account has reminders = false.
    */
   async enqueue(tx: EntityManager, request: NotificationRequest): Promise<boolean> {
-    const email = request.to.email.trim().toLowerCase();
+    const email = normaliseEmail(request.to.email);
     // Recipients come from validated records; anything else is a programming error, refused
     // loudly rather than handed to the mail server.
     if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(email)) {
@@ -51,8 +52,14 @@ export class Notifier {
       if (rows[0] && !rows[0].reminders) return false;
     }
 
+    const content = template(request.params, request.language);
     const message = renderMessage(
-      template(request.params, request.language),
+      // A template that does not name whom it greets greets the recipient by their name.
+      {
+        ...content,
+        greetingName:
+          content.greetingName !== undefined ? content.greetingName : (request.to.name ?? null),
+      },
       request.language,
       this.config.centerName,
     );
