@@ -11,6 +11,7 @@ import { AuditRequestIdsAndCheckpoints1796402550165 } from './1796402550165-Audi
 import { CertificateSessionIndex1796406073848 } from './1796406073848-CertificateSessionIndex.js';
 import { JoiningInstructionsContactEmail1796424400000 } from './1796424400000-JoiningInstructionsContactEmail.js';
 import { Notifications1796500000000 } from './1796500000000-Notifications.js';
+import { AccountTokens1796500000100 } from './1796500000100-AccountTokens.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CertificateSessionIndex1796406073848,
   JoiningInstructionsContactEmail1796424400000,
   Notifications1796500000000,
+  AccountTokens1796500000100,
 ];

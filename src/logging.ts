@@ -22,6 +22,8 @@ export const REDACTED_PATHS = [
   '*.newPassword',
   '*.refreshToken',
   '*.accessToken',
+  // A mailed link's token (password reset, invitation), should a body ever be logged.
+  '*.token',
   '*.privateKey',
 ];
 

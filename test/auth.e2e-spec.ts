@@ -34,6 +34,7 @@ describe('auth and accounts', () => {
           traineeId: null,
           instructorId: null,
           disabled: false,
+          invitationPending: false,
           permissions: permissionsOf({ roles: ['trainee'] }),
         },
       });
@@ -301,6 +302,7 @@ describe('auth and accounts', () => {
         traineeId: null,
         instructorId: null,
         disabled: false,
+        invitationPending: false,
         permissions: permissionsOf({ roles: ['instructor'] }),
       });
       expect((await login('new.instructor@coe.test', 'Long-Enough-Password-1')).status).toBe(200);

@@ -111,11 +111,23 @@ const MATRIX: Record<string, Rule> = {
     admin: 401,
   },
   'DELETE /api/v1/auth/web-session': everyone,
+  // Password recovery is open to all: the answer is the same whoever asks, about any address.
+  'POST /api/v1/auth/password-reset': { ...everyone, body: (c) => ({ email: c.loginEmail }) },
+  // A made-up token is refused for what it is (400), whoever sends it.
+  'POST /api/v1/auth/password-reset/confirm': {
+    ...everyone,
+    body: () => ({ token: 'not-a-token', newPassword: 'Quiet-Harbour-Lantern-42' }),
+  },
+  'GET /api/v1/auth/me/preferences': signedIn,
+  'PATCH /api/v1/auth/me/preferences': { ...signedIn, body: () => ({ reminders: true }) },
 
   'POST /api/v1/users': adminOnly,
   'GET /api/v1/users': readers,
   'GET /api/v1/users/:id': readers,
   'PATCH /api/v1/users/:id': adminOnly,
+  // The admin's reset ends the auditor's sessions (the auditor's calls come before the admin's).
+  'POST /api/v1/users/:id/invitation': adminOnly,
+  'POST /api/v1/users/:id/password-reset': adminOnly,
 
   'POST /api/v1/organisations': adminOnly,
   'GET /api/v1/organisations': signedIn,

@@ -131,7 +131,7 @@ describe('privacy of the public routes', () => {
     ] as const)
       secrets.set(value, name);
     const users = await t.db.getRepository(User).find({ select: { passwordHash: true } });
-    secrets.set(users[0].passwordHash.slice(0, 40), 'a password hash');
+    secrets.set(users[0].passwordHash!.slice(0, 40), 'a password hash');
   });
   afterAll(() => t.close());
 

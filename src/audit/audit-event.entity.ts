@@ -58,6 +58,11 @@ export const AUDIT_ACTIONS = [
   'user.login_failed',
   'user.access_denied',
   'user.refresh_token_reused',
+  'user.invited',
+  'user.invitation_accepted',
+  'user.password_reset_requested',
+  'user.password_reset',
+  'user.preferences_changed',
 ] as const satisfies readonly `${AuditEntityType}.${string}`[];
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { voidAccountTokens } from '../accounts/account-tokens.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { normaliseEmail } from '../common/email.js';
@@ -212,9 +213,11 @@ export class AuthService {
     if (problem) throw invalidField('newPassword', 'isAcceptablePassword', { problem });
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.dataSource.transaction(async (tx) => {
-      // Every existing session ends; the caller signs in again with the new password.
+      // Every existing session ends; the caller signs in again with the new password. Reset
+      // links mailed before stop working too.
       await tx.update(User, { id: userId }, { passwordHash });
       await endSessionsOf(tx, userId);
+      await voidAccountTokens(tx, userId);
       await this.audit.record(tx, actor, {
         action: 'user.password_changed',
         entityType: 'user',

@@ -22,7 +22,11 @@ export class PasswordHasher {
     return hash(password, OPTIONS);
   }
 
-  async verify(storedHash: string | undefined, password: string): Promise<boolean> {
+  /**
+   * No stored hash (no such account, or an invited account without a password yet) costs the
+   * same as a wrong password and fails the same way.
+   */
+  async verify(storedHash: string | null | undefined, password: string): Promise<boolean> {
     if (!storedHash) {
       this.dummyHash ??= hash('not-a-real-password-0000', OPTIONS);
       await verify(await this.dummyHash, password).catch(() => false);

@@ -1,3 +1,4 @@
+import { AccountToken } from '../accounts/account-token.entity.js';
 import { AuditCheckpoint } from '../audit/audit-checkpoint.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { AuthSession } from '../auth/auth-session.entity.js';
@@ -20,6 +21,7 @@ import { User } from '../users/user.entity.js';
 /** Every entity, listed once: the app, the CLI data source and the tests use this list. */
 export const ENTITIES = [
   User,
+  AccountToken,
   AuthSession,
   RefreshToken,
   RateLimitBucket,

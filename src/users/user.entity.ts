@@ -26,8 +26,9 @@ export class User {
   @Column({ type: 'text' })
   email: string;
 
-  @Column({ name: 'password_hash', type: 'text' })
-  passwordHash: string;
+  /** argon2id; null for an invited account whose person has not chosen a password yet. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash: string | null;
 
   @Column({ type: 'text', array: true })
   roles: Role[];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AccountMail } from '../accounts/account-mail.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
@@ -21,13 +22,21 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
+    private readonly accountMail: AccountMail,
   ) {}
 
+  /**
+   * Without a password the account cannot sign in until its person chooses one: an invitation
+   * with a link to do so is mailed, in the transaction that creates the account.
+   */
   async create(actor: Actor, input: CreateUserDto): Promise<UserDto> {
-    const passwordHash = await this.hasher.hash(input.password);
-    return this.dataSource.transaction((tx) =>
-      this.createInTransaction(tx, actor, input, passwordHash),
-    );
+    const passwordHash =
+      input.password === undefined ? null : await this.hasher.hash(input.password);
+    return this.dataSource.transaction(async (tx) => {
+      const { user, dto } = await this.insert(tx, actor, input, passwordHash);
+      if (passwordHash === null) await this.accountMail.sendInvitation(tx, actor, user);
+      return dto;
+    });
   }
 
   /** Also used by the bootstrap admin and the demo seed, inside their own transactions. */
@@ -37,6 +46,15 @@ export class UsersService {
     input: Omit<CreateUserDto, 'password'>,
     passwordHash: string,
   ): Promise<UserDto> {
+    return (await this.insert(tx, actor, input, passwordHash)).dto;
+  }
+
+  private async insert(
+    tx: EntityManager,
+    actor: Actor,
+    input: Omit<CreateUserDto, 'password'>,
+    passwordHash: string | null,
+  ): Promise<{ user: User; dto: UserDto }> {
     // The API checked it already; the bootstrap admin's address (ADMIN_EMAIL) is checked here.
     const email = normaliseEmail(input.email);
     const emailProblem = accountEmailProblem(email);
@@ -48,6 +66,7 @@ export class UsersService {
       roles: [...new Set(input.roles)],
       traineeId: input.traineeId ?? null,
       instructorId: input.instructorId ?? null,
+      language: input.language ?? null,
       disabled: false,
     });
     try {
@@ -71,7 +90,7 @@ export class UsersService {
       entityId: user.id,
       data: { after: dto },
     });
-    return dto;
+    return { user, dto };
   }
 
   async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {

@@ -1,4 +1,5 @@
 import type { NotificationType } from '../notification-types.js';
+import { ACCOUNT_TEMPLATES } from './account.js';
 import { CERTIFICATE_TEMPLATES } from './certificate.js';
 import { ENROLMENT_TEMPLATES } from './enrolment.js';
 import { EXPIRY_TEMPLATES } from './expiry.js';
@@ -9,6 +10,7 @@ import type { Template, TemplateSet } from './template.js';
  * ru in the same file); its owner adds its import and spread here.
  */
 export const TEMPLATES: TemplateSet = {
+  ...ACCOUNT_TEMPLATES,
   ...ENROLMENT_TEMPLATES,
   ...CERTIFICATE_TEMPLATES,
   ...EXPIRY_TEMPLATES,

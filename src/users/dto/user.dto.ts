@@ -17,6 +17,7 @@ import { PageQueryDto } from '../../common/pagination.js';
 import { IsAccountEmail } from '../../common/email.js';
 import { NotNullIfGiven } from '../../common/validators.js';
 import { IsAcceptablePassword, PASSWORD_RULES } from '../../auth/password-policy.js';
+import { LANGUAGES, type Lang } from '../../web/i18n.js';
 import type { User } from '../user.entity.js';
 
 export class UserDto {
@@ -26,6 +27,11 @@ export class UserDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) traineeId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) instructorId: string | null;
   @ApiProperty() disabled: boolean;
+  @ApiProperty({
+    description:
+      'Created without a password, and its person has not chosen one yet (the invitation link does that): it cannot sign in until then',
+  })
+  invitationPending: boolean;
   @ApiProperty({
     enum: Object.keys(PERMISSIONS),
     isArray: true,
@@ -44,6 +50,7 @@ export class UserDto {
       traineeId: user.traineeId,
       instructorId: user.instructorId,
       disabled: user.disabled,
+      invitationPending: user.passwordHash === null,
       permissions: permissionsOf(user),
     };
   }
@@ -58,13 +65,23 @@ export class CreateUserDto {
   @IsAccountEmail()
   email: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     minLength: 12,
     maxLength: 128,
-    description: PASSWORD_RULES,
+    description: `${PASSWORD_RULES}. Without it, the person is mailed an invitation to choose their own (a link valid for 7 days), and the account cannot sign in until they do.`,
   })
+  @NotNullIfGiven()
   @IsAcceptablePassword({ emailField: 'email' })
-  password: string;
+  password?: string;
+
+  @ApiPropertyOptional({
+    enum: LANGUAGES,
+    description:
+      'The language of the account’s mail (the invitation first). Without it: the organisation’s country decides, else English. The person may change it (PATCH /api/v1/auth/me/preferences).',
+  })
+  @NotNullIfGiven()
+  @IsIn(LANGUAGES)
+  language?: Lang;
 
   @ApiProperty({ enum: ROLES, isArray: true, example: ['trainee'] })
   @IsArray()

@@ -659,6 +659,11 @@ export const az: Messages = {
   'action.user.login_failed': 'Uğursuz giriş cəhdi',
   'action.user.access_denied': 'Giriş rədd edildi',
   'action.user.refresh_token_reused': 'Giriş tokeni təkrar istifadə olundu: sessiyalar bitirildi',
+  'action.user.invited': 'Dəvət göndərildi',
+  'action.user.invitation_accepted': 'Dəvət qəbul edildi: şifrə seçildi',
+  'action.user.password_reset_requested': 'Şifrə bərpası keçidi göndərildi',
+  'action.user.password_reset': 'Şifrə keçid vasitəsilə bərpa edildi',
+  'action.user.preferences_changed': 'E-poçt ayarları dəyişdirildi',
 
   'error.pageTitle': 'Bu səhifəni göstərmək mümkün olmadı',
   'error.unexpected': 'Nə isə alınmadı. Bir azdan yenidən cəhd edin.',
@@ -716,6 +721,9 @@ export const az: Messages = {
     'Eyni ad, soyad, doğum tarixi və vətəndaşlıqla iştirakçı artıq mövcuddur.',
   'error.ACCOUNT_ALREADY_LINKED': 'Bu iştirakçının və ya təlimatçının artıq hesabı var.',
   'error.SELF_LOCKOUT': 'Öz hesabınızı bağlaya və ya öz administrator rolunuzu silə bilməzsiniz.',
+  'error.PASSWORD_ALREADY_SET':
+    'Bu hesabın artıq şifrəsi var: əvəzinə şifrə bərpası keçidi göndərin.',
+  'error.ACCOUNT_NOT_ENABLED': 'Bu hesab bağlıdır: keçid göndərməzdən əvvəl onu aktivləşdirin.',
   'error.CERTIFICATE_REVOKED': 'Ləğv edilmiş sertifikatı dəyişmək mümkün deyil.',
   'error.REFERENCE_NOT_FOUND': 'Burada seçilmiş qeyd mövcud deyil.',
   'error.INVALID_CURRENT_PASSWORD': 'Cari şifrə düzgün deyil.',

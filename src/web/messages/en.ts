@@ -660,6 +660,11 @@ export const en = {
   'action.user.login_failed': 'Failed sign-in',
   'action.user.access_denied': 'Access refused',
   'action.user.refresh_token_reused': 'Reused sign-in token: sessions ended',
+  'action.user.invited': 'Invitation sent',
+  'action.user.invitation_accepted': 'Invitation accepted: password chosen',
+  'action.user.password_reset_requested': 'Password reset link sent',
+  'action.user.password_reset': 'Password reset through a link',
+  'action.user.preferences_changed': 'Mail preferences changed',
 
   // Errors: the API's codes in the reader's words.
   'error.pageTitle': 'This page could not be shown',
@@ -720,6 +725,9 @@ export const en = {
   'error.ACCOUNT_ALREADY_LINKED': 'That trainee or instructor already has an account.',
   'error.SELF_LOCKOUT':
     'You cannot disable your own account or remove your own administrator role.',
+  'error.PASSWORD_ALREADY_SET':
+    'This account has its password already: send it a password reset link instead.',
+  'error.ACCOUNT_NOT_ENABLED': 'This account is disabled: enable it before sending it a link.',
   'error.CERTIFICATE_REVOKED': 'A revoked certificate cannot be changed.',
   'error.REFERENCE_NOT_FOUND': 'The record chosen here does not exist.',
   'error.INVALID_CURRENT_PASSWORD': 'The current password is not correct.',

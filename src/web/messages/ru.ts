@@ -668,6 +668,11 @@ export const ru: Messages = {
   'action.user.login_failed': 'Неудачная попытка входа',
   'action.user.access_denied': 'В доступе отказано',
   'action.user.refresh_token_reused': 'Повторное использование токена входа: сеансы завершены',
+  'action.user.invited': 'Отправлено приглашение',
+  'action.user.invitation_accepted': 'Приглашение принято: пароль выбран',
+  'action.user.password_reset_requested': 'Отправлена ссылка для сброса пароля',
+  'action.user.password_reset': 'Пароль сброшен по ссылке',
+  'action.user.preferences_changed': 'Изменены настройки почты',
 
   'error.pageTitle': 'Не удалось показать эту страницу',
   'error.unexpected': 'Что-то пошло не так. Повторите попытку чуть позже.',
@@ -726,6 +731,10 @@ export const ru: Messages = {
   'error.ACCOUNT_ALREADY_LINKED': 'У этого слушателя или инструктора уже есть учётная запись.',
   'error.SELF_LOCKOUT':
     'Нельзя заблокировать собственную учётную запись или снять с себя роль администратора.',
+  'error.PASSWORD_ALREADY_SET':
+    'У этой учётной записи уже есть пароль: вместо приглашения отправьте ссылку для сброса пароля.',
+  'error.ACCOUNT_NOT_ENABLED':
+    'Эта учётная запись заблокирована: разблокируйте её, прежде чем отправлять ссылку.',
   'error.CERTIFICATE_REVOKED': 'Аннулированный сертификат изменить нельзя.',
   'error.REFERENCE_NOT_FOUND': 'Выбранная здесь запись не существует.',
   'error.INVALID_CURRENT_PASSWORD': 'Текущий пароль указан неверно.',
