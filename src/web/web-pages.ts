@@ -11,6 +11,11 @@ export interface WebPage {
   title: MessageKey;
   /** Tables of records need more width than a form or a verdict. */
   wide?: boolean;
+  /**
+   * Shown to visitors who are not signed in (password recovery), at `/<id>` rather than under
+   * /app; the script renders without asking who is signed in.
+   */
+  public?: boolean;
 }
 
 export const WEB_PAGES = {
@@ -35,6 +40,8 @@ export const WEB_PAGES = {
   instructors: { module: 'instructors.js', title: 'page.instructors', wide: true },
   'instructors/:id': { module: 'instructor.js', title: 'page.instructor', wide: true },
   users: { module: 'users.js', title: 'page.users', wide: true },
+  'forgot-password': { module: 'forgot-password.js', title: 'page.forgotPassword', public: true },
+  'set-password': { module: 'set-password.js', title: 'page.setPassword', public: true },
 } as const satisfies Record<string, WebPage>;
 
 export type WebPageId = keyof typeof WEB_PAGES;
@@ -47,5 +54,7 @@ export function pageFor(segments: string[]): WebPageId | null {
   const [section, id, sub] = segments;
   if (id !== undefined && !ID.test(id)) return null;
   const key = [section, id === undefined ? undefined : ':id', sub].filter(Boolean).join('/');
-  return Object.hasOwn(WEB_PAGES, key) && key !== 'home' ? (key as WebPageId) : null;
+  if (!Object.hasOwn(WEB_PAGES, key) || key === 'home') return null;
+  const page: WebPage = WEB_PAGES[key as WebPageId];
+  return page.public ? null : (key as WebPageId);
 }

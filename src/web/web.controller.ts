@@ -29,6 +29,31 @@ export class WebController {
     return this.shell(reply, 'home', '/', pickLanguage(lang, request.headers['accept-language']));
   }
 
+  /** Password recovery: the mailed links open these, so they live outside /app. */
+  @Get('forgot-password')
+  @Public()
+  @ApiExcludeEndpoint()
+  forgotPassword(
+    @Query('lang') lang: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const language = pickLanguage(lang, request.headers['accept-language']);
+    return this.shell(reply, 'forgot-password', '/forgot-password', language);
+  }
+
+  @Get('set-password')
+  @Public()
+  @ApiExcludeEndpoint()
+  setPassword(
+    @Query('lang') lang: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const language = pickLanguage(lang, request.headers['accept-language']);
+    return this.shell(reply, 'set-password', '/set-password', language);
+  }
+
   @Get('app/:section')
   @Public()
   @ApiExcludeEndpoint()

@@ -28,6 +28,9 @@ const SECTIONS = [
   { path: '/app/reports', key: 'nav.reports', needs: 'reports.read' },
 ];
 
+/** Pages for visitors who are not signed in (password recovery, opened from mailed links). */
+const PUBLIC_PAGES = new Set(['forgot-password', 'set-password']);
+
 /** Whether the account's permissions (from the server) include this one. */
 const mayFor = (user) => (permission) => (user.permissions ?? []).includes(permission);
 
@@ -112,7 +115,13 @@ function signInPage(root) {
     root,
     heading(t('signin.title')),
     ended && notice('info', t('signin.ended')),
-    h('div', { class: 'card' }, h('p', { class: 'lead' }, t('signin.intro')), f),
+    h(
+      'div',
+      { class: 'card' },
+      h('p', { class: 'lead' }, t('signin.intro')),
+      f,
+      h('p', { class: 'signin__forgot' }, link(t('signin.forgot'), '/forgot-password')),
+    ),
     h(
       'p',
       { class: 'aside' },
@@ -124,7 +133,23 @@ function signInPage(root) {
   f.querySelector('input')?.focus();
 }
 
+async function startPublic() {
+  const root = main();
+  const base = document.body.dataset.assets;
+  const page = await import(`${base}pages/${document.body.dataset.module}`);
+  replace(root);
+  try {
+    await page.default(root, { user: null, may: () => false });
+  } catch (err) {
+    replace(root, heading(t('error.pageTitle')), notice('error', ...errorContent(err)));
+  }
+}
+
 async function start(afterSignIn = false) {
+  if (PUBLIC_PAGES.has(document.body.dataset.page)) {
+    await startPublic();
+    return;
+  }
   const root = main();
   // The session is in cookies shared by every tab: the server says who is signed in.
   const user = afterSignIn ? currentUser() : await signedInUser();

@@ -73,6 +73,8 @@ export const az: Messages = {
   'page.instructors': 'Təlimatçılar',
   'page.instructor': 'Təlimatçı',
   'page.users': 'İstifadəçi hesabları',
+  'page.forgotPassword': 'Şifrənin bərpası',
+  'page.setPassword': 'Şifrə seçimi',
   'nav.sections': 'Bölmələr',
   'nav.home': 'Ana səhifə',
   'nav.catalogue': 'Kataloq',
@@ -99,6 +101,7 @@ export const az: Messages = {
   'signin.ended': 'Sessiyanız başa çatıb. Yenidən daxil olun.',
   'signin.verifyHint': 'Sertifikatı yoxlamaq üçün hesab lazım deyil:',
   'signin.verifyLink': 'sertifikatı yoxlayın',
+  'signin.forgot': 'Şifrəni unutmusunuz?',
 
   'home.title': 'Ana səhifə',
   'home.signedInAs': '{email} kimi daxil olmusunuz.',
@@ -297,6 +300,39 @@ export const az: Messages = {
   'password.mismatch': 'Daxil etdiyiniz iki yeni şifrə eyni deyil.',
   'password.changed': 'Şifrəniz dəyişdirildi. Yeni şifrə ilə daxil olun.',
   'password.signInAgain': 'Yenidən daxil olun',
+
+  'prefs.title': 'E-poçt ayarları',
+  'prefs.intro': 'Mərkəzin sizə hansı məktubları və hansı dildə göndərdiyi.',
+  'prefs.language': 'Məktubların dili',
+  'prefs.languageAuto': 'Seçilməyib (hazırda: {language})',
+  'prefs.languageHint':
+    'Seçim olmadıqda məktublar təşkilatınızın ölkəsinin dilində, əks halda ingilis dilində yazılır.',
+  'prefs.reminders': 'Mənə xatırlatmalar göndərilsin',
+  'prefs.remindersHint':
+    'Başlamaq üzrə olan sessiyalar, müddəti bitmək üzrə olan sertifikatlar və ixtisaslar barədə. Dəvətlər və şifrə bərpası keçidləri həmişə göndərilir.',
+  'prefs.submit': 'Ayarları saxla',
+  'prefs.saved': 'Ayarlarınız saxlanıldı.',
+
+  'forgot.title': 'Şifrənizi unutmusunuz?',
+  'forgot.intro':
+    'Hesabınızın e-poçt ünvanını daxil edin. Həmin ünvana yeni şifrə seçmək üçün keçid göndərəcəyik; keçid 30 dəqiqə qüvvədədir.',
+  'forgot.submit': 'Keçidi göndərin',
+  'forgot.sent':
+    '{email} ünvanlı hesab varsa, yeni şifrə seçmək üçün keçid artıq yoldadır. Gələnlər qutusunu (və spam qovluğunu) yoxlayın; keçid 30 dəqiqə qüvvədədir.',
+  'forgot.backToSignIn': 'Girişə qayıt',
+
+  'setPassword.title': 'Şifrənizi seçin',
+  'setPassword.intro':
+    'Daxil olmaq üçün istifadə edəcəyiniz şifrəni seçin. Şifrə saxlanılan kimi hesabın bütün əvvəlki sessiyaları bitir.',
+  'setPassword.account': 'Hesab: {email}',
+  'setPassword.submit': 'Şifrəni saxla',
+  'setPassword.done': 'Şifrəniz saxlanıldı. Onunla daxil olun.',
+  'setPassword.invalid':
+    'Bu keçiddən artıq istifadə etmək mümkün deyil: ondan artıq istifadə olunub, müddəti bitib (bərpa keçidi 30 dəqiqə, dəvət 7 gün qüvvədədir) və ya onu daha yeni keçid əvəz edib.',
+  'setPassword.missing':
+    'Bu səhifə e-poçtunuzdakı keçidlə açılır. Həmin keçidi yenidən açın və ya yeni keçid istəyin.',
+  'setPassword.askAgain': 'Yeni keçid istəyin',
+  'setPassword.signIn': 'Girişə keçin',
 
   'mySessions.title': 'Sessiyalarım',
   'mySessions.intro': 'Aparıcı və ya köməkçi təlimatçı kimi təyin olunduğunuz sessiyalar.',
@@ -536,6 +572,19 @@ export const az: Messages = {
   'users.instructorRecord': 'Təlimatçı qeydi',
   'users.instructorHint': 'Təlimatçı hesabı üçün: hesabın aid olduğu təlimatçı.',
   'users.none': 'Yoxdur',
+  'users.initialPasswordHint':
+    'Boş saxlasanız, şəxsə öz şifrəsini seçmək üçün dəvət göndəriləcək (keçid 7 gün qüvvədədir). Əks halda: ən azı 12 simvol; geniş yayılmış şifrələrdən çəkinin.',
+  'users.language': 'Məktubların dili',
+  'users.languageAuto': 'Təşkilatın ölkəsinə görə',
+  'users.invited': '{email} hesabı yaradıldı və həmin ünvana dəvət göndərildi.',
+  'users.sendInvitation': 'Dəvət göndər',
+  'users.sendReset': 'Bərpa keçidi göndər',
+  'users.confirmReset':
+    '{email} ünvanına şifrə bərpası keçidi göndərilsin? Hesabın bütün sessiyaları dərhal bitəcək.',
+  'users.invitationSent':
+    '{email} ünvanına dəvət göndərildi. Keçid {expiresAt} tarixinədək qüvvədədir.',
+  'users.resetSent':
+    '{email} ünvanına şifrə bərpası keçidi göndərildi, hesabın sessiyaları bitirildi. Keçid {expiresAt} tarixinədək qüvvədədir.',
 
   'role.admin': 'Administrator',
   'role.instructor': 'Təlimatçı',
@@ -588,6 +637,7 @@ export const az: Messages = {
   'current.no': 'Müddəti bitib',
   'account.enabled': 'Aktiv',
   'account.disabled': 'Bağlı',
+  'account.invited': 'Dəvət olunub',
   'eligibility.NOT_ENROLLED': 'Sessiyada yeri yoxdur',
   'eligibility.SESSION_NOT_COMPLETED': 'Sessiya hələ başa çatmayıb',
   'eligibility.NOT_ASSESSED': 'Hələ qiymətləndirmə nəticəsi yoxdur',

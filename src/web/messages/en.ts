@@ -74,6 +74,8 @@ export const en = {
   'page.instructors': 'Instructors',
   'page.instructor': 'Instructor',
   'page.users': 'User accounts',
+  'page.forgotPassword': 'Forgot password',
+  'page.setPassword': 'Choose a password',
   'nav.sections': 'Sections',
   'nav.home': 'Home',
   'nav.catalogue': 'Catalogue',
@@ -100,6 +102,7 @@ export const en = {
   'signin.ended': 'Your session has ended. Please sign in again.',
   'signin.verifyHint': 'Checking a certificate does not need an account:',
   'signin.verifyLink': 'verify a certificate',
+  'signin.forgot': 'Forgot password?',
 
   'home.title': 'Home',
   'home.signedInAs': 'Signed in as {email}.',
@@ -296,6 +299,39 @@ export const en = {
   'password.mismatch': 'The two new passwords are not the same.',
   'password.changed': 'Your password has been changed. Sign in with the new password.',
   'password.signInAgain': 'Sign in again',
+
+  'prefs.title': 'Mail preferences',
+  'prefs.intro': 'What the Center mails you, and in which language.',
+  'prefs.language': 'Language of mail',
+  'prefs.languageAuto': 'Not chosen (now: {language})',
+  'prefs.languageHint':
+    'Without a choice, mail is written in the language of your organisation’s country, else in English.',
+  'prefs.reminders': 'Send me reminders',
+  'prefs.remindersHint':
+    'Sessions about to start, certificates and qualifications about to expire. Invitations and password reset links are always sent.',
+  'prefs.submit': 'Save preferences',
+  'prefs.saved': 'Your preferences have been saved.',
+
+  'forgot.title': 'Forgot your password?',
+  'forgot.intro':
+    'Enter the email address of your account. We will mail it a link to choose a new password; the link works for 30 minutes.',
+  'forgot.submit': 'Send me a link',
+  'forgot.sent':
+    'If an account exists for {email}, a link to choose a new password is on its way. Check your inbox (and the spam folder); the link works for 30 minutes.',
+  'forgot.backToSignIn': 'Back to sign-in',
+
+  'setPassword.title': 'Choose your password',
+  'setPassword.intro':
+    'Choose the password you will sign in with. Once it is saved, every earlier session of the account ends.',
+  'setPassword.account': 'Account: {email}',
+  'setPassword.submit': 'Save the password',
+  'setPassword.done': 'Your password has been saved. Sign in with it.',
+  'setPassword.invalid':
+    'This link can no longer be used: it was used already, it has expired (a reset link works for 30 minutes, an invitation for 7 days), or a newer link replaced it.',
+  'setPassword.missing':
+    'This page opens from the link in your email. Open that link again, or ask for a new one.',
+  'setPassword.askAgain': 'Ask for a new link',
+  'setPassword.signIn': 'Go to sign-in',
 
   'mySessions.title': 'My sessions',
   'mySessions.intro': 'Sessions you are assigned to, as lead or assistant instructor.',
@@ -536,6 +572,18 @@ export const en = {
   'users.instructorRecord': 'Instructor record',
   'users.instructorHint': 'For an instructor account: the instructor it belongs to.',
   'users.none': 'None',
+  'users.initialPasswordHint':
+    'Leave it empty to mail the person an invitation to choose their own (the link works for 7 days). Otherwise: at least 12 characters; avoid common passwords.',
+  'users.language': 'Language of mail',
+  'users.languageAuto': 'From the organisation’s country',
+  'users.invited': 'The account {email} was created and an invitation was mailed to it.',
+  'users.sendInvitation': 'Send invitation',
+  'users.sendReset': 'Send reset link',
+  'users.confirmReset':
+    'Send a password reset link to {email}? Every session of the account ends at once.',
+  'users.invitationSent': 'An invitation was sent to {email}. The link works until {expiresAt}.',
+  'users.resetSent':
+    'A password reset link was sent to {email}, and the account’s sessions have ended. The link works until {expiresAt}.',
 
   // Values of the API's enumerations.
   'role.admin': 'Administrator',
@@ -589,6 +637,7 @@ export const en = {
   'current.no': 'Lapsed',
   'account.enabled': 'Active',
   'account.disabled': 'Disabled',
+  'account.invited': 'Invited',
   'eligibility.NOT_ENROLLED': 'Does not hold a seat',
   'eligibility.SESSION_NOT_COMPLETED': 'Session not completed yet',
   'eligibility.NOT_ASSESSED': 'No assessment result yet',

@@ -1,11 +1,13 @@
+/* global window */
 import { get, patch, post } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field, form } from '../forms.js';
-import { href, label, t } from '../i18n.js';
+import { dateTime, href, label, t } from '../i18n.js';
 import { instructors as loadInstructors, trainees as loadTrainees } from '../lookups.js';
 import {
   badge,
   button,
+  errorContent,
   heading,
   notice,
   pagedList,
@@ -15,7 +17,7 @@ import {
   setQueryParams,
   table,
 } from '../ui.js';
-import { ROLES } from '../vocabulary.js';
+import { LANGUAGES, ROLES } from '../vocabulary.js';
 
 export default async function render(root, { may }) {
   const q = queryParams();
@@ -94,6 +96,41 @@ export default async function render(root, { may }) {
     );
     editBox.querySelector('input')?.focus();
   };
+  /** Mails the account a new invitation or a reset link, and says where it went until when. */
+  const mailLink = async (u, kind) => {
+    if (kind === 'password-reset' && !window.confirm(t('users.confirmReset', { email: u.email })))
+      return;
+    try {
+      const sent = await post(`/api/v1/users/${u.id}/${kind}`);
+      const key = kind === 'invitation' ? 'users.invitationSent' : 'users.resetSent';
+      replace(
+        flash,
+        notice('success', t(key, { email: sent.email, expiresAt: dateTime(sent.expiresAt) })),
+      );
+    } catch (err) {
+      replace(flash, notice('error', ...errorContent(err)));
+    }
+    flash.focus();
+  };
+  const actions = (u) =>
+    h(
+      'div',
+      { class: 'actions' },
+      button(t('form.edit'), () => edit(u), {
+        kind: 'secondary',
+        'aria-label': `${t('form.edit')}: ${u.email}`,
+      }),
+      !u.disabled &&
+        (u.invitationPending
+          ? button(t('users.sendInvitation'), () => mailLink(u, 'invitation'), {
+              kind: 'secondary',
+              'aria-label': `${t('users.sendInvitation')}: ${u.email}`,
+            })
+          : button(t('users.sendReset'), () => mailLink(u, 'password-reset'), {
+              kind: 'secondary',
+              'aria-label': `${t('users.sendReset')}: ${u.email}`,
+            })),
+    );
   const load = async () => {
     const v = {
       email: filters.elements.namedItem('email').value.trim(),
@@ -122,15 +159,15 @@ export default async function render(root, { may }) {
             },
             {
               label: t('field.status'),
-              cell: (u) => badge('account', u.disabled ? 'disabled' : 'enabled'),
+              cell: (u) =>
+                badge(
+                  'account',
+                  u.disabled ? 'disabled' : u.invitationPending ? 'invited' : 'enabled',
+                ),
             },
             may('users.manage') && {
               label: t('field.actions'),
-              cell: (u) =>
-                button(t('form.edit'), () => edit(u), {
-                  kind: 'secondary',
-                  'aria-label': `${t('form.edit')}: ${u.email}`,
-                }),
+              cell: actions,
             },
           ].filter(Boolean),
           items,
@@ -163,11 +200,19 @@ export default async function render(root, { may }) {
               name: 'password',
               label: t('users.initialPassword'),
               type: 'password',
-              required: true,
               minlength: 12,
               maxlength: 128,
               autocomplete: 'new-password',
-              hint: t('password.rules'),
+              hint: t('users.initialPasswordHint'),
+            },
+            {
+              name: 'language',
+              label: t('users.language'),
+              type: 'select',
+              options: [
+                ['', t('users.languageAuto')],
+                ...LANGUAGES.map((l) => [l, label('language', l)]),
+              ],
             },
             {
               name: 'roles',
@@ -201,7 +246,8 @@ export default async function render(root, { may }) {
           onSubmit: (v) => post('/api/v1/users', v),
           onDone: async (u, el) => {
             el.reset();
-            replace(flash, notice('success', t('users.created', { email: u.email })));
+            const key = u.invitationPending ? 'users.invited' : 'users.created';
+            replace(flash, notice('success', t(key, { email: u.email })));
             await load();
             flash.focus();
           },
