@@ -2,6 +2,7 @@ import { describe } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { AppConfig } from '../src/config/app-config.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../src/database/seed.js';
 import { t as msg, type Lang, type MessageKey } from '../src/web/i18n.js';
 import { startTestApp, type TestApp } from './app.js';
@@ -64,9 +65,10 @@ export class BrowserHarness {
   /** Every confirm() a page asked, in order (the harness accepts them all). */
   readonly dialogs: string[] = [];
 
-  async start(): Promise<this> {
+  /** `overrides`: settings for the app (e.g. `smtpUrl` of a test's SMTP capture). */
+  async start(overrides: Partial<AppConfig> = {}): Promise<this> {
     mkdirSync(ARTIFACTS, { recursive: true });
-    this.t = await startTestApp({}, { listen: true });
+    this.t = await startTestApp(overrides, { listen: true });
     await seedDemoData(this.t.app);
     const { chromium } = await import('playwright-core');
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
