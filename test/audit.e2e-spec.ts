@@ -51,6 +51,10 @@ const SELF_SERVICE = new Set([
   'POST /api/v1/auth/web-session',
   'POST /api/v1/auth/web-session/refresh',
   'DELETE /api/v1/auth/web-session',
+  // Password recovery (open to anyone) and the account's own mail preferences.
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
+  'PATCH /api/v1/auth/me/preferences',
 ]);
 
 describe('audit trail', () => {
