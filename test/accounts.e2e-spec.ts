@@ -384,6 +384,21 @@ describe('accounts: invitations, password recovery, preferences', () => {
       expect((await confirm(token)).status).toBe(204);
     });
 
+    it('lets one of two simultaneous uses of a link through, and refuses the other', async () => {
+      const user = await createUser(t, ['trainee']);
+      const before = smtp.messages.length;
+      await askReset(user.email);
+      const { token } = linkIn(await mailTo(user.email, before));
+      const answers = await Promise.all([
+        confirm(token, 'Simultaneous-Choice-One-1'),
+        confirm(token, 'Simultaneous-Choice-Two-2'),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([204, 400]);
+      const winner =
+        answers[0].status === 204 ? 'Simultaneous-Choice-One-1' : 'Simultaneous-Choice-Two-2';
+      expect((await login(user.email, winner)).status).toBe(200);
+    });
+
     it('answers 202 for an unknown or disabled account and sends nothing', async () => {
       const unknown = `nobody-${randomUUID().slice(0, 8)}@coe.test`;
       const disabled = await createUser(t, ['trainee']);
