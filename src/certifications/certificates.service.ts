@@ -10,6 +10,7 @@ import { conflict, forbidden, notFound } from '../common/errors.js';
 import { invalidField } from '../common/validation.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
+import { CertificateMail } from './certificate-mail.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { normaliseSerial } from './serial.js';
 import {
@@ -35,6 +36,7 @@ export class CertificatesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly mail: CertificateMail,
   ) {}
 
   private dtoCtx(actor: Actor) {
@@ -146,6 +148,7 @@ export class CertificatesService {
           after: { status: dto.status, statusReason: input.reason },
         },
       });
+      await this.mail.statusChanged(tx, cert, action, input.reason, input.note ?? null);
       return dto;
     });
   }

@@ -20,6 +20,7 @@ import { assertNotOwnEnrolment, ownTrainees } from '../enrolments/own-record.js'
 import { holdsQualification } from '../instructors/qualification-rule.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import type { Lang } from '../web/i18n.js';
+import { CertificateMail } from './certificate-mail.js';
 import { toCertificateDto } from './certificate-mapper.js';
 import { Certificate } from './certificate.entity.js';
 import type {
@@ -45,6 +46,7 @@ export class IssuanceService {
     private readonly config: AppConfig,
     private readonly credentials: CredentialsService,
     private readonly statusLists: StatusListsService,
+    private readonly mail: CertificateMail,
   ) {}
 
   async issue(actor: Actor, enrolmentId: string): Promise<CertificateDto> {
@@ -245,6 +247,8 @@ export class IssuanceService {
     );
     const dtoCtx = { baseUrl: this.config.publicBaseUrl, timeZone: this.config.timeZone, actor };
     const dtos = certificates.map((cert) => toCertificateDto(cert, dtoCtx));
+    // Each holder is told, in this transaction: a rolled-back issue sends nothing.
+    await this.mail.issued(tx, ctx.course, certificates);
     // Last: the audit chain's lock is held until commit.
     await recordMany(
       tx,

@@ -7,6 +7,7 @@ import { today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import { conflict, notFound, referenceNotFound, ruleViolation } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
+import { EnrolmentMail } from '../enrolments/enrolment-mail.js';
 import { Instructor } from '../instructors/instructor.entity.js';
 import { holdsQualification } from '../instructors/qualification-rule.js';
 import { AssignInstructorDto, SessionDto } from './dto/session.dto.js';
@@ -24,15 +25,15 @@ export class SessionInstructorsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly mail: EnrolmentMail,
   ) {}
 
   async assign(actor: Actor, sessionId: string, input: AssignInstructorDto): Promise<SessionDto> {
     return this.dataSource.transaction(async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
       const { instructorId, role } = input;
-      if (!(await tx.exists(Instructor, { where: { id: instructorId } }))) {
-        throw referenceNotFound('instructorId', 'The instructor');
-      }
+      const instructor = await tx.findOneBy(Instructor, { id: instructorId });
+      if (!instructor) throw referenceNotFound('instructorId', 'The instructor');
       const assigned = await tx.findOneBy(SessionInstructor, { sessionId, instructorId });
       if (assigned) {
         throw conflict('ALREADY_ASSIGNED', `The instructor is already the ${assigned.role}`, {
@@ -63,12 +64,18 @@ export class SessionInstructorsService {
         today: today(this.config.timeZone),
         timeZone: this.config.timeZone,
       });
-      await this.audit.record(tx, actor, {
+      const event = await this.audit.record(tx, actor, {
         action: 'session.instructor_assigned',
         entityType: 'session',
         entityId: sessionId,
         data: { after: { instructorId, role } },
       });
+      await this.mail.sessionChanged(
+        tx,
+        sessionId,
+        [{ kind: 'instructor', action: 'assigned', instructorName: nameOf(instructor), role }],
+        event.id,
+      );
       return dto;
     });
   }
@@ -79,12 +86,26 @@ export class SessionInstructorsService {
       const assigned = await tx.findOneBy(SessionInstructor, { sessionId, instructorId });
       if (!assigned) throw notFound('Assignment of this instructor to the session');
       await tx.delete(SessionInstructor, { sessionId, instructorId });
-      await this.audit.record(tx, actor, {
+      const event = await this.audit.record(tx, actor, {
         action: 'session.instructor_unassigned',
         entityType: 'session',
         entityId: sessionId,
         data: { before: { instructorId, role: assigned.role } },
       });
+      const instructor = await tx.findOneByOrFail(Instructor, { id: instructorId });
+      await this.mail.sessionChanged(
+        tx,
+        sessionId,
+        [
+          {
+            kind: 'instructor',
+            action: 'removed',
+            instructorName: nameOf(instructor),
+            role: assigned.role,
+          },
+        ],
+        event.id,
+      );
     });
   }
 
@@ -105,3 +126,5 @@ export class SessionInstructorsService {
     return session;
   }
 }
+
+const nameOf = (i: Instructor) => `${i.givenName} ${i.familyName}`;

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
+import { EnrolmentMail } from '../enrolments/enrolment-mail.js';
 import { cancelEnrolmentsOfSession } from '../enrolments/session-cancellation.js';
 import { settleSessionResults } from '../enrolments/results-settlement.js';
 import { promoteWhileSeatsFree } from '../enrolments/waiting-list.js';
@@ -23,6 +24,7 @@ import {
   sessionTransitionRefusal,
   type SessionTransitionRefusal,
 } from './session-lifecycle.js';
+import { sessionChanges } from './session-changes.js';
 import { sessionDto, sessionDtos, sessionRecordOf, type SessionViewer } from './session-view.js';
 import { CourseSession } from './session.entity.js';
 
@@ -41,6 +43,7 @@ export class SessionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly mail: EnrolmentMail,
   ) {}
 
   /**
@@ -171,14 +174,19 @@ export class SessionsService {
         return sessionDto(tx, session, this.viewer(actor));
       }
       await tx.save(session);
-      await this.audit.record(tx, actor, {
+      const event = await this.audit.record(tx, actor, {
         action: 'session.updated',
         entityType: 'session',
         entityId: id,
         data: { before, after },
       });
       // New seats go to the people already waiting, in order, in the same transaction.
-      if (after.capacity > before.capacity) await promoteWhileSeatsFree(tx, this.audit, actor, id);
+      if (after.capacity > before.capacity) {
+        const promoted = await promoteWhileSeatsFree(tx, this.audit, actor, id);
+        await this.mail.promoted(tx, id, promoted);
+      }
+      // Everyone in the session (seat or line) hears of new dates or a new venue.
+      await this.mail.sessionChanged(tx, id, sessionChanges(before, after), event.id);
       return sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id }), this.viewer(actor));
     });
   }
@@ -208,7 +216,10 @@ export class SessionsService {
         data: { before: { status: from }, after: { status: to } },
       });
       // Cancelling ends every seat and place in line, in this transaction (api.md).
-      if (to === 'cancelled') await cancelEnrolmentsOfSession(tx, this.audit, actor, id);
+      if (to === 'cancelled') {
+        const ended = await cancelEnrolmentsOfSession(tx, this.audit, actor, id);
+        await this.mail.sessionCancelled(tx, id, ended);
+      }
       // Completing decides every participant's result (results-rule.ts), in this transaction.
       if (to === 'completed') {
         await settleSessionResults(tx, actor, id, today(this.config.timeZone));

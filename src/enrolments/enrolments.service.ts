@@ -14,6 +14,7 @@ import { CourseSession } from '../courses/session.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
 import { currentEnrolmentDto } from './current-results.js';
+import { EnrolmentMail } from './enrolment-mail.js';
 import { Enrolment } from './enrolment.entity.js';
 import { enrolmentRefusalError, enrolmentRefusals, readEnrolmentFacts } from './enrolment-rules.js';
 import { rosterRows } from './roster.js';
@@ -26,6 +27,7 @@ export class EnrolmentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly mail: EnrolmentMail,
   ) {}
 
   async enrol(actor: Actor, sessionId: string, traineeId: string): Promise<EnrolmentDto> {
@@ -78,6 +80,7 @@ export class EnrolmentsService {
             },
           },
         });
+        await this.mail.enrolled(tx, enrolment, session, course);
         return dto;
       });
     } catch (error) {
@@ -150,6 +153,8 @@ export class EnrolmentsService {
           },
         });
       }
+      await this.mail.withdrawn(tx, enrolment, leftPosition !== null, session);
+      if (promoted) await this.mail.promoted(tx, session.id, [promoted.after.id]);
       return after;
     });
   }

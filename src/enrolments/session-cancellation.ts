@@ -10,19 +10,20 @@ const ENDED_BY_CANCELLATION = ['enrolled', 'waitlisted'] as const;
  * Ends every seat and waiting-list place of a session being cancelled: each becomes
  * `cancelled` without a position, the seats stop counting as taken, and each changed enrolment
  * gets its own audit event. The caller holds the session row lock and its transaction.
+ * Answers the enrolments it ended, as they were before (a seat or a place in line).
  */
 export async function cancelEnrolmentsOfSession(
   tx: EntityManager,
   audit: AuditService,
   actor: Actor,
   sessionId: string,
-): Promise<number> {
+): Promise<Enrolment[]> {
   const enrolments = await tx.find(Enrolment, {
     where: { sessionId, status: In([...ENDED_BY_CANCELLATION]) },
     order: { createdAt: 'ASC', id: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });
-  if (enrolments.length === 0) return 0;
+  if (enrolments.length === 0) return [];
   const seatsFreed = enrolments.filter((e) => e.status === 'enrolled').length;
   await tx.query(
     `UPDATE enrolments SET status = 'cancelled', waitlist_position = NULL,
@@ -51,5 +52,5 @@ export async function cancelEnrolmentsOfSession(
       },
     });
   }
-  return enrolments.length;
+  return enrolments;
 }

@@ -38,21 +38,22 @@ export async function promoteFirstInLine(
 
 /**
  * Gives free seats to the people waiting, first in line first: after a capacity increase. The
- * caller holds the session row lock. Each promotion is an audit event of its own.
+ * caller holds the session row lock. Each promotion is an audit event of its own. Answers the
+ * promoted enrolments' ids, in the order they were promoted.
  */
 export async function promoteWhileSeatsFree(
   tx: EntityManager,
   audit: AuditService,
   actor: Actor,
   sessionId: string,
-): Promise<number> {
-  let promoted = 0;
+): Promise<string[]> {
+  const promoted: string[] = [];
   for (;;) {
     const session = await tx.findOneByOrFail(CourseSession, { id: sessionId });
     if (session.status !== 'open' || session.seatsTaken >= session.capacity) return promoted;
     const next = await promoteFirstInLine(tx, sessionId);
     if (!next) return promoted;
-    promoted += 1;
+    promoted.push(next.after.id);
     await audit.record(tx, actor, {
       action: 'enrolment.promoted',
       entityType: 'enrolment',

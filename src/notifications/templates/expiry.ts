@@ -212,6 +212,8 @@ function expiryDigest(params: Record<string, unknown>, lang: Lang): MailContent 
   const catalogueUrl = text(params.catalogueUrl);
   return {
     subject: w.digestSubject(organisation, total, withinDays),
+    // Written to an organisation's address, not to a person: no name in the greeting.
+    greetingName: null,
     paragraphs: [w.digestIntro(organisation, total, withinDays), lines.join('\n'), w.digestHow],
     action: catalogueUrl ? { label: w.viewCatalogue, url: catalogueUrl } : undefined,
   };
