@@ -12,6 +12,7 @@ import { CertificateSessionIndex1796406073848 } from './1796406073848-Certificat
 import { JoiningInstructionsContactEmail1796424400000 } from './1796424400000-JoiningInstructionsContactEmail.js';
 import { Notifications1796500000000 } from './1796500000000-Notifications.js';
 import { AccountTokens1796500000100 } from './1796500000100-AccountTokens.js';
+import { ScheduledRuns1796500000200 } from './1796500000200-ScheduledRuns.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   JoiningInstructionsContactEmail1796424400000,
   Notifications1796500000000,
   AccountTokens1796500000100,
+  ScheduledRuns1796500000200,
 ];

@@ -26,6 +26,7 @@ import { ReportsModule } from './reports/reports.module.js';
 import { WebModule } from './web/web.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 
 @Module({})
 export class AppModule {
@@ -62,6 +63,7 @@ export class AppModule {
         WebModule,
         ImportsModule,
         ExportsModule,
+        JobsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

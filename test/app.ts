@@ -54,6 +54,9 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     mailMaxAttempts: 5,
     mailRetryBaseMs: 0,
     mailWorker: true,
+    // The daily scan's timer would queue reminders at a moment no test chose; jobs tests run
+    // it themselves (JobScheduler.check, POST /api/v1/jobs/expiry-reminders).
+    scheduledJobs: false,
     ...overrides,
   } as AppConfig);
 }

@@ -204,6 +204,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/v1/notifications': readers,
   // The message itself (links, sometimes a token): admins only, not auditors.
   'GET /api/v1/notifications/:id/message': adminOnly,
+  // Runs the daily reminder scan now: admins only.
+  'POST /api/v1/jobs/expiry-reminders': adminOnly,
   'GET /api/v1/reports/training': readers,
   'GET /api/v1/reports/expiring': readers,
   'POST /api/v1/imports/:kind': adminOnly,

@@ -49,6 +49,8 @@ export class AppConfig {
   readonly mailRetryBaseMs: number;
   /** Whether this instance sends queued mail in the background (tests may turn it off). */
   readonly mailWorker: boolean;
+  /** Whether this instance's timer runs the daily reminder scan (tests turn it off). */
+  readonly scheduledJobs: boolean;
 
   constructor(init: Omit<AppConfig, never>) {
     Object.assign(this, init);
@@ -103,6 +105,7 @@ export function buildAppConfig(
     mailMaxAttempts: env.MAIL_MAX_ATTEMPTS,
     mailRetryBaseMs: 30_000,
     mailWorker: true,
+    scheduledJobs: true,
     ...overrides,
   } as AppConfig);
 }

@@ -12,6 +12,7 @@ import { CourseSession } from '../courses/session.entity.js';
 import { AttendanceDay } from '../enrolments/attendance-day.entity.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
 import { Instructor } from '../instructors/instructor.entity.js';
+import { ScheduledRun } from '../jobs/scheduled-run.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Qualification } from '../instructors/qualification.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -39,4 +40,5 @@ export const ENTITIES = [
   Certificate,
   SigningKey,
   Notification,
+  ScheduledRun,
 ];

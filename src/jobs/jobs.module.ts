@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { JobScheduler } from './job-scheduler.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
+import { ReminderScan } from './reminder-scan.js';
+
+/** Scheduled work: the daily reminder scan, its timer, and the route that runs it now. */
+@Module({
+  controllers: [JobsController],
+  providers: [ReminderScan, JobsService, JobScheduler],
+  exports: [JobsService, JobScheduler],
+})
+export class JobsModule {}
