@@ -10,6 +10,8 @@ const LABELS: Record<keyof typeof VOCABULARY, string> = {
   AUDIT_ENTITY_TYPES: 'entity',
   AUDIT_ACTIONS: 'action',
   SEAT_HOLDING: 'enrolStatus',
+  NOTIFICATION_TYPES: 'notificationType',
+  NOTIFICATION_STATUSES: 'notificationStatus',
 };
 
 describe('vocabulary served to the pages', () => {

@@ -7,6 +7,7 @@ import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.j
 import { STATUS_REASONS } from '../certifications/certificate-status.js';
 import { ROLES } from '../common/roles.js';
 import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
+import { NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from '../notifications/notification-types.js';
 import { LANGUAGES, MESSAGES } from './i18n.js';
 
 /**
@@ -22,6 +23,8 @@ export const VOCABULARY = {
   AUDIT_ENTITY_TYPES,
   AUDIT_ACTIONS,
   SEAT_HOLDING,
+  NOTIFICATION_TYPES,
+  NOTIFICATION_STATUSES,
 } as const;
 
 export interface WebAsset {

@@ -25,6 +25,7 @@ const SECTIONS = [
   { path: '/app/users', key: 'nav.users', needs: 'users.manage' },
   { path: '/app/certificates', key: 'nav.certificates', needs: 'registers.read' },
   { path: '/app/audit', key: 'nav.audit', needs: 'audit.read' },
+  { path: '/app/outbox', key: 'nav.outbox', needs: 'notifications.read' },
   { path: '/app/reports', key: 'nav.reports', needs: 'reports.read' },
 ];
 
