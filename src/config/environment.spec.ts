@@ -91,4 +91,37 @@ describe('validateEnvironment', () => {
       validateEnvironment({ REQUEST_TIMEOUT_SECONDS: '5', HEADERS_TIMEOUT_SECONDS: '10' }),
     ).toThrow(/HEADERS_TIMEOUT_SECONDS/);
   });
+
+  it('sends mail through SMTP_URL, else to the outbox, from MAIL_FROM or the Center', () => {
+    const secrets = { JWT_SECRET: 'j'.repeat(32), KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
+    const config = (raw: Record<string, string>) =>
+      buildAppConfig(validateEnvironment({ ...secrets, ...raw }), 'postgres://db/coe');
+    expect(config({})).toMatchObject({
+      smtpUrl: null,
+      mailFrom: 'Mine Action Center of Excellence <noreply@localhost>',
+      mailMaxAttempts: 5,
+      mailWorker: true,
+    });
+    expect(
+      config({
+        SMTP_URL: 'smtps://user:p%40ss@mail.coe.example:465',
+        MAIL_FROM: 'CoE <noreply@coe.example>',
+        MAIL_MAX_ATTEMPTS: '8',
+        PUBLIC_BASE_URL: 'https://coe.example',
+      }),
+    ).toMatchObject({
+      smtpUrl: 'smtps://user:p%40ss@mail.coe.example:465',
+      mailFrom: 'CoE <noreply@coe.example>',
+      mailMaxAttempts: 8,
+    });
+    expect(config({ PUBLIC_BASE_URL: 'https://coe.example' }).mailFrom).toBe(
+      'Mine Action Center of Excellence <noreply@coe.example>',
+    );
+    expect(() => validateEnvironment({ SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL/);
+    expect(() => validateEnvironment({ MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM/);
+    expect(() => validateEnvironment({ MAIL_FROM: 'A\r\nBcc: x@y.z <a@b.c>' })).toThrow(
+      /MAIL_FROM/,
+    );
+    expect(() => validateEnvironment({ MAIL_MAX_ATTEMPTS: '0' })).toThrow(/MAIL_MAX_ATTEMPTS/);
+  });
 });
