@@ -366,6 +366,21 @@ describe('the daily reminder scan', () => {
       expect(await jobs.runDue(tomorrow)).toEqual([...DAILY_JOBS]);
     });
 
+    it('stops on shutdown only once a check under way has finished', async () => {
+      const peer = await startPeerApp(t, { scheduledJobs: true });
+      const later = new Date(Date.now() + 9 * 86_400_000);
+      const check = peer.app.get(JobScheduler).check(later);
+      // Closing waits for the check: the database is not closed beneath it.
+      await peer.close();
+      await check;
+      const [{ n }] = (await t.db.query(
+        `SELECT count(*)::int AS n FROM scheduled_runs
+          WHERE run_on = $1::date AND finished_at IS NOT NULL`,
+        [today('UTC', later)],
+      )) as Array<{ n: number }>;
+      expect(n).toBe(DAILY_JOBS.length);
+    });
+
     it('two instances checking at once run each job once and send each reminder once', async () => {
       const peer = await startPeerApp(t);
       try {
