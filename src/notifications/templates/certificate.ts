@@ -82,7 +82,7 @@ const EN: Words = {
     'Anyone (an employer, an inspector in the field) can check that it is genuine and still valid on its verification page, without an account; the QR code on the PDF leads there too.',
   issuedPdf: 'The PDF of the certificate can be downloaded once you are signed in.',
   issuedWallet:
-    'To keep it in a digital wallet: sign in, open the certificate page and choose “Signed credential”. It is a W3C Verifiable Credential (Open Badges 3.0) that wallets supporting these standards can import; the same credential can be downloaded from the credential link below.',
+    'To keep it in a digital wallet: sign in, open the certificate page and choose “Signed credential”. It is a W3C Verifiable Credential (Open Badges 3.0) that wallets supporting these standards can import; once signed in, the same credential can also be downloaded from the “Signed credential” link in this message.',
   suspendedSubject: (serial) => `Certificate ${serial} suspended`,
   suspendedIntro: (serial, c) => `Your certificate ${serial} (${c}) has been suspended.`,
   suspendedMeaning:
@@ -114,7 +114,7 @@ const AZ: Words = {
     'Hər kəs (işəgötürən, sahədəki müfəttiş) onun həqiqi və qüvvədə olduğunu hesab olmadan yoxlama səhifəsində yoxlaya bilər; PDF üzərindəki QR kod da ora aparır.',
   issuedPdf: 'Sertifikatın PDF faylını sistemə daxil olduqdan sonra yükləyə bilərsiniz.',
   issuedWallet:
-    'Onu rəqəmsal pulqabında saxlamaq üçün: sistemə daxil olun, sertifikat səhifəsini açın və «İmzalanmış etimadnamə» bölməsini seçin. Bu, həmin standartları dəstəkləyən pulqabılarının qəbul etdiyi W3C Verifiable Credential (Open Badges 3.0) etimadnaməsidir; eyni etimadnaməni aşağıdakı etimadnamə keçidindən də yükləmək olar.',
+    'Onu rəqəmsal pulqabında saxlamaq üçün: sistemə daxil olun, sertifikat səhifəsini açın və «İmzalanmış etimadnamə» bölməsini seçin. Bu, həmin standartları dəstəkləyən pulqabılarının qəbul etdiyi W3C Verifiable Credential (Open Badges 3.0) etimadnaməsidir; sistemə daxil olduqdan sonra eyni etimadnaməni bu məktubdakı «İmzalanmış etimadnamə» keçidindən də yükləmək olar.',
   suspendedSubject: (serial) => `${serial} nömrəli sertifikatın qüvvəsi dayandırıldı`,
   suspendedIntro: (serial, c) =>
     `${serial} nömrəli sertifikatınızın («${c}») qüvvəsi dayandırıldı.`,
@@ -148,7 +148,7 @@ const RU: Words = {
     'Любой (работодатель, инспектор на объекте) может без учётной записи проверить на странице проверки, что сертификат подлинный и действует; туда же ведёт QR-код на PDF.',
   issuedPdf: 'PDF сертификата можно скачать после входа в систему.',
   issuedWallet:
-    'Чтобы хранить его в цифровом кошельке: войдите в систему, откройте страницу сертификата и выберите «Подписанное удостоверение». Это проверяемое удостоверение W3C (Verifiable Credential, Open Badges 3.0), которое принимают кошельки, поддерживающие эти стандарты; то же удостоверение можно скачать по ссылке на удостоверение ниже.',
+    'Чтобы хранить его в цифровом кошельке: войдите в систему, откройте страницу сертификата и выберите «Подписанное удостоверение». Это проверяемое удостоверение W3C (Verifiable Credential, Open Badges 3.0), которое принимают кошельки, поддерживающие эти стандарты; после входа в систему то же удостоверение можно скачать и по ссылке «Подписанное удостоверение» в этом письме.',
   suspendedSubject: (serial) => `Действие сертификата ${serial} приостановлено`,
   suspendedIntro: (serial, c) => `Действие вашего сертификата ${serial} («${c}») приостановлено.`,
   suspendedMeaning:
