@@ -46,7 +46,8 @@ let admin: SignedInUser;
 let captured: Captured[] | null = null;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // No mail worker: its polling would land in the captured statements of whatever runs then.
+  t = await startTestApp({ mailWorker: false });
   await loadDataSet({
     databaseUrl: t.config.databaseUrl,
     certificates: CERTIFICATES,
@@ -219,7 +220,7 @@ describe('query plans at 20,000 certificates', () => {
       let statements: Captured[];
       try {
         await reports().training({ groupBy: ['sex', 'ageBand', 'organisation', 'course'] });
-        statements = captured;
+        statements = captured.filter((c) => /\btraining_seats\b/.test(c.query));
       } finally {
         captured = null;
       }
