@@ -131,6 +131,20 @@ describe('mail delivery through SMTP', () => {
     expect(sent.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('records an address no server would take as failed, without failing the change', async () => {
+    const request = resetRequest({ to: { email: 'two words@coe.test', name: 'Old Record' } });
+    const before = smtp.messages.length;
+    // The change that asked for the mail commits: the message is not a reason to refuse it.
+    await expect(queue(t, request)).resolves.toBe(false);
+    await drain(t);
+    expect(await row(t, request.idempotencyKey)).toMatchObject({
+      status: 'failed',
+      attempts: 0,
+      last_error: 'not a deliverable mail address',
+    });
+    expect(smtp.messages.length).toBe(before);
+  });
+
   it('masks tokens in links when an admin reads a message an SMTP server took', async () => {
     const request = resetRequest();
     await queue(t, request);

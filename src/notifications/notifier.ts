@@ -33,15 +33,16 @@ export class Notifier {
    * Queues one message in the caller's transaction `tx` (rolled back = never sent). Renders it
    * now from its template in request.language and stores subject/text/html/attachments in the
    * row. Returns false (and stores nothing) when request.idempotencyKey was already queued, or
-   * when the type is in REMINDER_TYPES and request.userId's account has reminders = false.
+   * when the type is in REMINDER_TYPES and request.userId's account has reminders = false; also
+   * false for an address no mail server would take, stored as failed with the reason.
    */
   async enqueue(tx: EntityManager, request: NotificationRequest): Promise<boolean> {
     const email = normaliseEmail(request.to.email);
-    // Recipients come from validated records; anything else is a programming error, refused
-    // loudly rather than handed to the mail server.
-    if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(email)) {
-      throw new Error(`Notifier: not a mail address for ${request.type}`);
-    }
+    // Recipients come from validated records, but a record kept from before today's rules may
+    // hold an address no server would take. The change it accompanies (an enrolment, a
+    // certificate) still stands: the message is recorded as failed, with the reason, where the
+    // outbox shows it, and never handed to the mail server.
+    const undeliverable = !/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(email);
     const template = templateFor(request.type);
     if (!template) throw new Error(`Notifier: no template for ${request.type}`);
 
@@ -67,8 +68,8 @@ export class Notifier {
     const inserted = (await tx.query(
       `INSERT INTO notifications
          (id, type, recipient, recipient_name, language, user_id, subject, body_text, body_html,
-          attachments, idempotency_key, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
+          attachments, idempotency_key, message_id, status, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -84,9 +85,11 @@ export class Notifier {
         JSON.stringify(request.attachments ?? []),
         request.idempotencyKey,
         `<${id}@${this.messageIdHost}>`,
+        undeliverable ? 'failed' : 'queued',
+        undeliverable ? 'not a deliverable mail address' : null,
       ],
     )) as Array<{ id: string }>;
-    if (inserted.length === 0) return false;
+    if (inserted.length === 0 || undeliverable) return false;
     // Delivered to the listening workers when (and only if) the caller's transaction commits.
     await tx.query('SELECT pg_notify($1, $2)', [MAIL_CHANNEL, id]);
     return true;
