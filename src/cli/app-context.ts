@@ -52,7 +52,13 @@ export async function openCliApp(log: (message: string) => void): Promise<CliApp
   const database = await openDatabase(env, log);
   try {
     await runMigrations(database.url, log);
-    const config = buildAppConfig(env, database.url, { logLevel: 'warn' });
+    // One command, then exit: the daily scan's timer and the mail worker belong to the running
+    // service, which sends whatever a command queued.
+    const config = buildAppConfig(env, database.url, {
+      logLevel: 'warn',
+      scheduledJobs: false,
+      mailWorker: false,
+    });
     const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
       logger: new StderrLogger(),
       abortOnError: false,
