@@ -12,6 +12,8 @@ const LABELS: Record<keyof typeof VOCABULARY, string> = {
   SEAT_HOLDING: 'enrolStatus',
   NOTIFICATION_TYPES: 'notificationType',
   NOTIFICATION_STATUSES: 'notificationStatus',
+  IMPORT_KINDS: 'importKind',
+  EXPORT_KINDS: 'exportKind',
 };
 
 describe('vocabulary served to the pages', () => {

@@ -7,6 +7,8 @@ import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.j
 import { STATUS_REASONS } from '../certifications/certificate-status.js';
 import { ROLES } from '../common/roles.js';
 import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
+import { EXPORT_KINDS } from '../exports/export-queries.js';
+import { IMPORT_KINDS } from '../imports/import-report.js';
 import { NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from '../notifications/notification-types.js';
 import { LANGUAGES, MESSAGES } from './i18n.js';
 
@@ -25,6 +27,8 @@ export const VOCABULARY = {
   SEAT_HOLDING,
   NOTIFICATION_TYPES,
   NOTIFICATION_STATUSES,
+  IMPORT_KINDS,
+  EXPORT_KINDS,
 } as const;
 
 export interface WebAsset {

@@ -29,6 +29,7 @@ export const WEB_PAGES = {
   verify: { module: 'verify.js', title: 'page.verify' },
   audit: { module: 'audit.js', title: 'page.audit', wide: true },
   outbox: { module: 'outbox.js', title: 'page.outbox', wide: true },
+  data: { module: 'data.js', title: 'page.data', wide: true },
   reports: { module: 'reports.js', title: 'page.reports', wide: true },
   certificates: { module: 'certificates.js', title: 'page.certificates', wide: true },
   'certificates/:id': { module: 'certificate.js', title: 'page.certificate', wide: true },

@@ -56,17 +56,18 @@ export function whenSignedOut(handler) {
   onSignedOut = handler;
 }
 
-async function send(method, path, { body, accept = 'application/json' } = {}) {
+async function send(method, path, { body, accept = 'application/json', contentType } = {}) {
   // The API words its refusals (field problems too) in the page's language.
   const headers = { Accept: accept, 'Accept-Language': lang };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
   const csrf = csrfToken();
   if (csrf && !SAFE_METHODS.has(method)) headers['X-CSRF-Token'] = csrf;
   try {
     return await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A file (contentType given) goes as it is; anything else as JSON.
+      body: body === undefined || contentType ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -208,4 +209,13 @@ export async function download(path, accept, fallbackName) {
   a.click();
   a.remove();
   window.setTimeout(() => window.URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * Sends a file as the request body (a CSV to the import routes), as its bytes: the server
+ * decodes it. A File can be sent again, so the retry after a renewal sends it whole.
+ */
+export async function upload(path, file, contentType) {
+  const response = await raw('POST', path, { body: file, contentType });
+  return response.json();
 }

@@ -26,6 +26,7 @@ const SECTIONS = [
   { path: '/app/certificates', key: 'nav.certificates', needs: 'registers.read' },
   { path: '/app/audit', key: 'nav.audit', needs: 'audit.read' },
   { path: '/app/outbox', key: 'nav.outbox', needs: 'notifications.read' },
+  { path: '/app/data', key: 'nav.data', needsAny: ['imports.run', 'exports.read'] },
   { path: '/app/reports', key: 'nav.reports', needs: 'reports.read' },
 ];
 
@@ -38,6 +39,7 @@ const mayFor = (user) => (permission) => (user.permissions ?? []).includes(permi
 function shows(section, user) {
   const may = mayFor(user);
   if (section.needs && !may(section.needs)) return false;
+  if (section.needsAny && !section.needsAny.some(may)) return false;
   if (section.unless && may(section.unless)) return false;
   if (section.own && !user[section.own]) return false;
   return true;

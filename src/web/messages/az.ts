@@ -388,6 +388,62 @@ export const az: Messages = {
   'roster.certifyWhenCompleted':
     'Sertifikatlar sessiya başa çatmış kimi qeyd olunduqdan sonra verilə bilər.',
 
+  'page.data': 'İdxal və ixrac',
+  'nav.data': 'İdxal və ixrac',
+  'data.title': 'İdxal və ixrac',
+  'data.importTitle': 'CSV faylının idxalı',
+  'data.importIntro':
+    'Faylda nə olduğunu və faylı seçin. Fayl əvvəlcə yoxlanılır; yoxlamanın nəticəsini oxuyub idxal edənə qədər heç nə yazılmır.',
+  'data.kind': 'Faylda olanlar',
+  'importKind.trainees': 'Kursantlar',
+  'importKind.instructors': 'Təlimatçılar',
+  'importKind.courses': 'Kurslar',
+  'importKind.certificates': 'Bu sistemdən əvvəl verilmiş sertifikatlar',
+  'importColumns.trainees':
+    'Sütunlar, istənilən ardıcıllıqla: givenName, familyName, dateOfBirth, sex, nationality, organisation (və ya organisationId); istəyə görə: email, medicalClearanceUntil.',
+  'importColumns.instructors':
+    'Sütunlar, istənilən ardıcıllıqla: givenName, familyName, email; istəyə görə: organisation (və ya organisationId).',
+  'importColumns.courses':
+    'Sütunlar, istənilən ardıcıllıqla: code, title, description, imasReferences, level, durationDays, passMark, minAttendancePercent, validityMonths, prerequisiteCodes, renewsCode, requiresMedicalClearance, status.',
+  'importColumns.certificates':
+    'Sütunlar, istənilən ardıcıllıqla: serial, traineeId (və ya sahibinin givenName, familyName, dateOfBirth, nationality), courseCode, issuedOn, validUntil, status, statusReason, statusNote.',
+  'data.file': 'CSV faylı',
+  'data.fileHint':
+    'Faylı seçin və ya bura atın. UTF-8; birinci sətir sütunların adlarıdır; dəyərlər arasında vergül və ya nöqtəli vergül.',
+  'data.chosen': 'Seçilib: {name}',
+  'data.check': 'Faylı yoxla',
+  'data.dryRunReport': 'Faylın yoxlanılması (heç nə yazılmayıb)',
+  'data.result': 'İdxalın nəticəsi',
+  'data.received': 'Fayldakı sətirlər',
+  'data.wouldImport': 'İdxal ediləcək yeni qeydlər',
+  'data.imported': 'İdxal edilmiş qeydlər',
+  'data.unchanged': 'Artıq qeydiyyatdadır (dəyişdirilmir)',
+  'data.invalid': 'Problemlər',
+  'data.problems': 'Tapılan problemlər',
+  'data.firstProblems': 'İlk {n} problem göstərilir.',
+  'data.row': 'Sətir',
+  'data.column': 'Sütun',
+  'data.message': 'Problem',
+  'data.wholeLine': 'bütün sətir',
+  'data.nothingNew': 'Faylda yeni heç nə yoxdur: bütün sətirlər artıq qeydiyyatdadır.',
+  'data.checkedFine': 'Fayl idxal edilə bilər: {n} yeni qeyd. Hələ heç nə yazılmayıb.',
+  'data.checkedProblems':
+    '{n} problem tapıldı; heç nə yazılmayıb. Faylı düzəldib yenidən yoxlayın və ya yalnız düzgün sətirləri idxal edin.',
+  'data.skipInvalid': 'Düzgün sətirləri idxal et, problemli sətirləri burax',
+  'data.skipInvalidHint':
+    'Buraxılan sətirlər idxal edilmir. Onları düzəldib faylı sonra yenidən idxal edin: artıq idxal edilmiş sətirlər dəyişməz sayılır.',
+  'data.import': 'İdxal et',
+  'data.confirm': 'İndi {n} qeyd idxal edilsin?',
+  'data.confirmSkip': 'İndi {n} qeyd idxal edilsin və problemli sətirlər ({invalid}) buraxılsın?',
+  'data.done': 'İdxal edildi: {n}. Artıq qeydiyyatda idi: {unchanged}.',
+  'data.doneSkipped': 'Problemli sətirlər buraxıldı ({n} problem).',
+  'data.exportTitle': 'İxrac',
+  'data.exportIntro':
+    'Reyestri indiki halında CSV faylı kimi endirin (UTF-8, vergüllə ayrılmış). İxrac edilmiş fayl yenidən idxal edilə bilər.',
+  'exportKind.trainees': 'Kursantlar (CSV)',
+  'exportKind.certificates': 'Sertifikatlar (CSV)',
+  'exportKind.enrolments': 'Qeydiyyatlar (CSV)',
+
   'verify.intro':
     'Sertifikatı nömrəsinə görə yoxlayın və ya imzalanmış etimadnaməni (vc+jwt və ya JSON) yapışdırın.',
   'verify.bySerial': 'Sertifikatın nömrəsinə görə',

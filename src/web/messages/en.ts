@@ -387,6 +387,65 @@ export const en = {
   'roster.certifyWhenCompleted':
     'Certificates can be issued once the session is marked as completed.',
 
+  'page.data': 'Import and export',
+  'nav.data': 'Import and export',
+  'data.title': 'Import and export',
+  'data.importTitle': 'Import a CSV file',
+  'data.importIntro':
+    'Choose what the file holds and the file. It is checked first; nothing is written until you import it after reading the check.',
+  'data.kind': 'The file holds',
+  'importKind.trainees': 'Trainees',
+  'importKind.instructors': 'Instructors',
+  'importKind.courses': 'Courses',
+  'importKind.certificates': 'Certificates issued before this system',
+  'importColumns.trainees':
+    'Columns, in any order: givenName, familyName, dateOfBirth, sex, nationality, organisation (or organisationId); optional: email, medicalClearanceUntil.',
+  'importColumns.instructors':
+    'Columns, in any order: givenName, familyName, email; optional: organisation (or organisationId).',
+  'importColumns.courses':
+    'Columns, in any order: code, title, description, imasReferences, level, durationDays, passMark, minAttendancePercent, validityMonths, prerequisiteCodes, renewsCode, requiresMedicalClearance, status.',
+  'importColumns.certificates':
+    'Columns, in any order: serial, traineeId (or the holder’s givenName, familyName, dateOfBirth, nationality), courseCode, issuedOn, validUntil, status, statusReason, statusNote.',
+  'data.file': 'CSV file',
+  'data.fileHint':
+    'Choose a file or drop it here. UTF-8; the first line names the columns; commas or semicolons between values.',
+  'data.chosen': 'Chosen: {name}',
+  'data.check': 'Check the file',
+  'data.dryRunReport': 'Check of the file (nothing written)',
+  'data.result': 'Import result',
+  'data.received': 'Rows in the file',
+  'data.wouldImport': 'New records to import',
+  'data.imported': 'Records imported',
+  'data.unchanged': 'Already registered (left as they are)',
+  'data.invalid': 'Problems',
+  'data.problems': 'Problems found',
+  'data.firstProblems': 'The first {n} problems are listed.',
+  'data.row': 'Row',
+  'data.column': 'Column',
+  'data.message': 'Problem',
+  'data.wholeLine': 'the whole line',
+  'data.nothingNew': 'The file holds nothing new: every row is already registered.',
+  'data.checkedFine':
+    'The file can be imported: {n, plural, one {# new record} other {# new records}}. Nothing has been written yet.',
+  'data.checkedProblems':
+    '{n, plural, one {# problem} other {# problems}} found; nothing has been written. Correct the file and check it again, or import only the valid rows.',
+  'data.skipInvalid': 'Import the valid rows and skip the rows with problems',
+  'data.skipInvalidHint':
+    'Skipped rows are not imported. Correct them and import the file again later: rows already imported count as unchanged.',
+  'data.import': 'Import',
+  'data.confirm': 'Import {n, plural, one {# record} other {# records}} now?',
+  'data.confirmSkip':
+    'Import {n, plural, one {# record} other {# records}} now and skip the rows with problems ({invalid})?',
+  'data.done': 'Imported: {n}. Already registered: {unchanged}.',
+  'data.doneSkipped':
+    'Rows with problems were skipped ({n, plural, one {# problem} other {# problems}}).',
+  'data.exportTitle': 'Export',
+  'data.exportIntro':
+    'Download a register as a CSV file, as it is now (UTF-8, comma-separated). An export can be imported again.',
+  'exportKind.trainees': 'Trainees (CSV)',
+  'exportKind.certificates': 'Certificates (CSV)',
+  'exportKind.enrolments': 'Enrolments (CSV)',
+
   'verify.intro':
     'Check a certificate by its number, or paste a signed credential (vc+jwt or JSON).',
   'verify.bySerial': 'By certificate number',

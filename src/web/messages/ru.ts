@@ -394,6 +394,63 @@ export const ru: Messages = {
   'roster.certifyWhenCompleted':
     'Сертификаты можно выдать после того, как сессия отмечена как завершённая.',
 
+  'page.data': 'Импорт и экспорт',
+  'nav.data': 'Импорт и экспорт',
+  'data.title': 'Импорт и экспорт',
+  'data.importTitle': 'Импорт файла CSV',
+  'data.importIntro':
+    'Выберите, что содержит файл, и сам файл. Сначала файл проверяется; ничего не записывается, пока вы не импортируете его, прочитав результат проверки.',
+  'data.kind': 'Файл содержит',
+  'importKind.trainees': 'Слушатели',
+  'importKind.instructors': 'Инструкторы',
+  'importKind.courses': 'Курсы',
+  'importKind.certificates': 'Сертификаты, выданные до этой системы',
+  'importColumns.trainees':
+    'Столбцы в любом порядке: givenName, familyName, dateOfBirth, sex, nationality, organisation (или organisationId); по желанию: email, medicalClearanceUntil.',
+  'importColumns.instructors':
+    'Столбцы в любом порядке: givenName, familyName, email; по желанию: organisation (или organisationId).',
+  'importColumns.courses':
+    'Столбцы в любом порядке: code, title, description, imasReferences, level, durationDays, passMark, minAttendancePercent, validityMonths, prerequisiteCodes, renewsCode, requiresMedicalClearance, status.',
+  'importColumns.certificates':
+    'Столбцы в любом порядке: serial, traineeId (или givenName, familyName, dateOfBirth, nationality владельца), courseCode, issuedOn, validUntil, status, statusReason, statusNote.',
+  'data.file': 'Файл CSV',
+  'data.fileHint':
+    'Выберите файл или перетащите его сюда. UTF-8; первая строка — названия столбцов; значения через запятую или точку с запятой.',
+  'data.chosen': 'Выбран: {name}',
+  'data.check': 'Проверить файл',
+  'data.dryRunReport': 'Проверка файла (ничего не записано)',
+  'data.result': 'Результат импорта',
+  'data.received': 'Строк в файле',
+  'data.wouldImport': 'Новых записей к импорту',
+  'data.imported': 'Импортировано записей',
+  'data.unchanged': 'Уже зарегистрированы (оставлены как есть)',
+  'data.invalid': 'Проблемы',
+  'data.problems': 'Найденные проблемы',
+  'data.firstProblems': 'Показаны первые {n} проблем.',
+  'data.row': 'Строка',
+  'data.column': 'Столбец',
+  'data.message': 'Проблема',
+  'data.wholeLine': 'вся строка',
+  'data.nothingNew': 'В файле нет ничего нового: все строки уже зарегистрированы.',
+  'data.checkedFine':
+    'Файл можно импортировать: {n, plural, one {# новая запись} few {# новые записи} many {# новых записей} other {# новой записи}}. Пока ничего не записано.',
+  'data.checkedProblems':
+    'Найдено проблем: {n}; ничего не записано. Исправьте файл и проверьте его снова или импортируйте только правильные строки.',
+  'data.skipInvalid': 'Импортировать правильные строки и пропустить строки с проблемами',
+  'data.skipInvalidHint':
+    'Пропущенные строки не импортируются. Исправьте их и импортируйте файл позже ещё раз: уже импортированные строки считаются неизменными.',
+  'data.import': 'Импортировать',
+  'data.confirm': 'Импортировать записей: {n}?',
+  'data.confirmSkip': 'Импортировать записей: {n} и пропустить строки с проблемами ({invalid})?',
+  'data.done': 'Импортировано: {n}. Уже были зарегистрированы: {unchanged}.',
+  'data.doneSkipped': 'Строки с проблемами пропущены (проблем: {n}).',
+  'data.exportTitle': 'Экспорт',
+  'data.exportIntro':
+    'Скачайте реестр в его текущем виде как файл CSV (UTF-8, через запятую). Экспортированный файл можно импортировать снова.',
+  'exportKind.trainees': 'Слушатели (CSV)',
+  'exportKind.certificates': 'Сертификаты (CSV)',
+  'exportKind.enrolments': 'Записи на сессии (CSV)',
+
   'verify.intro':
     'Проверьте сертификат по номеру или вставьте подписанное удостоверение (vc+jwt или JSON).',
   'verify.bySerial': 'По номеру сертификата',
