@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
-import { makeCourse } from './fixtures.js';
+import { assign, makeCourse, makeInstructor, makeSession, qualify } from './fixtures.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -84,6 +84,7 @@ describe('courses', () => {
         renewsCourseId: renewed.id,
         requiresMedicalClearance: true,
         status: 'draft',
+        maxTraineesPerInstructor: null,
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -497,6 +498,90 @@ describe('courses', () => {
       const req = t.http.patch(`/api/v1/courses/${course.id}`);
       if (who) void req.set(who().auth);
       expectError(await req.send({ status: 'retired' }), status);
+    });
+  });
+
+  describe('maxTraineesPerInstructor', () => {
+    it('is optional on create (null: no limit), a positive integer when given', async () => {
+      const limited = await post(validCourse({ maxTraineesPerInstructor: 6 }));
+      expect(limited.status).toBe(201);
+      expect(limited.body.maxTraineesPerInstructor).toBe(6);
+      expect((await get(limited.body.id)).body.maxTraineesPerInstructor).toBe(6);
+      const unlimited = await post(validCourse({ maxTraineesPerInstructor: null }));
+      expect(unlimited.status).toBe(201);
+      expect(unlimited.body.maxTraineesPerInstructor).toBeNull();
+      for (const bad of [0, -3, 2.5, '6', true, 1001]) {
+        expectError(await post(validCourse({ maxTraineesPerInstructor: bad })), 400);
+      }
+    });
+
+    it('is set and cleared by PATCH, audited before and after', async () => {
+      const course = await makeCourse(t.db);
+      const set = await patch(course.id, { maxTraineesPerInstructor: 4 });
+      expect(set.status).toBe(200);
+      expect(set.body).toMatchObject({ maxTraineesPerInstructor: 4, version: 2 });
+      const cleared = await patch(course.id, { maxTraineesPerInstructor: null });
+      expect(cleared.body).toMatchObject({ maxTraineesPerInstructor: null, version: 3 });
+      expectError(await patch(course.id, { maxTraineesPerInstructor: 0 }), 400);
+      const events = await eventsOf(course.id);
+      expect(events.map((e) => e.data)).toEqual([
+        expect.objectContaining({
+          before: expect.objectContaining({ maxTraineesPerInstructor: null }),
+          after: expect.objectContaining({ maxTraineesPerInstructor: 4 }),
+        }),
+        expect.objectContaining({
+          before: expect.objectContaining({ maxTraineesPerInstructor: 4 }),
+          after: expect.objectContaining({ maxTraineesPerInstructor: null }),
+        }),
+      ]);
+      expectError(await patch(course.id, { maxTraineesPerInstructor: 5 }, auditor), 403);
+    });
+
+    it("gives session answers the staffing against the course's maximum, a warning only", async () => {
+      const course = await makeCourse(t.db, { maxTraineesPerInstructor: 4 });
+      const session = await makeSession(t.db, course.id, { capacity: 10, seatsTaken: 3 });
+      const staffing = async () =>
+        (await t.http.get(`/api/v1/sessions/${session.id}`).set(admin.auth)).body.staffing;
+      // ceil(10 / 4) = 3 instructors for a full session, whatever the seats taken so far.
+      expect(await staffing()).toEqual({
+        instructors: 0,
+        needed: 3,
+        maxTraineesPerInstructor: 4,
+        traineesPerInstructor: null,
+        ok: false,
+      });
+      const instructors = await Promise.all([1, 2, 3].map(() => makeInstructor(t.db)));
+      for (const i of instructors) await qualify(t.db, i.id, course.id);
+      // Assigning fewer than needed is allowed.
+      for (const [n, i] of instructors.slice(0, 2).entries()) {
+        const res = await t.http
+          .post(`/api/v1/sessions/${session.id}/instructors`)
+          .set(admin.auth)
+          .send({ instructorId: i.id, role: n === 0 ? 'lead' : 'assistant' });
+        expect(res.status).toBe(201);
+      }
+      expect(await staffing()).toMatchObject({
+        instructors: 2,
+        traineesPerInstructor: 1.5,
+        ok: false,
+      });
+      await assign(t.db, session.id, instructors[2].id, 'assistant');
+      expect(await staffing()).toMatchObject({ instructors: 3, needed: 3, ok: true });
+      await patch(course.id, { maxTraineesPerInstructor: null });
+      expect(await staffing()).toMatchObject({ needed: null, ok: true });
+      // Lists carry it too.
+      const listed = await t.http
+        .get('/api/v1/sessions')
+        .query({ courseId: course.id })
+        .set(admin.auth);
+      expect(listed.body.items[0].staffing).toMatchObject({ instructors: 3, ok: true });
+    });
+
+    it('gives completed and cancelled sessions no staffing', async () => {
+      const course = await makeCourse(t.db, { maxTraineesPerInstructor: 4 });
+      const session = await makeSession(t.db, course.id, { status: 'completed' });
+      const res = await t.http.get(`/api/v1/sessions/${session.id}`).set(admin.auth);
+      expect(res.body.staffing).toBeNull();
     });
   });
 

@@ -104,12 +104,20 @@ describe('sessions', () => {
         allowedActions: ['manage', 'readRoster', 'recordResults'],
         enrolment: null,
         canEnrol: null,
+        staffing: {
+          instructors: 0,
+          needed: null,
+          maxTraineesPerInstructor: null,
+          traineesPerInstructor: null,
+          ok: true,
+        },
       });
       const events = await eventsOf(res.body.id);
       expect(events.map((e) => e.action)).toEqual(['session.created']);
       // The record, not what the admin who read it could do next.
       expect(Object.keys(events[0].data.after as object)).not.toContain('allowedTransitions');
       expect(Object.keys(events[0].data.after as object)).not.toContain('allowedActions');
+      expect(Object.keys(events[0].data.after as object)).not.toContain('staffing');
     });
 
     it('accepts a one-day session starting today', async () => {

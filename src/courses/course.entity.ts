@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   Entity,
   Index,
@@ -15,6 +16,7 @@ export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
 /** A catalogue entry, e.g. EOD-2 "Explosive Ordnance Disposal Level 2". */
 @Entity('courses')
+@Check('courses_max_trainees_per_instructor_check', '"max_trainees_per_instructor" > 0')
 export class Course extends Tracked {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -61,6 +63,13 @@ export class Course extends Tracked {
 
   @Column({ type: 'text', default: 'draft' })
   status: CourseStatus;
+
+  /**
+   * How many trainees one instructor may supervise (a range-safety limit); null: no limit.
+   * Fewer instructors than a session needs is allowed but shown as a warning (staffing.ts).
+   */
+  @Column({ name: 'max_trainees_per_instructor', type: 'integer', nullable: true })
+  maxTraineesPerInstructor: number | null;
 
   @ManyToMany(() => Course)
   @JoinTable({

@@ -53,6 +53,7 @@ const COLUMN_FIELDS = [
   'renewsCourseId',
   'requiresMedicalClearance',
   'status',
+  'maxTraineesPerInstructor',
 ] as const;
 
 @Injectable()
@@ -89,6 +90,7 @@ export class CoursesService {
       renewsCourseId,
       requiresMedicalClearance: input.requiresMedicalClearance ?? false,
       status: input.status ?? 'draft',
+      maxTraineesPerInstructor: input.maxTraineesPerInstructor ?? null,
     });
     await this.saving(input.code, () => tx.save(course));
     // A new course has no dependants yet, so its edges cannot close a cycle.

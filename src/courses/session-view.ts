@@ -18,6 +18,7 @@ import type {
 } from './dto/session.dto.js';
 import type { InstructorRole } from './session-instructor.entity.js';
 import { allowedSessionTransitions } from './session-lifecycle.js';
+import { staffingOf } from './staffing.js';
 
 /** Who reads the answer, and today in the Center's time zone: what the caller may do next. */
 export interface SessionViewer {
@@ -29,7 +30,13 @@ export interface SessionViewer {
 
 type CourseFacts = Pick<
   Course,
-  'id' | 'code' | 'title' | 'level' | 'status' | 'requiresMedicalClearance'
+  | 'id'
+  | 'code'
+  | 'title'
+  | 'level'
+  | 'status'
+  | 'requiresMedicalClearance'
+  | 'maxTraineesPerInstructor'
 >;
 
 /**
@@ -49,7 +56,15 @@ export async function sessionDtos(
       await manager
         .getRepository(Course)
         .createQueryBuilder('c')
-        .select(['c.id', 'c.code', 'c.title', 'c.level', 'c.status', 'c.requiresMedicalClearance'])
+        .select([
+          'c.id',
+          'c.code',
+          'c.title',
+          'c.level',
+          'c.status',
+          'c.requiresMedicalClearance',
+          'c.maxTraineesPerInstructor',
+        ])
         .where('c.id IN (:...ids)', { ids: courseIds })
         .getMany()
     ).map((c) => [c.id, c]),
@@ -74,6 +89,11 @@ export async function sessionDtos(
       ),
       enrolment: facts?.latest ?? null,
       canEnrol: facts ? canEnrol(facts, viewer.actor) : null,
+      staffing: staffingOf(
+        s,
+        course.maxTraineesPerInstructor,
+        (instructors.get(s.id) ?? []).length,
+      ),
     };
   });
 }
@@ -94,6 +114,7 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
     allowedActions: _a,
     enrolment: _e,
     canEnrol: _c,
+    staffing: _s,
     ...record
   } = dto;
   return record;

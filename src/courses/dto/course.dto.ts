@@ -48,6 +48,13 @@ export class CourseDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) renewsCourseId: string | null;
   @ApiProperty() requiresMedicalClearance: boolean;
   @ApiProperty({ enum: COURSE_STATUSES }) status: CourseStatus;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: 'Trainees one instructor may supervise; null: no limit',
+  })
+  maxTraineesPerInstructor: number | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -68,6 +75,7 @@ export class CourseDto {
       renewsCourseId: course.renewsCourseId,
       requiresMedicalClearance: course.requiresMedicalClearance,
       status: course.status,
+      maxTraineesPerInstructor: course.maxTraineesPerInstructor,
       version: course.version,
       createdAt: course.createdAt,
       updatedAt: course.updatedAt,
@@ -180,6 +188,21 @@ export class CreateCourseDto {
   @NotNullIfGiven()
   @IsIn(COURSE_STATUSES)
   status?: CourseStatus;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 1000,
+    default: null,
+    description:
+      'Trainees one instructor may supervise; null: no limit. Fewer instructors than a session needs is allowed, with a warning',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxTraineesPerInstructor?: number | null;
 }
 
 export class UpdateCourseDto {
@@ -288,6 +311,19 @@ export class UpdateCourseDto {
   @NotNullIfGiven()
   @IsIn(COURSE_STATUSES)
   status?: CourseStatus;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 1000,
+    description: 'Trainees one instructor may supervise; null removes the limit',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxTraineesPerInstructor?: number | null;
 
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @NotNullIfGiven()

@@ -144,6 +144,30 @@ export class CanEnrolDto {
   reasons: EnrolmentRefusalDto[];
 }
 
+/** The staffing rule's answer (staffing.ts): instructors assigned against the course's maximum. */
+export class StaffingDto {
+  @ApiProperty({ description: 'Instructors assigned, lead and assistants' }) instructors: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "Instructors the session's capacity needs at the course's maxTraineesPerInstructor " +
+      '(ceil(capacity / max): staffed for a full session); null when the course sets no maximum',
+  })
+  needed: number | null;
+  @ApiProperty({ type: Number, nullable: true }) maxTraineesPerInstructor: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Trainees holding a seat now per assigned instructor; null without instructors',
+  })
+  traineesPerInstructor: number | null;
+  @ApiProperty({
+    description: 'At least `needed` instructors. False is allowed but shown as a warning',
+  })
+  ok: boolean;
+}
+
 export class SessionDto extends SessionRecordDto {
   @ApiProperty({
     enum: SESSION_STATUSES,
@@ -184,6 +208,15 @@ export class SessionDto extends SessionRecordDto {
       'enrolling others get the answer from the route).',
   })
   canEnrol: CanEnrolDto | null;
+
+  @ApiProperty({
+    type: StaffingDto,
+    nullable: true,
+    description:
+      'Instructors assigned against what the course allows per instructor; null for completed ' +
+      'and cancelled sessions',
+  })
+  staffing: StaffingDto | null;
 }
 
 export class CreateSessionDto {

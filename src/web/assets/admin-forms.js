@@ -132,6 +132,17 @@ export function courseFields(c = {}, courses = []) {
       emptyAs: null,
     },
     {
+      name: 'maxTraineesPerInstructor',
+      label: t('course.maxTraineesPerInstructor'),
+      type: 'number',
+      min: 1,
+      max: 1000,
+      step: 1,
+      value: c.maxTraineesPerInstructor,
+      hint: t('course.maxTraineesPerInstructorHint'),
+      emptyAs: null,
+    },
+    {
       name: 'prerequisiteCourseIds',
       label: t('course.prerequisites'),
       type: 'checkboxes',

@@ -213,6 +213,9 @@ export const az: Messages = {
   'course.minAttendanceField': 'Minimum davamiyyət (%)',
   'course.validityMonths': 'Etibarlılıq müddəti (ay)',
   'course.validityHint': 'Sertifikat müddətsizdirsə, boş buraxın.',
+  'course.maxTraineesPerInstructor': 'Bir təlimatçıya düşən təlim iştirakçısı (ən çox)',
+  'course.maxTraineesPerInstructorHint':
+    'Bir təlimatçının nəzarət etdiyi təlim iştirakçılarının təhlükəsizlik həddi. Hədd yoxdursa, boş buraxın.',
   'course.renews': 'Yeniləyir (təkmilləşdirmə kursudur)',
   'course.renewsNone': 'Təkmilləşdirmə kursu deyil',
   'course.medicalField': 'Tibbi yararlılıq arayışı tələb olunur',

@@ -214,6 +214,9 @@ export const en = {
   'course.minAttendanceField': 'Minimum attendance (%)',
   'course.validityMonths': 'Validity (months)',
   'course.validityHint': 'Leave empty if the certificate never expires.',
+  'course.maxTraineesPerInstructor': 'Trainees per instructor (at most)',
+  'course.maxTraineesPerInstructorHint':
+    'The range-safety limit of trainees one instructor supervises. Leave empty for no limit.',
   'course.renews': 'Renews (refresher for)',
   'course.renewsNone': 'Not a refresher',
   'course.medicalField': 'Requires medical clearance',

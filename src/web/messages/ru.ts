@@ -215,6 +215,9 @@ export const ru: Messages = {
   'course.minAttendanceField': 'Минимальная посещаемость (%)',
   'course.validityMonths': 'Срок действия (месяцев)',
   'course.validityHint': 'Оставьте пустым, если сертификат бессрочный.',
+  'course.maxTraineesPerInstructor': 'Слушателей на инструктора (не более)',
+  'course.maxTraineesPerInstructorHint':
+    'Предел безопасности: сколько слушателей может вести один инструктор. Оставьте пустым, если предела нет.',
   'course.renews': 'Продлевает (курс повышения квалификации для)',
   'course.renewsNone': 'Не курс повышения квалификации',
   'course.medicalField': 'Требуется медицинский допуск',
