@@ -13,6 +13,7 @@ import { JoiningInstructionsContactEmail1796424400000 } from './1796424400000-Jo
 import { Notifications1796500000000 } from './1796500000000-Notifications.js';
 import { AccountTokens1796500000100 } from './1796500000100-AccountTokens.js';
 import { ScheduledRuns1796500000200 } from './1796500000200-ScheduledRuns.js';
+import { CoordinatorOrganisation1796600000000 } from './1796600000000-CoordinatorOrganisation.js';
 import { CourseInstructorRatio1796600000300 } from './1796600000300-CourseInstructorRatio.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   Notifications1796500000000,
   AccountTokens1796500000100,
   ScheduledRuns1796500000200,
+  CoordinatorOrganisation1796600000000,
   CourseInstructorRatio1796600000300,
 ];

@@ -22,8 +22,10 @@ import {
  * its content), `403`, `401`. Callers meet two contexts: "mine" (the trainee's own records;
  * the instructor's assigned session) and "theirs" (another trainee's; a session they don't
  * teach). A pair [mine, theirs] gives both outcomes; one value means the same for both.
+ * The coordinator's "mine" is their organisation's trainee, "theirs" another organisation's,
+ * whose records answer `404` as unknown ids would (no 403 that tells they exist).
  */
-type Outcome = 'ok' | 401 | 403;
+type Outcome = 'ok' | 401 | 403 | 404;
 type Pair = Outcome | [Outcome, Outcome];
 interface Rule {
   anon: Outcome;
@@ -31,13 +33,43 @@ interface Rule {
   instructor: Pair;
   auditor: Outcome;
   admin: Outcome;
+  /** Optional for the type only: a route without a coordinator decision fails the test. */
+  coordinator?: Pair;
   body?: (ctx: Context) => object;
 }
 
-const everyone: Rule = { anon: 'ok', trainee: 'ok', instructor: 'ok', auditor: 'ok', admin: 'ok' };
-const signedIn: Rule = { anon: 401, trainee: 'ok', instructor: 'ok', auditor: 'ok', admin: 'ok' };
-const adminOnly: Rule = { anon: 401, trainee: 403, instructor: 403, auditor: 403, admin: 'ok' };
-const readers: Rule = { anon: 401, trainee: 403, instructor: 403, auditor: 'ok', admin: 'ok' };
+const everyone: Rule = {
+  anon: 'ok',
+  trainee: 'ok',
+  instructor: 'ok',
+  auditor: 'ok',
+  admin: 'ok',
+  coordinator: 'ok',
+};
+const signedIn: Rule = {
+  anon: 401,
+  trainee: 'ok',
+  instructor: 'ok',
+  auditor: 'ok',
+  admin: 'ok',
+  coordinator: 'ok',
+};
+const adminOnly: Rule = {
+  anon: 401,
+  trainee: 403,
+  instructor: 403,
+  auditor: 403,
+  admin: 'ok',
+  coordinator: 403,
+};
+const readers: Rule = {
+  anon: 401,
+  trainee: 403,
+  instructor: 403,
+  auditor: 'ok',
+  admin: 'ok',
+  coordinator: 403,
+};
 /** A trainee's own records, the people of an instructor's sessions, and everything for auditors. */
 const personal: Rule = {
   anon: 401,
@@ -45,6 +77,7 @@ const personal: Rule = {
   instructor: ['ok', 403],
   auditor: 'ok',
   admin: 'ok',
+  coordinator: ['ok', 404],
 };
 const recording: Rule = {
   anon: 401,
@@ -52,6 +85,7 @@ const recording: Rule = {
   instructor: ['ok', 403],
   auditor: 403,
   admin: 'ok',
+  coordinator: 403,
 };
 const issuing: Rule = {
   anon: 401,
@@ -59,6 +93,7 @@ const issuing: Rule = {
   instructor: ['ok', 403],
   auditor: 403,
   admin: 403,
+  coordinator: 403,
 };
 
 const MATRIX: Record<string, Rule> = {
@@ -92,6 +127,7 @@ const MATRIX: Record<string, Rule> = {
     instructor: 401,
     auditor: 401,
     admin: 401,
+    coordinator: 401,
     body: () => ({ refreshToken: 'not-a-token' }),
   },
   'POST /api/v1/auth/logout': { ...signedIn, body: () => ({ refreshToken: 'not-a-token' }) },
@@ -109,6 +145,7 @@ const MATRIX: Record<string, Rule> = {
     instructor: 401,
     auditor: 401,
     admin: 401,
+    coordinator: 401,
   },
   'DELETE /api/v1/auth/web-session': everyone,
   // Password recovery is open to all: the answer is the same whoever asks, about any address.
@@ -152,9 +189,12 @@ const MATRIX: Record<string, Rule> = {
     instructor: 403,
     auditor: 403,
     admin: 'ok',
+    // Their organisation's trainee; another's is refused as an unknown trainee (422).
+    coordinator: 'ok',
     body: (c) => ({ traineeId: c.traineeId }),
   },
-  'GET /api/v1/sessions/:id/enrolments': { ...personal, trainee: 403 },
+  // A coordinator's roster of any session: their organisation's people in it.
+  'GET /api/v1/sessions/:id/enrolments': { ...personal, trainee: 403, coordinator: 'ok' },
   'POST /api/v1/sessions/:id/certificates': issuing,
   'PUT /api/v1/sessions/:id/attendance': recording,
   'PUT /api/v1/sessions/:id/assessments': recording,
@@ -167,15 +207,17 @@ const MATRIX: Record<string, Rule> = {
     instructor: 403,
     auditor: 403,
     admin: 'ok',
+    coordinator: ['ok', 404],
   },
   'PUT /api/v1/enrolments/:id/attendance': recording,
   'PUT /api/v1/enrolments/:id/assessment': recording,
   'POST /api/v1/enrolments/:id/certificate': issuing,
 
-  'GET /api/v1/trainees': readers,
-  'POST /api/v1/trainees': adminOnly,
+  // A coordinator lists, registers and corrects their organisation's people.
+  'GET /api/v1/trainees': { ...readers, coordinator: 'ok' },
+  'POST /api/v1/trainees': { ...adminOnly, coordinator: 'ok' },
   'GET /api/v1/trainees/:id': personal,
-  'PATCH /api/v1/trainees/:id': adminOnly,
+  'PATCH /api/v1/trainees/:id': { ...adminOnly, coordinator: ['ok', 404] },
   'GET /api/v1/trainees/:id/transcript': personal,
 
   'GET /api/v1/instructors': { ...readers, instructor: 'ok' },
@@ -207,7 +249,8 @@ const MATRIX: Record<string, Rule> = {
   // Runs the daily reminder scan now: admins only.
   'POST /api/v1/jobs/expiry-reminders': adminOnly,
   'GET /api/v1/reports/training': readers,
-  'GET /api/v1/reports/expiring': readers,
+  // A coordinator's: their organisation's certificates only.
+  'GET /api/v1/reports/expiring': { ...readers, coordinator: 'ok' },
   'POST /api/v1/imports/:kind': adminOnly,
   'GET /api/v1/exports/:kind': readers,
 };
@@ -234,9 +277,11 @@ describe('authorization matrix', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const org = await makeOrganisation(t.db);
+    // "theirs" is another organisation's, for the coordinator of `org`.
+    const otherOrg = await makeOrganisation(t.db);
     const course = await makeCourse(t.db);
-    const world = async () => {
-      const trainee = await makeTrainee(t.db, { organisationId: org.id });
+    const world = async (traineeOrg: string) => {
+      const trainee = await makeTrainee(t.db, { organisationId: traineeOrg });
       const instructor = await makeInstructor(t.db);
       await qualify(t.db, instructor.id, course.id);
       const session = await makeSession(t.db, course.id, {
@@ -253,13 +298,14 @@ describe('authorization matrix', () => {
         .save({ sessionId: session.id, traineeId: other.id, status: 'enrolled' });
       return { trainee, instructor, session, enrolment };
     };
-    const mine = await world();
-    const theirs = await world();
+    const mine = await world(org.id);
+    const theirs = await world(otherOrg.id);
     callers.anon = null;
     callers.trainee = await createUser(t, ['trainee'], { traineeId: mine.trainee.id });
     callers.instructor = await createUser(t, ['instructor'], { instructorId: mine.instructor.id });
     callers.auditor = await createUser(t, ['auditor']);
     callers.admin = await createUser(t, ['admin']);
+    callers.coordinator = await createUser(t, ['coordinator'], { organisationId: org.id });
     const theirInstructor = await createUser(t, ['instructor'], {
       instructorId: theirs.instructor.id,
     });
@@ -346,7 +392,7 @@ describe('authorization matrix', () => {
 
   it('each caller gets the expected outcome on every route', async () => {
     const mismatches: string[] = [];
-    const order = ['anon', 'trainee', 'instructor', 'auditor', 'admin'] as const;
+    const order = ['anon', 'trainee', 'instructor', 'auditor', 'coordinator', 'admin'] as const;
     // Caller by caller, admin last: the admin's calls may change things (unassign, rotate).
     for (const who of order) {
       for (const route of registeredRoutes(t.app)) {
@@ -354,6 +400,10 @@ describe('authorization matrix', () => {
         const rule = MATRIX[key];
         if (!rule) continue;
         const expected = rule[who];
+        if (expected === undefined) {
+          mismatches.push(`${key}: no decision for ${who}`);
+          continue;
+        }
         for (const [i, context] of (['mine', 'theirs'] as const).entries()) {
           const want = Array.isArray(expected) ? expected[i] : expected;
           const c = ctx[context];
@@ -364,7 +414,15 @@ describe('authorization matrix', () => {
           if (route.method !== 'GET' && route.method !== 'DELETE')
             req = req.send(rule.body ? rule.body(c) : {});
           const res = await req;
-          const got: Outcome = res.status === 401 ? 401 : res.status === 403 ? 403 : 'ok';
+          // 404 is told apart only where the matrix expects it (a coordinator's "theirs").
+          const got: Outcome =
+            res.status === 401
+              ? 401
+              : res.status === 403
+                ? 403
+                : want === 404 && res.status === 404
+                  ? 404
+                  : 'ok';
           if (got !== want)
             mismatches.push(
               `${key} as ${who} (${context}): expected ${want}, got ${res.status} ${res.body?.code ?? ''}`,

@@ -20,7 +20,12 @@ export interface SignedInUser {
 export async function createUser(
   t: TestApp,
   roles: Role[],
-  extra: { traineeId?: string; instructorId?: string; email?: string } = {},
+  extra: {
+    traineeId?: string;
+    instructorId?: string;
+    organisationId?: string;
+    email?: string;
+  } = {},
 ): Promise<SignedInUser> {
   cachedHash ??= new PasswordHasher().hash(TEST_PASSWORD);
   const email = extra.email ?? `${roles.join('-')}-${randomUUID().slice(0, 8)}@coe.test`;
@@ -30,6 +35,7 @@ export async function createUser(
     roles,
     traineeId: extra.traineeId ?? null,
     instructorId: extra.instructorId ?? null,
+    organisationId: extra.organisationId ?? null,
   });
   const res = await t.http.post('/api/v1/auth/login').send({ email, password: TEST_PASSWORD });
   expect(res.status).toBe(200);

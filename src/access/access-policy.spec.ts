@@ -68,6 +68,44 @@ describe('the access policy', () => {
     expect(sessionActions(as('trainee'), [])).toEqual([]);
   });
 
+  it("reaches a coordinator's organisation's people, and never issues, changes, records or audits", () => {
+    const coordinator = { roles: ['coordinator'] as Role[], organisationId: 'o-1' };
+    expect(REACH.coordinator).toBe('organisation');
+    expect(permissionsOf(coordinator)).toEqual([
+      'catalogue.read',
+      'trainees.list',
+      'trainees.read',
+      'trainees.manage',
+      'enrolments.enrol',
+      'enrolments.read',
+      'roster.read',
+      'certificates.read',
+      'expiringCertificates.read',
+    ]);
+    for (const p of permissionsOf(coordinator))
+      expect({ p, reach: [...reachOf(coordinator, p)] }).toEqual({
+        p,
+        reach: ['organisation'],
+      });
+    for (const p of [
+      'certificates.issue',
+      'certificates.changeStatus',
+      'results.record',
+      'audit.read',
+      'users.read',
+      'notifications.read',
+      'imports.run',
+      'exports.read',
+      'reports.read',
+      'registers.read',
+      'sessions.manage',
+    ] as const)
+      expect({ p, coordinator: can(coordinator, p) }).toEqual({ p, coordinator: false });
+    // An organisation's reach is its people's records in a session, never the session as a whole.
+    expect(reachesSession(coordinator, 'roster.read', [])).toBe(false);
+    expect(sessionActions(coordinator, [])).toEqual(['nominate']);
+  });
+
   it("hands each account its permissions in the table's order", () => {
     expect(permissionsOf(as('trainee'))).toEqual([
       'catalogue.read',

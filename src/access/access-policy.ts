@@ -6,7 +6,13 @@ import type { Role } from '../common/roles.js';
  * `GET /api/v1/auth/me` hands each user their permissions so the pages show only what the
  * server will allow. A new role (or a new duty for one) is a change to these two tables.
  */
-const ALL_ROLES = ['admin', 'instructor', 'trainee', 'auditor'] as const satisfies readonly Role[];
+const ALL_ROLES = [
+  'admin',
+  'instructor',
+  'trainee',
+  'auditor',
+  'coordinator',
+] as const satisfies readonly Role[];
 const STAFF_READERS = ['admin', 'auditor'] as const satisfies readonly Role[];
 
 export const PERMISSIONS = {
@@ -20,30 +26,36 @@ export const PERMISSIONS = {
   'organisations.manage': ['admin'],
   /** The Center's registers as a whole: every session, trainee, instructor and certificate. */
   'registers.read': STAFF_READERS,
-  /** The register of trainees as a list (search). */
-  'trainees.list': STAFF_READERS,
+  /** The register of trainees as a list (search); a coordinator's lists only their organisation. */
+  'trainees.list': ['admin', 'auditor', 'coordinator'],
   /** One trainee's record and transcript, within the reader's reach. */
-  'trainees.read': ['admin', 'auditor', 'trainee', 'instructor'],
-  'trainees.manage': ['admin'],
+  'trainees.read': ['admin', 'auditor', 'trainee', 'instructor', 'coordinator'],
+  /** Register and correct trainees: coordinators those of their own organisation only. */
+  'trainees.manage': ['admin', 'coordinator'],
   'instructors.read': ['admin', 'auditor', 'instructor'],
   'instructors.manage': ['admin'],
   'users.read': STAFF_READERS,
   'users.manage': ['admin'],
-  /** Take a seat (or a place in line) in a session; withdraw from it. */
-  'enrolments.enrol': ['admin', 'trainee'],
-  'enrolments.read': ['admin', 'auditor', 'instructor', 'trainee'],
-  /** A session's list of participants. */
-  'roster.read': ['admin', 'auditor', 'instructor'],
+  /**
+   * Take a seat (or a place in line) in a session; withdraw from it. Coordinators nominate
+   * (and withdraw) their organisation's people.
+   */
+  'enrolments.enrol': ['admin', 'trainee', 'coordinator'],
+  'enrolments.read': ['admin', 'auditor', 'instructor', 'trainee', 'coordinator'],
+  /** A session's list of participants: a coordinator's lists only their organisation's. */
+  'roster.read': ['admin', 'auditor', 'instructor', 'coordinator'],
   /** Attendance and assessment results. */
   'results.record': ['admin', 'instructor'],
   /** Only instructors sign certificates, and never their own (see own-record.ts). */
   'certificates.issue': ['instructor'],
-  'certificates.read': ['admin', 'auditor', 'instructor', 'trainee'],
+  'certificates.read': ['admin', 'auditor', 'instructor', 'trainee', 'coordinator'],
   'certificates.changeStatus': ['admin'],
   /** The verification desk: serials and pasted credentials checked by staff. */
   'certificates.verify': STAFF_READERS,
   'audit.read': STAFF_READERS,
   'reports.read': STAFF_READERS,
+  /** Certificates expiring soon (`GET /api/v1/reports/expiring`): a coordinator's, their organisation's. */
+  'expiringCertificates.read': ['admin', 'auditor', 'coordinator'],
   'exports.read': STAFF_READERS,
   'imports.run': ['admin'],
   'signingKeys.read': STAFF_READERS,
@@ -62,19 +74,24 @@ export type Permission = keyof typeof PERMISSIONS;
  * Which records a role's permissions reach. `all`: every record. `own`: the trainee's own
  * (enrolments, certificates, transcript). `assigned`: an instructor's own record and the
  * records of the sessions they are assigned to (their trainees, enrolments, certificates).
+ * `organisation`: a coordinator's organisation's people and their records (enrolments,
+ * certificates, transcripts); the records of anyone else answer as if they did not exist (404),
+ * so an employer cannot learn who else trains at the Center.
  */
-export type Reach = 'all' | 'own' | 'assigned';
+export type Reach = 'all' | 'own' | 'assigned' | 'organisation';
 
 export const REACH: Record<Role, Reach> = {
   admin: 'all',
   auditor: 'all',
   trainee: 'own',
   instructor: 'assigned',
+  coordinator: 'organisation',
 };
 
 export interface Caller {
   roles: readonly Role[];
   instructorId?: string | null;
+  organisationId?: string | null;
 }
 
 export function rolesFor(permission: Permission): readonly Role[] {
@@ -110,7 +127,8 @@ export function reachesAll(caller: Caller, permission: Permission): boolean {
 
 /**
  * Whether the permission reaches a session for the caller, given who is assigned to teach it:
- * every session for a role that reaches all, an instructor's assigned ones for `assigned`.
+ * every session for a role that reaches all, an instructor's assigned ones for `assigned`. An
+ * organisation's reach never covers a session as a whole, only its people's records in it.
  */
 export function reachesSession(
   caller: Caller,
@@ -132,6 +150,8 @@ export const SESSION_ACTIONS = {
   readRoster: 'roster.read',
   recordResults: 'results.record',
   issueCertificates: 'certificates.issue',
+  /** Nominate one's organisation's people from the session page (coordinators). */
+  nominate: 'enrolments.enrol',
 } as const satisfies Record<string, Permission>;
 
 export type SessionAction = keyof typeof SESSION_ACTIONS;
@@ -141,6 +161,10 @@ export function sessionActions(
   assignedInstructorIds: readonly string[],
 ): SessionAction[] {
   return (Object.keys(SESSION_ACTIONS) as SessionAction[]).filter((action) =>
-    reachesSession(caller, SESSION_ACTIONS[action], assignedInstructorIds),
+    // The registrar enrols from the roster and a trainee themself through `canEnrol`; the
+    // session page offers nominating to those whose enrolling reaches an organisation's people.
+    action === 'nominate'
+      ? reachOf(caller, SESSION_ACTIONS[action]).has('organisation')
+      : reachesSession(caller, SESSION_ACTIONS[action], assignedInstructorIds),
   );
 }

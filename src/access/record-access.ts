@@ -1,12 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
-import { forbidden } from '../common/errors.js';
+import { forbidden, type DomainError } from '../common/errors.js';
 import { reachesSession, reachOf, type Permission } from './access-policy.js';
 
 /**
  * The records a permission reaches for one caller, checked against the database: the second
  * half of the access policy (access-policy.ts says which roles hold a permission and how far
- * each role reaches; this file says what "own" and "assigned" mean for each kind of record).
+ * each role reaches; this file says what "own", "assigned" and "organisation" mean for each
+ * kind of record).
  */
 export type RecordRef =
   /** A trainee's own file (their record, their transcript). */
@@ -18,7 +19,8 @@ export type RecordRef =
   /** An instructor's own file (their qualifications). */
   | { kind: 'instructor'; instructorId: string };
 
-type Caller = Pick<Actor, 'roles' | 'traineeId' | 'instructorId'>;
+type Caller = Pick<Actor, 'roles' | 'traineeId' | 'instructorId'> &
+  Partial<Pick<Actor, 'organisationId'>>;
 
 /** Whether the instructor is assigned (lead or assistant) to the session. */
 export async function isAssignedInstructor(
@@ -59,6 +61,19 @@ async function teachesTrainee(
   return rows.length > 0;
 }
 
+/** Whether the trainee belongs to the organisation (false for an unknown trainee). */
+async function inOrganisation(
+  manager: EntityManager,
+  organisationId: string,
+  traineeId: string,
+): Promise<boolean> {
+  const rows = (await manager.query(
+    'SELECT 1 FROM trainees WHERE id = $1 AND organisation_id = $2',
+    [traineeId, organisationId],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
 /** Whether the permission reaches this record for the caller. */
 export async function mayReach(
   manager: EntityManager,
@@ -87,12 +102,31 @@ export async function mayReach(
         return record.sessionId !== null && isAssignedInstructor(manager, me, record.sessionId);
     }
   }
+  if (reach.has('organisation') && caller.organisationId) {
+    switch (record.kind) {
+      case 'trainee':
+      case 'session-record':
+        return (
+          !!record.traineeId && inOrganisation(manager, caller.organisationId, record.traineeId)
+        );
+      case 'session':
+        // Any session, for the organisation's people in it: what a route reads of the session
+        // is narrowed to them (sessionRecordScope).
+        return true;
+      case 'instructor':
+        return false;
+    }
+  }
   return false;
 }
 
 /**
  * Refuses with 403 unless the permission reaches the record. Callers check before saying
  * whether anything else is wrong, so a 403 does not reveal more than the caller may know.
+ *
+ * `unknown` is the route's answer to an id that names nothing (404 Trainee, 422 for a body's
+ * unknown traineeId): a caller whose reach is an organisation gets exactly that for another
+ * organisation's record, so an employer cannot tell someone else's people from no one.
  */
 export async function assertMayReach(
   manager: EntityManager,
@@ -100,8 +134,11 @@ export async function assertMayReach(
   permission: Permission,
   record: RecordRef,
   message: string,
+  unknown?: () => DomainError,
 ): Promise<void> {
-  if (!(await mayReach(manager, caller, permission, record))) throw forbidden(message);
+  if (await mayReach(manager, caller, permission, record)) return;
+  if (unknown && reachOf(caller, permission).has('organisation')) throw unknown();
+  throw forbidden(message);
 }
 
 /**
@@ -128,7 +165,68 @@ export function sessionRecordScope(
     );
     params.scopeInstructorId = caller.instructorId;
   }
+  if (reach.has('organisation') && caller.organisationId) {
+    parts.push(
+      `${alias}.trainee_id IN (SELECT id FROM trainees WHERE organisation_id = :scopeOrganisationId)`,
+    );
+    params.scopeOrganisationId = caller.organisationId;
+  }
   return { sql: parts.length ? `(${parts.join(' OR ')})` : 'FALSE', params };
+}
+
+/**
+ * The trainees (`alias` has organisation_id) a list permission reaches, as an SQL condition
+ * with its parameters; null when it reaches every trainee. A coordinator's: their organisation's.
+ */
+export function traineeScope(
+  caller: Caller,
+  permission: Permission,
+  alias: string,
+): { sql: string; params: Record<string, string> } | null {
+  const reach = reachOf(caller, permission);
+  if (reach.has('all')) return null;
+  if (reach.has('organisation') && caller.organisationId) {
+    return {
+      sql: `${alias}.organisation_id = :scopeOrganisationId`,
+      params: { scopeOrganisationId: caller.organisationId },
+    };
+  }
+  return { sql: 'FALSE', params: {} };
+}
+
+/**
+ * The organisation a trainee registered (`creating`) or corrected by the caller is to be in. A
+ * caller whose permission is confined to an organisation (a coordinator) registers people only
+ * into it (when none is given, into it) and moves no one out of it: 403 NOT_YOUR_ORGANISATION.
+ * Anyone else: as given.
+ */
+export function organisationForTrainee(
+  caller: Caller,
+  permission: Permission,
+  given: string | null | undefined,
+  creating: boolean,
+): string | null | undefined {
+  const own = confiningOrganisation(caller, permission);
+  if (own === null) return given;
+  if (given === undefined) return creating ? own : undefined;
+  if (given !== own) {
+    throw forbidden(
+      'Coordinators register and change only the people of their own organisation',
+      'NOT_YOUR_ORGANISATION',
+    );
+  }
+  return given;
+}
+
+/**
+ * The organisation a caller's reach for the permission is confined to, or null when it is not
+ * confined to one (it reaches all, or their own or assigned records by other rules).
+ */
+export function confiningOrganisation(caller: Caller, permission: Permission): string | null {
+  const reach = reachOf(caller, permission);
+  if (reach.has('all') || !reach.has('organisation')) return null;
+  // A coordinator without an organisation reaches no one: an id that matches no trainee.
+  return caller.organisationId ?? '00000000-0000-0000-0000-000000000000';
 }
 
 /** Recording attendance and results: `results.record` (admins any session, instructors their own). */

@@ -51,7 +51,7 @@ export class AccessGuard implements CanActivate {
       .innerJoin(AuthSession, 's', 's.userId = u.id AND s.id = :sid AND s.revokedAt IS NULL', {
         sid: claims.sid,
       })
-      .select(['u.id', 'u.email', 'u.roles', 'u.traineeId', 'u.instructorId'])
+      .select(['u.id', 'u.email', 'u.roles', 'u.traineeId', 'u.instructorId', 'u.organisationId'])
       .where('u.id = :sub AND NOT u.disabled', { sub: claims.sub })
       .getOne();
     if (!user) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
@@ -61,6 +61,7 @@ export class AccessGuard implements CanActivate {
       roles: user.roles,
       traineeId: user.traineeId,
       instructorId: user.instructorId,
+      organisationId: user.organisationId,
     };
     if (!rule) throw forbidden('This route is not open to anyone');
     if (rule.permission && !can(user, rule.permission)) {

@@ -48,7 +48,9 @@ export class CertificatesService {
     const scope = sessionRecordScope(actor, 'certificates.read', 'c');
     if (scope) {
       // A trainee alone reaches only their own; asking for someone else's is refused, not empty.
-      const ownOnly = !reachOf(actor, 'certificates.read').has('assigned');
+      // (A coordinator asking for another organisation's gets an empty list, as for no one.)
+      const reach = reachOf(actor, 'certificates.read');
+      const ownOnly = !reach.has('assigned') && !reach.has('organisation');
       if (
         scope.sql === 'FALSE' ||
         (ownOnly && query.traineeId && query.traineeId !== actor.traineeId)
@@ -107,6 +109,7 @@ export class CertificatesService {
       'certificates.read',
       { kind: 'session-record', sessionId: cert.sessionId, traineeId: cert.traineeId },
       'You may not see this certificate',
+      () => notFound('Certificate'),
     );
     return cert;
   }

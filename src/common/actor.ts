@@ -11,6 +11,8 @@ export interface AuthenticatedUser {
   roles: Role[];
   traineeId: string | null;
   instructorId: string | null;
+  /** A coordinator's organisation (users.organisation_id). */
+  organisationId: string | null;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface Actor {
   roles: Role[];
   traineeId: string | null;
   instructorId: string | null;
+  /** A coordinator's organisation, whose people their reach covers (access-policy.ts). */
+  organisationId?: string | null;
   /** The server's own request id. */
   requestId: string | null;
   /** The X-Request-Id the client sent (sanitised), recorded beside the server's id. */
@@ -56,6 +60,7 @@ export function actorFromRequest(request: FastifyRequest): Actor {
     roles: user?.roles ?? [],
     traineeId: user?.traineeId ?? null,
     instructorId: user?.instructorId ?? null,
+    organisationId: user?.organisationId ?? null,
     requestId: String(request.id),
     clientRequestId: clientRequestId(request.headers),
     ip: request.ip ?? null,

@@ -47,6 +47,9 @@ export const ERROR_CODES = [
   'SELF_LOCKOUT',
   'PASSWORD_ALREADY_SET',
   'ACCOUNT_NOT_ENABLED',
+  // Coordinators and their organisation.
+  'COORDINATOR_NEEDS_ORGANISATION',
+  'NOT_YOUR_ORGANISATION',
   // Records and references.
   'REFERENCE_NOT_FOUND',
   'RULE_VIOLATION',

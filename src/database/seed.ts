@@ -26,6 +26,8 @@ export interface DemoAccount {
   role: Role;
   email: string;
   password: string;
+  /** A coordinator's organisation (DEMO_ORGANISATIONS key). */
+  org?: string;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
@@ -33,6 +35,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { role: 'instructor', email: 'r.aliyev@coe.example', password: DEMO_PASSWORD },
   { role: 'trainee', email: 'leyla.huseynova@example.az', password: DEMO_PASSWORD },
   { role: 'auditor', email: 'qa.inspector@anama.example', password: DEMO_PASSWORD },
+  // The NGO's coordinator: Leyla Hüseynova and Aynur Quliyeva are its people.
+  {
+    role: 'coordinator',
+    email: 'coordinator@safefields.example',
+    password: DEMO_PASSWORD,
+    org: 'ngo',
+  },
 ];
 
 const REGISTRAR: Actor = {
@@ -150,6 +159,7 @@ export async function seedDemoData(app: INestApplicationContext): Promise<boolea
       roles: [account.role],
       traineeId: account.role === 'trainee' ? traineeIds[0] : undefined,
       instructorId: account.role === 'instructor' ? instructorIds[0] : undefined,
+      organisationId: account.org ? orgIds.get(account.org) : undefined,
     });
   }
 

@@ -41,7 +41,7 @@ export class EnrolmentsController {
   @Allow('enrolments.enrol')
   @ApiOperation({
     summary: 'Enrol a trainee in an open session',
-    description: `A trainee enrols only themself; an admin anyone. Prerequisites must be held as certificates current on the session start date, and medical clearance must cover the session when the course requires it. A trainee enrolling themself must not already hold a certificate of the course (or of the course it renews) that stays current beyond the renewal window: the session's last day plus ${RENEWAL_WINDOW_MONTHS} months. A full session puts the trainee on the waiting list with a position. 409 ALREADY_ENROLLED; 422 as described below. The same rule answers canEnrol on session answers.`,
+    description: `A trainee enrols only themself; an admin anyone; a coordinator nominates the people of their organisation (another organisation's trainee is answered as an unknown one: 422 REFERENCE_NOT_FOUND), refused for the same reasons as a trainee enrolling themself. Prerequisites must be held as certificates current on the session start date, and medical clearance must cover the session when the course requires it. A trainee enrolling themself must not already hold a certificate of the course (or of the course it renews) that stays current beyond the renewal window: the session's last day plus ${RENEWAL_WINDOW_MONTHS} months. A full session puts the trainee on the waiting list with a position. 409 ALREADY_ENROLLED; 422 as described below. The same rule answers canEnrol on session answers.`,
   })
   @ApiCreatedResponse({ type: EnrolmentDto })
   @ApiUnprocessableEntityResponse({
@@ -61,7 +61,7 @@ export class EnrolmentsController {
   @ApiOperation({
     summary: 'The session roster',
     description:
-      "Admins and auditors; instructors only for sessions they are assigned to. Each row carries the trainee's attendance (of the days so far until the session is completed), the result (`passed`, null until then), `certification` (whether the caller may issue a certificate now, or the reason: NOT_ELIGIBLE's reasons, SELF_CERTIFICATION, ALREADY_ISSUED) and the `certificate` issued from the enrolment, or null.",
+      "Admins and auditors; instructors only for sessions they are assigned to; a coordinator gets only their organisation's people in any session. Each row carries the trainee's attendance (of the days so far until the session is completed), the result (`passed`, null until then), `certification` (whether the caller may issue a certificate now, or the reason: NOT_ELIGIBLE's reasons, SELF_CERTIFICATION, ALREADY_ISSUED) and the `certificate` issued from the enrolment, or null.",
   })
   @ApiOkResponse({ type: RosterPageDto })
   roster(
@@ -77,7 +77,7 @@ export class EnrolmentsController {
   @ApiOperation({
     summary: 'One enrolment',
     description:
-      "Trainees see their own; instructors those of their sessions. A seat holder's attendancePercent and passed are the roster's: by the results rule as of today (of the days so far until the session is completed), not a figure stored at the last save.",
+      "Trainees see their own; instructors those of their sessions; coordinators their organisation's people's (another organisation's: 404, as an unknown id). A seat holder's attendancePercent and passed are the roster's: by the results rule as of today (of the days so far until the session is completed), not a figure stored at the last save.",
   })
   @ApiOkResponse({ type: EnrolmentDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<EnrolmentDto> {

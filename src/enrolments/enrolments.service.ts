@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertMayReach } from '../access/record-access.js';
+import { assertMayReach, sessionRecordScope } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
@@ -37,6 +37,8 @@ export class EnrolmentsService {
       'enrolments.enrol',
       { kind: 'trainee', traineeId },
       'Trainees may enrol only themselves',
+      // A coordinator naming another organisation's trainee is told what an unknown id gets.
+      () => referenceNotFound('traineeId', 'The trainee'),
     );
     try {
       return await this.dataSource.transaction(async (tx) => {
@@ -102,6 +104,7 @@ export class EnrolmentsService {
         'enrolments.enrol',
         { kind: 'trainee', traineeId: found.traineeId },
         'Trainees may withdraw only their own enrolments',
+        () => notFound('Enrolment'),
       );
       const session = await lockSession(tx, found.sessionId);
       const enrolment = await tx.findOneOrFail(Enrolment, {
@@ -181,6 +184,8 @@ export class EnrolmentsService {
       { kind: 'session', sessionId },
       'Only the instructors assigned to this session may see its trainees',
     );
+    // A coordinator's roster: their organisation's people in the session, no one else.
+    const scope = sessionRecordScope(actor, 'roster.read', 'e');
     const course = await this.dataSource.getRepository(Course).findOneByOrFail({
       id: session.courseId,
     });
@@ -189,6 +194,7 @@ export class EnrolmentsService {
       .createQueryBuilder('e')
       .innerJoinAndSelect('e.trainee', 't')
       .where('e.session_id = :sessionId', { sessionId });
+    if (scope) qb.andWhere(scope.sql, scope.params);
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
     const page = await keysetPage(qb, {
       alias: 'e',
@@ -220,6 +226,7 @@ export class EnrolmentsService {
       'enrolments.read',
       { kind: 'session-record', sessionId: enrolment.sessionId, traineeId: enrolment.traineeId },
       'You may not see this enrolment',
+      () => notFound('Enrolment'),
     );
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../access/access.decorators.js';
+import { CurrentActor, type Actor } from '../common/actor.js';
 import { hangUpSignal } from '../common/hang-up.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import {
@@ -49,21 +50,22 @@ export class ReportsController {
   }
 
   @Get('expiring')
-  @Allow('reports.read')
+  @Allow('expiringCertificates.read')
   @ApiOperation({
     summary: 'Active certificates expiring soon, to plan refresher sessions',
     description:
-      'Certificates (stored status active) whose last valid day lies between today in the Center’s time zone and today + withinDays, both included, sorted by validUntil then serial. JSON is paginated; `Accept: text/csv` gives the whole window as one CSV download (limit and cursor do not apply).',
+      'Certificates (stored status active) whose last valid day lies between today in the Center’s time zone and today + withinDays, both included, sorted by validUntil then serial. A coordinator gets their organisation’s people’s only. JSON is paginated; `Accept: text/csv` gives the whole window as one CSV download (limit and cursor do not apply).',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ExpiringPageDto })
   async expiring(
+    @CurrentActor() actor: Actor,
     @Query() query: ExpiringQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ) {
-    if (!wantsCsv(accept)) return reply.send(await this.reports.expiring(query));
-    const items = await this.reports.expiringAll(query);
+    if (!wantsCsv(accept)) return reply.send(await this.reports.expiring(query, actor));
+    const items = await this.reports.expiringAll(query, actor);
     async function* records() {
       for await (const item of items) yield expiringCsvRecord(item);
     }

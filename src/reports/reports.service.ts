@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { confiningOrganisation } from '../access/record-access.js';
+import type { Actor } from '../common/actor.js';
 import { addDays, isCalendarDate, today } from '../common/calendar.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { badRequest } from '../common/errors.js';
@@ -81,10 +83,11 @@ export class ReportsService {
    * today + withinDays, soonest first. Ordered and paged by (validUntil, serial): serial is
    * unique, so the order is total and reads well in a planning list.
    */
-  async expiring(query: ExpiringQueryDto): Promise<Page<ExpiringCertificateDto>> {
+  /** `actor`: whose reach narrows the list (a coordinator's organisation); none: every one. */
+  async expiring(query: ExpiringQueryDto, actor?: Actor): Promise<Page<ExpiringCertificateDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor ? decodeExpiringCursor(query.cursor) : null;
-    const rows = await this.expiringRows(this.window(query), after, limit + 1);
+    const rows = await this.expiringRows(this.window(query, actor), after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -98,8 +101,11 @@ export class ReportsService {
    * The whole window, fetched batch by batch so memory stays flat however many there are. The
    * first batch is read before anything is sent, so a database failure still gets a proper 503.
    */
-  async expiringAll(query: ExpiringQueryDto): Promise<AsyncIterable<ExpiringCertificateDto>> {
-    const window = this.window(query);
+  async expiringAll(
+    query: ExpiringQueryDto,
+    actor?: Actor,
+  ): Promise<AsyncIterable<ExpiringCertificateDto>> {
+    const window = this.window(query, actor);
     const nextBatch = (after: ExpiringPosition | null) =>
       this.expiringRows(window, after, EXPORT_BATCH);
     const first = await nextBatch(null);
@@ -113,13 +119,17 @@ export class ReportsService {
     })();
   }
 
-  private window(query: ExpiringQueryDto): { from: string; to: string } {
+  private window(query: ExpiringQueryDto, actor?: Actor): ExpiringWindow {
     const from = today(this.config.timeZone);
-    return { from, to: addDays(from, query.withinDays ?? DEFAULT_WINDOW_DAYS) };
+    return {
+      from,
+      to: addDays(from, query.withinDays ?? DEFAULT_WINDOW_DAYS),
+      organisationId: actor ? confiningOrganisation(actor, 'expiringCertificates.read') : null,
+    };
   }
 
   private async expiringRows(
-    window: { from: string; to: string },
+    window: ExpiringWindow,
     after: ExpiringPosition | null,
     limit: number,
   ): Promise<ExpiringSqlRow[]> {
@@ -128,6 +138,11 @@ export class ReportsService {
     if (after) {
       params.push(after.validUntil, after.serial);
       keyset = 'AND (c.valid_until, c.serial) > ($4::date, $5)';
+    }
+    let organisation = '';
+    if (window.organisationId) {
+      params.push(window.organisationId);
+      organisation = `AND t.organisation_id = $${params.length}::uuid`;
     }
     return (await this.dataSource.query(
       `SELECT c.id, c.serial, to_char(c.valid_until, 'YYYY-MM-DD') AS valid_until,
@@ -141,11 +156,19 @@ export class ReportsService {
         WHERE c.status = 'active'
           AND c.valid_until BETWEEN $1::date AND $2::date
           ${keyset}
+          ${organisation}
         ORDER BY c.valid_until, c.serial
         LIMIT $3`,
       params,
     )) as ExpiringSqlRow[];
   }
+}
+
+/** The certificates' last valid days to list, and the organisation a coordinator's list keeps to. */
+interface ExpiringWindow {
+  from: string;
+  to: string;
+  organisationId: string | null;
 }
 
 /** Each grouping's fields of a report row, in the order api.md lists them. */

@@ -16,7 +16,8 @@ import { TranscriptService } from './transcript.service.js';
 
 const WHO_MAY_READ =
   'Admins and auditors; the trainee themself; an instructor assigned to a session the trainee ' +
-  'is enrolled in (withdrawn enrolments do not count). Anyone else: 403.';
+  'is enrolled in (withdrawn enrolments do not count); a coordinator, the people of their ' +
+  "organisation (another organisation's trainee answers 404, as an unknown id). Anyone else: 403.";
 
 @ApiTags('trainees')
 @Controller('api/v1/trainees')
@@ -32,7 +33,9 @@ export class TraineesController {
     summary: 'Register a trainee',
     description:
       'A second trainee with the same names (case, accents and spacing ignored), date of ' +
-      'birth and nationality is refused with 409 DUPLICATE_TRAINEE naming details.existingId.',
+      'birth and nationality is refused with 409 DUPLICATE_TRAINEE naming details.existingId. ' +
+      'A coordinator registers into their own organisation (organisationId defaults to it; ' +
+      'another is 403 NOT_YOUR_ORGANISATION).',
   })
   @ApiCreatedResponse({ type: TraineeDto })
   create(@CurrentActor() actor: Actor, @Body() body: CreateTraineeDto): Promise<TraineeDto> {
@@ -43,11 +46,16 @@ export class TraineesController {
   @Allow('trainees.list')
   @ApiOperation({
     summary: 'List trainees',
-    description: 'Filters: organisationId, nationality, q (part of the name). Oldest first.',
+    description:
+      'Filters: organisationId, nationality, q (part of the name). Oldest first. A coordinator ' +
+      "gets only their organisation's people, whatever the filters (another organisation: empty).",
   })
   @ApiOkResponse({ type: TraineePageDto })
-  list(@Query() query: ListTraineesQueryDto): Promise<TraineePageDto> {
-    return this.trainees.list(query);
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListTraineesQueryDto,
+  ): Promise<TraineePageDto> {
+    return this.trainees.list(actor, query);
   }
 
   @Get(':id')
@@ -78,7 +86,9 @@ export class TraineesController {
     summary: 'Correct a trainee',
     description:
       'Send the version you read to be refused (409 STALE_VERSION) if someone changed it ' +
-      'meanwhile. A change that makes the trainee a twin of another is 409 DUPLICATE_TRAINEE.',
+      'meanwhile. A change that makes the trainee a twin of another is 409 DUPLICATE_TRAINEE. ' +
+      "A coordinator corrects only their organisation's people (another's: 404) and cannot " +
+      'move them to another organisation (403 NOT_YOUR_ORGANISATION).',
   })
   @ApiOkResponse({ type: TraineeDto })
   update(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertMayReach } from '../access/record-access.js';
+import { assertMayReach, organisationForTrainee, traineeScope } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
@@ -41,6 +41,11 @@ export class TraineesService {
   ) {}
 
   async create(actor: Actor, input: CreateTraineeDto): Promise<TraineeDto> {
+    // A coordinator registers into their own organisation (forced when not given).
+    input = {
+      ...input,
+      organisationId: organisationForTrainee(actor, 'trainees.manage', input.organisationId, true),
+    };
     this.assertBornInThePast(input.dateOfBirth);
     const fields = {
       givenName: input.givenName,
@@ -73,8 +78,11 @@ export class TraineesService {
     );
   }
 
-  async list(query: ListTraineesQueryDto): Promise<Page<TraineeDto>> {
+  async list(actor: Actor, query: ListTraineesQueryDto): Promise<Page<TraineeDto>> {
     const qb = this.dataSource.getRepository(Trainee).createQueryBuilder('t');
+    // A coordinator's list holds their organisation's people whatever the filters say.
+    const scope = traineeScope(actor, 'trainees.list', 't');
+    if (scope) qb.andWhere(scope.sql, scope.params);
     if (query.organisationId) {
       qb.andWhere('t.organisationId = :organisationId', { organisationId: query.organisationId });
     }
@@ -126,6 +134,7 @@ export class TraineesService {
   }
 
   async update(actor: Actor, id: string, input: UpdateTraineeDto): Promise<TraineeDto> {
+    await this.assertMayManage(actor, id, input.organisationId);
     if (EDITABLE.every((field) => input[field] === undefined)) {
       throw badRequest(
         'VALIDATION_FAILED',
@@ -199,7 +208,28 @@ export class TraineesService {
       'trainees.read',
       { kind: 'trainee', traineeId },
       "You may not see this trainee's record",
+      () => notFound('Trainee'),
     );
+  }
+
+  /**
+   * Who may correct a trainee: admins anyone; a coordinator their organisation's people (another
+   * organisation's answer 404, as an unknown id), who stay in it.
+   */
+  private async assertMayManage(
+    actor: Actor,
+    traineeId: string,
+    organisationId: string | null | undefined,
+  ): Promise<void> {
+    await assertMayReach(
+      this.dataSource.manager,
+      actor,
+      'trainees.manage',
+      { kind: 'trainee', traineeId },
+      'You may not change this trainee',
+      () => notFound('Trainee'),
+    );
+    organisationForTrainee(actor, 'trainees.manage', organisationId, false);
   }
 
   private assertBornInThePast(dateOfBirth: string): void {

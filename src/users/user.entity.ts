@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import type { Role } from '../common/roles.js';
 import { Instructor } from '../instructors/instructor.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import type { Lang } from '../web/i18n.js';
 
@@ -48,6 +49,15 @@ export class User {
   @ManyToOne(() => Instructor, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'instructor_id', foreignKeyConstraintName: 'users_instructor_fk' })
   instructor?: Instructor;
+
+  /** A coordinator's organisation: their reach (access-policy.ts). Required for coordinators. */
+  @Index('users_organisation_idx')
+  @Column({ name: 'organisation_id', type: 'uuid', nullable: true })
+  organisationId: string | null;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'users_organisation_fk' })
+  organisation?: Organisation;
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;

@@ -6,7 +6,15 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import { accountEmailProblem, normaliseEmail } from '../common/email.js';
-import { badRequest, conflict, notFound, referenceNotFound } from '../common/errors.js';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  referenceNotFound,
+  ruleViolation,
+} from '../common/errors.js';
+import type { Role } from '../common/roles.js';
+import { Organisation } from '../organisations/organisation.entity.js';
 import { invalidField } from '../common/validation.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
@@ -60,12 +68,15 @@ export class UsersService {
     const emailProblem = accountEmailProblem(email);
     if (emailProblem) throw invalidField('email', 'isAccountEmail', { problem: emailProblem });
     await this.checkLinks(tx, input.traineeId ?? null, input.instructorId ?? null);
+    assertCoordinatorHasOrganisation(input.roles, input.organisationId ?? null);
+    await this.checkOrganisation(tx, input.organisationId ?? null);
     const user = tx.create(User, {
       email,
       passwordHash,
       roles: [...new Set(input.roles)],
       traineeId: input.traineeId ?? null,
       instructorId: input.instructorId ?? null,
+      organisationId: input.organisationId ?? null,
       language: input.language ?? null,
       disabled: false,
     });
@@ -117,10 +128,18 @@ export class UsersService {
   }
 
   async update(actor: Actor, id: string, input: UpdateUserDto): Promise<UserDto> {
-    if (input.roles === undefined && input.disabled === undefined) {
-      throw badRequest('VALIDATION_FAILED', 'Nothing to change: give roles or disabled', {
-        fields: [],
-      });
+    if (
+      input.roles === undefined &&
+      input.disabled === undefined &&
+      input.organisationId === undefined
+    ) {
+      throw badRequest(
+        'VALIDATION_FAILED',
+        'Nothing to change: give roles, disabled or organisationId',
+        {
+          fields: [],
+        },
+      );
     }
     return this.dataSource.transaction(async (tx) => {
       const user = await tx.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -134,6 +153,12 @@ export class UsersService {
       const before = UserDto.from(user);
       if (input.roles) user.roles = [...new Set(input.roles)];
       if (input.disabled !== undefined) user.disabled = input.disabled;
+      if (input.organisationId !== undefined) {
+        await this.checkOrganisation(tx, input.organisationId);
+        user.organisationId = input.organisationId;
+      }
+      // The account as it will be: a coordinator keeps an organisation whatever changed.
+      assertCoordinatorHasOrganisation(user.roles, user.organisationId);
       if (input.disabled === true && !before.disabled) {
         // Disabling ends every session at once, with its access and refresh tokens: enabling
         // the account again does not bring them back.
@@ -151,6 +176,12 @@ export class UsersService {
     });
   }
 
+  private async checkOrganisation(tx: EntityManager, organisationId: string | null) {
+    if (organisationId && !(await tx.exists(Organisation, { where: { id: organisationId } }))) {
+      throw referenceNotFound('organisationId', 'The organisation');
+    }
+  }
+
   private async checkLinks(
     tx: EntityManager,
     traineeId: string | null,
@@ -162,5 +193,19 @@ export class UsersService {
     if (instructorId && !(await tx.exists(Instructor, { where: { id: instructorId } }))) {
       throw referenceNotFound('instructorId', 'The instructor');
     }
+  }
+}
+
+/**
+ * A coordinator's reach is their organisation's people (access-policy.ts): without one they
+ * would reach no one, so the account is refused rather than left useless.
+ */
+function assertCoordinatorHasOrganisation(roles: readonly Role[], organisationId: string | null) {
+  if (roles.includes('coordinator') && !organisationId) {
+    throw ruleViolation(
+      'COORDINATOR_NEEDS_ORGANISATION',
+      'A coordinator must belong to an organisation: give organisationId',
+      { field: 'organisationId' },
+    );
   }
 }

@@ -26,6 +26,14 @@ export class UserDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) traineeId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) instructorId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      "A coordinator's organisation (required for the coordinator role): they see and nominate only its people",
+  })
+  organisationId: string | null;
   @ApiProperty() disabled: boolean;
   @ApiProperty({
     description:
@@ -49,6 +57,7 @@ export class UserDto {
       roles: user.roles,
       traineeId: user.traineeId,
       instructorId: user.instructorId,
+      organisationId: user.organisationId,
       disabled: user.disabled,
       invitationPending: user.passwordHash === null,
       permissions: permissionsOf(user),
@@ -100,6 +109,16 @@ export class CreateUserDto {
   @IsOptional()
   @IsUUID('all')
   instructorId?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The organisation a coordinator nominates for: required with the coordinator role (422 COORDINATOR_NEEDS_ORGANISATION without it)',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  organisationId?: string | null;
 }
 
 export class UpdateUserDto {
@@ -116,6 +135,16 @@ export class UpdateUserDto {
   @NotNullIfGiven()
   @IsBoolean()
   disabled?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The organisation a coordinator nominates for; null takes it away (refused while the account is a coordinator: 422 COORDINATOR_NEEDS_ORGANISATION)',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  organisationId?: string | null;
 }
 
 export class ListUsersQueryDto extends PageQueryDto {

@@ -692,6 +692,7 @@ export const az: Messages = {
   'role.instructor': 'Təlimatçı',
   'role.trainee': 'Təlim iştirakçısı',
   'role.auditor': 'Auditor',
+  'role.coordinator': 'Koordinator',
   'sessionStatus.planned': 'Planlaşdırılıb',
   'sessionStatus.open': 'Qeydiyyat açıqdır',
   'sessionStatus.in_progress': 'Davam edir',
@@ -876,6 +877,10 @@ export const az: Messages = {
   'error.PASSWORD_ALREADY_SET':
     'Bu hesabın artıq şifrəsi var: əvəzinə şifrə bərpası keçidi göndərin.',
   'error.ACCOUNT_NOT_ENABLED': 'Bu hesab bağlıdır: keçid göndərməzdən əvvəl onu aktivləşdirin.',
+  'error.COORDINATOR_NEEDS_ORGANISATION':
+    'Koordinator bir təşkilata aid olmalıdır: onun namizəd irəli sürdüyü təşkilatı seçin.',
+  'error.NOT_YOUR_ORGANISATION':
+    'Koordinatorlar yalnız öz təşkilatlarının əməkdaşlarını qeydə ala və dəyişə bilər.',
   'error.CERTIFICATE_REVOKED': 'Ləğv edilmiş sertifikatı dəyişmək mümkün deyil.',
   'error.REFERENCE_NOT_FOUND': 'Burada seçilmiş qeyd mövcud deyil.',
   'error.INVALID_CURRENT_PASSWORD': 'Cari şifrə düzgün deyil.',

@@ -695,6 +695,7 @@ export const en = {
   'role.instructor': 'Instructor',
   'role.trainee': 'Trainee',
   'role.auditor': 'Auditor',
+  'role.coordinator': 'Coordinator',
   'sessionStatus.planned': 'Planned',
   'sessionStatus.open': 'Open for enrolment',
   'sessionStatus.in_progress': 'In progress',
@@ -882,6 +883,10 @@ export const en = {
   'error.PASSWORD_ALREADY_SET':
     'This account has its password already: send it a password reset link instead.',
   'error.ACCOUNT_NOT_ENABLED': 'This account is disabled: enable it before sending it a link.',
+  'error.COORDINATOR_NEEDS_ORGANISATION':
+    'A coordinator must belong to an organisation: choose the organisation they nominate for.',
+  'error.NOT_YOUR_ORGANISATION':
+    'Coordinators register and change only the people of their own organisation.',
   'error.CERTIFICATE_REVOKED': 'A revoked certificate cannot be changed.',
   'error.REFERENCE_NOT_FOUND': 'The record chosen here does not exist.',
   'error.INVALID_CURRENT_PASSWORD': 'The current password is not correct.',

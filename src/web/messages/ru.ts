@@ -702,6 +702,7 @@ export const ru: Messages = {
   'role.instructor': 'Инструктор',
   'role.trainee': 'Слушатель',
   'role.auditor': 'Аудитор',
+  'role.coordinator': 'Координатор',
   'sessionStatus.planned': 'Запланирована',
   'sessionStatus.open': 'Идёт запись',
   'sessionStatus.in_progress': 'Проводится',
@@ -888,6 +889,10 @@ export const ru: Messages = {
     'У этой учётной записи уже есть пароль: вместо приглашения отправьте ссылку для сброса пароля.',
   'error.ACCOUNT_NOT_ENABLED':
     'Эта учётная запись заблокирована: разблокируйте её, прежде чем отправлять ссылку.',
+  'error.COORDINATOR_NEEDS_ORGANISATION':
+    'Координатор должен принадлежать организации: выберите организацию, от которой он выдвигает кандидатов.',
+  'error.NOT_YOUR_ORGANISATION':
+    'Координаторы регистрируют и изменяют только сотрудников своей организации.',
   'error.CERTIFICATE_REVOKED': 'Аннулированный сертификат изменить нельзя.',
   'error.REFERENCE_NOT_FOUND': 'Выбранная здесь запись не существует.',
   'error.INVALID_CURRENT_PASSWORD': 'Текущий пароль указан неверно.',
