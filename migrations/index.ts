@@ -14,6 +14,7 @@ import { Notifications1796500000000 } from './1796500000000-Notifications.js';
 import { AccountTokens1796500000100 } from './1796500000100-AccountTokens.js';
 import { ScheduledRuns1796500000200 } from './1796500000200-ScheduledRuns.js';
 import { CoordinatorOrganisation1796600000000 } from './1796600000000-CoordinatorOrganisation.js';
+import { ReservedSeats1796600000100 } from './1796600000100-ReservedSeats.js';
 import { CourseInstructorRatio1796600000300 } from './1796600000300-CourseInstructorRatio.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   AccountTokens1796500000100,
   ScheduledRuns1796500000200,
   CoordinatorOrganisation1796600000000,
+  ReservedSeats1796600000100,
   CourseInstructorRatio1796600000300,
 ];

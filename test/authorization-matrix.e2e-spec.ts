@@ -209,6 +209,8 @@ const MATRIX: Record<string, Rule> = {
     admin: 'ok',
     coordinator: ['ok', 404],
   },
+  'POST /api/v1/enrolments/:id/promote': adminOnly,
+  'POST /api/v1/enrolments/:id/waitlist-position': adminOnly,
   'PUT /api/v1/enrolments/:id/attendance': recording,
   'PUT /api/v1/enrolments/:id/assessment': recording,
   'POST /api/v1/enrolments/:id/certificate': issuing,

@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'enrolment.created',
   'enrolment.promoted',
   'enrolment.withdrawn',
+  'enrolment.moved',
   'enrolment.cancelled',
   'enrolment.attendance_recorded',
   'enrolment.assessed',

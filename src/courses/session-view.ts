@@ -10,8 +10,11 @@ import {
 import { Trainee } from '../trainees/trainee.entity.js';
 import { Course } from './course.entity.js';
 import type { CourseSession } from './session.entity.js';
+import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
+import { reservationsHold } from '../enrolments/seat-rule.js';
 import type {
   CanEnrolDto,
+  ReservedSeatsDto,
   SessionDto,
   SessionInstructorDto,
   SessionRecordDto,
@@ -73,12 +76,13 @@ export async function sessionDtos(
     manager,
     sessions.map((s) => s.id),
   );
+  const seats = await seatsBySession(manager, sessions);
   const enrolmentFacts = await traineeFacts(manager, sessions, courses, viewer);
   return sessions.map((s) => {
     const course = courses.get(s.courseId)!;
     const facts = enrolmentFacts?.get(s.id);
     return {
-      ...sessionRecord(s, course, instructors.get(s.id) ?? []),
+      ...sessionRecord(s, course, instructors.get(s.id) ?? [], seats.get(s.id), viewer.today),
       allowedTransitions: allowedSessionTransitions(viewer.actor, s, {
         courseStatus: course.status,
         today: viewer.today,
@@ -154,6 +158,8 @@ function sessionRecord(
   s: CourseSession,
   course: CourseFacts,
   instructors: SessionInstructorDto[],
+  seats: SessionSeats = { waiting: 0, reserved: [] },
+  today: string,
 ): SessionRecordDto {
   return {
     id: s.id,
@@ -166,6 +172,18 @@ function sessionRecord(
     capacity: s.capacity,
     seatsTaken: s.seatsTaken,
     seatsLeft: Math.max(0, s.capacity - s.seatsTaken),
+    waitingCount: seats.waiting,
+    reservedSeats: seats.reserved,
+    reservationsEndOn: s.reservationsEndOn,
+    reservationsHold: reservationsHold(
+      {
+        capacity: s.capacity,
+        seatsTaken: s.seatsTaken,
+        reservations: seats.reserved,
+        reservationsEndOn: s.reservationsEndOn,
+      },
+      today,
+    ),
     status: s.status,
     joiningInstructions: s.joiningInstructions,
     instructors,
@@ -173,6 +191,41 @@ function sessionRecord(
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };
+}
+
+interface SessionSeats {
+  waiting: number;
+  reserved: ReservedSeatsDto[];
+}
+
+/**
+ * Each session's waiting count and reserved seats (with the seats taken against each), in one
+ * query for the page.
+ */
+async function seatsBySession(
+  manager: EntityManager,
+  sessions: CourseSession[],
+): Promise<Map<string, SessionSeats>> {
+  const rows = (await manager.query(
+    `SELECT s.id AS session_id,
+            (SELECT count(*)::int FROM enrolments e
+              WHERE e.session_id = s.id AND e.status = 'waitlisted') AS waiting,
+            COALESCE((
+              SELECT json_agg(json_build_object(
+                       'organisationId', r.organisation_id, 'organisationName', o.name,
+                       'seats', r.seats,
+                       'taken', (SELECT count(*)::int FROM enrolments e
+                                  WHERE e.session_id = r.session_id
+                                    AND e.reserved_organisation_id = r.organisation_id
+                                    AND e.status = ANY ($2::text[])))
+                     ORDER BY o.name, r.organisation_id)
+                FROM session_reservations r
+                JOIN organisations o ON o.id = r.organisation_id
+               WHERE r.session_id = s.id), '[]'::json) AS reserved
+       FROM unnest($1::uuid[]) AS s(id)`,
+    [sessions.map((s) => s.id), SEAT_HOLDING],
+  )) as { session_id: string; waiting: number; reserved: ReservedSeatsDto[] }[];
+  return new Map(rows.map((r) => [r.session_id, { waiting: r.waiting, reserved: r.reserved }]));
 }
 
 async function instructorsBySession(

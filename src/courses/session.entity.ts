@@ -66,4 +66,11 @@ export class CourseSession extends Tracked {
   /** How to get there and what to bring: sent with the enrolment mail and the reminders. */
   @Column({ name: 'joining_instructions', type: 'text', nullable: true })
   joiningInstructions: string | null;
+
+  /**
+   * The last day (inclusive, in the Center's time zone) on which the seats reserved for
+   * organisations (session_reservations) are kept for them; null when none are reserved.
+   */
+  @Column({ name: 'reservations_end_on', type: 'date', nullable: true })
+  reservationsEndOn: string | null;
 }

@@ -25,6 +25,12 @@ import {
   type SessionTransitionRefusal,
 } from './session-lifecycle.js';
 import { sessionChanges } from './session-changes.js';
+import {
+  assertReservationsAllowed,
+  readReservations,
+  sortedReservations,
+  writeReservations,
+} from './session-reservations.js';
 import { sessionDto, sessionDtos, sessionRecordOf, type SessionViewer } from './session-view.js';
 import { CourseSession } from './session.entity.js';
 
@@ -35,6 +41,7 @@ const editableFields = (s: CourseSession) => ({
   language: s.language,
   capacity: s.capacity,
   joiningInstructions: s.joiningInstructions,
+  reservationsEndOn: s.reservationsEndOn,
 });
 
 @Injectable()
@@ -71,6 +78,15 @@ export class SessionsService {
         );
       }
       this.checkDates(input.startsOn, input.endsOn, !options.allowPastStart);
+      const reservations = input.reservedSeats ?? [];
+      // Without reservations there is nothing for a last day to end.
+      const reservationsEndOn = reservations.length > 0 ? (input.reservationsEndOn ?? null) : null;
+      await assertReservationsAllowed(
+        tx,
+        null,
+        { ...input, seatsTaken: 0, reservations, reservationsEndOn },
+        today(this.config.timeZone),
+      );
       const session = await tx.save(
         tx.create(CourseSession, {
           courseId,
@@ -80,10 +96,12 @@ export class SessionsService {
           language: input.language,
           capacity: input.capacity,
           joiningInstructions: input.joiningInstructions || null,
+          reservationsEndOn,
           seatsTaken: 0,
           status: 'planned',
         }),
       );
+      await writeReservations(tx, session.id, sortedReservations(reservations));
       const dto = await sessionDto(
         tx,
         await tx.findOneByOrFail(CourseSession, { id: session.id }),
@@ -151,7 +169,8 @@ export class SessionsService {
           { status: session.status },
         );
       }
-      const before = editableFields(session);
+      const storedReservations = await readReservations(tx, id);
+      const before = { ...editableFields(session), reservedSeats: storedReservations };
       const startsOn = changes.startsOn ?? session.startsOn;
       const endsOn = changes.endsOn ?? session.endsOn;
       this.checkDates(startsOn, endsOn, startsOn !== session.startsOn);
@@ -162,29 +181,63 @@ export class SessionsService {
           { seatsTaken: session.seatsTaken, capacity: changes.capacity },
         );
       }
-      Object.assign(session, { startsOn, endsOn });
+      const reservations = changes.reservedSeats ?? storedReservations;
+      const reservationsEndOn =
+        reservations.length === 0
+          ? null
+          : changes.reservationsEndOn !== undefined
+            ? changes.reservationsEndOn
+            : session.reservationsEndOn;
+      const day = today(this.config.timeZone);
+      await assertReservationsAllowed(
+        tx,
+        id,
+        {
+          capacity: changes.capacity ?? session.capacity,
+          seatsTaken: session.seatsTaken,
+          startsOn,
+          endsOn,
+          reservations,
+          reservationsEndOn,
+        },
+        day,
+      );
+      Object.assign(session, { startsOn, endsOn, reservationsEndOn });
       if (changes.location !== undefined) session.location = changes.location;
       if (changes.language !== undefined) session.language = changes.language;
       if (changes.capacity !== undefined) session.capacity = changes.capacity;
       if (changes.joiningInstructions !== undefined) {
         session.joiningInstructions = changes.joiningInstructions || null;
       }
-      const after = editableFields(session);
+      const after = { ...editableFields(session), reservedSeats: sortedReservations(reservations) };
       if (JSON.stringify(before) === JSON.stringify(after)) {
         return sessionDto(tx, session, this.viewer(actor));
       }
       await tx.save(session);
+      const reservationsChanged =
+        JSON.stringify(before.reservedSeats) !== JSON.stringify(after.reservedSeats);
+      if (reservationsChanged) await writeReservations(tx, id, after.reservedSeats);
       const event = await this.audit.record(tx, actor, {
         action: 'session.updated',
         entityType: 'session',
         entityId: id,
         data: { before, after },
       });
-      // New seats go to the people already waiting, in order, in the same transaction.
-      if (after.capacity > before.capacity) {
-        const promoted = await promoteWhileSeatsFree(tx, this.audit, actor, id);
-        await this.mail.promoted(tx, id, promoted);
-      }
+      // Seats that opened (more capacity, changed or ended reservations) go to the people
+      // already waiting, by the seat rule, in the same transaction.
+      const promoted = await promoteWhileSeatsFree(
+        tx,
+        this.audit,
+        actor,
+        id,
+        day,
+        after.capacity > before.capacity
+          ? 'capacity_increased'
+          : reservationsChanged || before.reservationsEndOn !== after.reservationsEndOn
+            ? 'reservations_changed'
+            : 'reservations_ended',
+      );
+      await this.mail.promoted(tx, id, promoted);
       // Everyone in the session (seat or line) hears of new dates or a new venue.
       await this.mail.sessionChanged(tx, id, sessionChanges(before, after), event.id);
       return sessionDto(tx, await tx.findOneByOrFail(CourseSession, { id }), this.viewer(actor));

@@ -8,6 +8,7 @@ import { SigningKey } from '../credentials/signing-key.entity.js';
 import { RateLimitBucket } from '../common/rate-limit-bucket.entity.js';
 import { Course } from '../courses/course.entity.js';
 import { SessionInstructor } from '../courses/session-instructor.entity.js';
+import { SessionReservation } from '../courses/session-reservation.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { AttendanceDay } from '../enrolments/attendance-day.entity.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   Course,
   CourseSession,
   SessionInstructor,
+  SessionReservation,
   Trainee,
   Instructor,
   Qualification,

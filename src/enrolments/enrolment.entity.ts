@@ -10,6 +10,7 @@ import {
 import { Tracked } from '../common/base-columns.js';
 import { numericToNumber } from '../common/numeric.js';
 import { CourseSession } from '../courses/session.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 
 export const ENROLMENT_STATUSES = [
@@ -62,6 +63,20 @@ export class Enrolment extends Tracked {
   /** 1 = next to be promoted; null unless waitlisted. Gapless within a session. */
   @Column({ name: 'waitlist_position', type: 'integer', nullable: true })
   waitlistPosition: number | null;
+
+  /**
+   * The organisation whose reserved seat this enrolment holds (the trainee's organisation when
+   * the seat was given); null for a general seat or no seat. See seat-rule.ts.
+   */
+  @Column({ name: 'reserved_organisation_id', type: 'uuid', nullable: true })
+  reservedOrganisationId: string | null;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'reserved_organisation_id',
+    foreignKeyConstraintName: 'enrolments_reserved_organisation_fk',
+  })
+  reservedOrganisation?: Organisation;
 
   @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
   withdrawnAt: Date | null;

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
+  ApiBody,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -25,6 +27,12 @@ import {
   RosterQueryDto,
   RosterRowsDto,
 } from './dto/enrolment.dto.js';
+import {
+  MoveInLineDto,
+  OptionalBodyPipe,
+  WaitlistReasonDto,
+  WithdrawDto,
+} from './dto/waiting-list.dto.js';
 import { RENEWAL_WINDOW_MONTHS } from './enrolment-rules.js';
 import { EnrolmentsService } from './enrolments.service.js';
 import { ResultsService } from './results.service.js';
@@ -109,12 +117,74 @@ export class EnrolmentsController {
   @HttpCode(200)
   @Allow('enrolments.enrol')
   @ApiOperation({
-    summary: 'Withdraw from a session',
-    description: 'A freed seat goes to the first person waiting, in the same transaction.',
+    summary: 'Withdraw from a session, or leave its waiting line',
+    description:
+      'Takes an optional body `{reason}`; without a body it works as before. The reason (the registrar withdrawing someone, or removing them from the line) is recorded as the reason of the `enrolment.withdrawn` audit event. A freed seat goes to the people waiting by the seat rule, in the same transaction: a general seat to the first in line; a reserved seat, while reservations hold, to the first in line of its organisation.',
+  })
+  @ApiBody({ type: WithdrawDto, required: false })
+  @ApiOkResponse({ type: EnrolmentDto })
+  @ApiConflictResponse({
+    description: 'NOT_WITHDRAWABLE: the enrolment or its session is over',
+    type: ErrorResponseDto,
+  })
+  withdraw(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body(new OptionalBodyPipe(WithdrawDto)) body: WithdrawDto | undefined,
+  ): Promise<EnrolmentDto> {
+    return this.enrolments.withdraw(actor, id, body?.reason);
+  }
+
+  @Post('enrolments/:id/promote')
+  @HttpCode(200)
+  @Allow('waitlist.manage')
+  @ApiOperation({
+    summary: 'Give a waiting person a free seat now (registrar)',
+    description:
+      "Ahead of the line: the person takes a free seat they may take by the seat rule (one of their organisation's unused reserved seats first, else a general seat; while reservations hold, not another organisation's reserved seat), while the session is open or in progress. Everyone behind them moves up one place. The reason is recorded on the `enrolment.promoted` audit event, and the person is mailed as for any promotion.",
   })
   @ApiOkResponse({ type: EnrolmentDto })
-  withdraw(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<EnrolmentDto> {
-    return this.enrolments.withdraw(actor, id);
+  @ApiConflictResponse({
+    description:
+      'NOT_WAITLISTED (details.status): the enrolment is not in the line; NO_SEAT_AVAILABLE (details.capacity, seatsTaken, reservationsHold): no seat they may take is free',
+    type: ErrorResponseDto,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'SESSION_NOT_OPEN (details.status): the session is neither open nor in progress',
+    type: ErrorResponseDto,
+  })
+  promote(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: WaitlistReasonDto,
+  ): Promise<EnrolmentDto> {
+    return this.enrolments.promote(actor, id, body.reason);
+  }
+
+  @Post('enrolments/:id/waitlist-position')
+  @HttpCode(200)
+  @Allow('waitlist.manage')
+  @ApiOperation({
+    summary: 'Move a waiting person up or down the line (registrar)',
+    description:
+      'Positions stay 1..n: everyone between the old and the new place shifts by one. The reason is recorded on the `enrolment.moved` audit event (data.before/after.waitlistPosition).',
+  })
+  @ApiOkResponse({ type: EnrolmentDto })
+  @ApiConflictResponse({
+    description: 'NOT_WAITLISTED (details.status): the enrolment is not in the line',
+    type: ErrorResponseDto,
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'WAITLIST_POSITION_OUT_OF_RANGE: details.min (1) and details.max (the number waiting) give the allowed range',
+    type: ErrorResponseDto,
+  })
+  moveInLine(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: MoveInLineDto,
+  ): Promise<EnrolmentDto> {
+    return this.enrolments.moveInLine(actor, id, body.position, body.reason);
   }
 
   @Put('enrolments/:id/attendance')

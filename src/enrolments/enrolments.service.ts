@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
-import { conflict, notFound, referenceNotFound } from '../common/errors.js';
+import { conflict, notFound, referenceNotFound, ruleViolation } from '../common/errors.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
@@ -18,7 +18,16 @@ import { EnrolmentMail } from './enrolment-mail.js';
 import { Enrolment } from './enrolment.entity.js';
 import { enrolmentRefusalError, enrolmentRefusals, readEnrolmentFacts } from './enrolment-rules.js';
 import { rosterRows } from './roster.js';
-import { closeGap, promoteFirstInLine } from './waiting-list.js';
+import { reservationsHold, seatFor } from './seat-rule.js';
+import {
+  closeGap,
+  giveSeat,
+  moveInLine,
+  promoteWhileSeatsFree,
+  readSeatPicture,
+  traineeOrganisation,
+  waitingCount,
+} from './waiting-list.js';
 
 /** Seats, the waiting list and withdrawals. Every change locks the session row first. */
 @Injectable()
@@ -59,15 +68,27 @@ export class EnrolmentsService {
         const [refusal] = enrolmentRefusals(facts.get(sessionId)!, actor);
         if (refusal) throw enrolmentRefusalError(refusal);
 
-        const seatFree = session.seatsTaken < session.capacity;
+        const day = today(this.config.timeZone);
+        // People already waiting come before the newcomer: seats that opened since the last
+        // change (the reservations' last day has passed) go to them first.
+        const settled = await promoteWhileSeatsFree(
+          tx,
+          this.audit,
+          actor,
+          sessionId,
+          day,
+          'reservations_ended',
+        );
+        const seat = seatFor(await readSeatPicture(tx, sessionId), trainee.organisationId, day);
         const enrolment = tx.create(Enrolment, {
           sessionId,
           traineeId,
-          status: seatFree ? 'enrolled' : 'waitlisted',
-          waitlistPosition: seatFree ? null : await nextWaitlistPosition(tx, sessionId),
+          status: seat ? 'enrolled' : 'waitlisted',
+          waitlistPosition: seat ? null : await nextWaitlistPosition(tx, sessionId),
+          reservedOrganisationId: seat?.kind === 'reserved' ? seat.organisationId : null,
         });
         await tx.save(enrolment);
-        if (seatFree) await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
+        if (seat) await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
         const dto = EnrolmentDto.from(enrolment);
         await this.audit.record(tx, actor, {
           action: 'enrolment.created',
@@ -79,9 +100,13 @@ export class EnrolmentsService {
               traineeId,
               status: dto.status,
               waitlistPosition: dto.waitlistPosition,
+              ...(dto.reservedOrganisationId && {
+                reservedOrganisationId: dto.reservedOrganisationId,
+              }),
             },
           },
         });
+        await this.mail.promoted(tx, sessionId, settled);
         await this.mail.enrolled(tx, enrolment, session, course);
         return dto;
       });
@@ -94,7 +119,11 @@ export class EnrolmentsService {
     }
   }
 
-  async withdraw(actor: Actor, enrolmentId: string): Promise<EnrolmentDto> {
+  /**
+   * Withdraws from a seat or leaves the line; `reason` (the registrar's, or anyone's) goes on
+   * the audit event. A freed seat goes to the people waiting by the seat rule.
+   */
+  async withdraw(actor: Actor, enrolmentId: string, reason?: string): Promise<EnrolmentDto> {
     return this.dataSource.transaction(async (tx) => {
       const found = await tx.findOneBy(Enrolment, { id: enrolmentId });
       if (!found) throw notFound('Enrolment');
@@ -129,37 +158,122 @@ export class EnrolmentsService {
       enrolment.withdrawnAt = new Date();
       await tx.save(enrolment);
       if (leftPosition !== null) await closeGap(tx, session.id, leftPosition);
-
-      let promoted: { before: EnrolmentDto; after: EnrolmentDto } | null = null;
-      if (heldSeat) {
-        await tx.decrement(CourseSession, { id: session.id }, 'seatsTaken', 1);
-        // The freed seat goes to the first in line while the session still takes enrolments.
-        if (session.status === 'open') promoted = await promoteFirstInLine(tx, session.id);
-      }
+      if (heldSeat) await tx.decrement(CourseSession, { id: session.id }, 'seatsTaken', 1);
       const after = EnrolmentDto.from(enrolment);
       await this.audit.record(tx, actor, {
         action: 'enrolment.withdrawn',
         entityType: 'enrolment',
         entityId: enrolment.id,
+        reason: reason ?? null,
         data: { before: pickStatus(before), after: pickStatus(after) },
       });
-      if (promoted) {
-        await this.audit.record(tx, actor, {
-          action: 'enrolment.promoted',
-          entityType: 'enrolment',
-          entityId: promoted.after.id,
-          reason: 'seat_freed',
-          data: {
-            before: pickStatus(promoted.before),
-            after: pickStatus(promoted.after),
-            freedBy: enrolment.id,
-          },
-        });
-      }
+      // The freed seat goes to the people waiting, by the seat rule, while the session still
+      // takes enrolments (promoteWhileSeatsFree checks it is open).
+      const promoted = await promoteWhileSeatsFree(
+        tx,
+        this.audit,
+        actor,
+        session.id,
+        today(this.config.timeZone),
+        heldSeat ? 'seat_freed' : 'reservations_ended',
+        heldSeat ? { freedBy: enrolment.id } : {},
+      );
       await this.mail.withdrawn(tx, enrolment, leftPosition !== null, session);
-      if (promoted) await this.mail.promoted(tx, session.id, [promoted.after.id]);
+      await this.mail.promoted(tx, session.id, promoted);
       return after;
     });
+  }
+
+  /**
+   * The registrar gives a waiting person a free seat now, ahead of the line: one they may take
+   * by the seat rule (409 NO_SEAT_AVAILABLE otherwise). While the session is open or under way.
+   */
+  async promote(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const { session, enrolment } = await this.lockWaiting(tx, enrolmentId);
+      if (session.status !== 'open' && session.status !== 'in_progress') {
+        throw ruleViolation('SESSION_NOT_OPEN', `The session is ${session.status}`, {
+          status: session.status,
+        });
+      }
+      const day = today(this.config.timeZone);
+      const picture = await readSeatPicture(tx, session.id);
+      const seat = seatFor(picture, await traineeOrganisation(tx, enrolment.traineeId), day);
+      if (!seat) {
+        throw conflict('NO_SEAT_AVAILABLE', 'No seat this trainee may take is free', {
+          capacity: picture.capacity,
+          seatsTaken: picture.seatsTaken,
+          reservationsHold: reservationsHold(picture, day),
+        });
+      }
+      const change = await giveSeat(tx, enrolment, seat);
+      await this.audit.record(tx, actor, {
+        action: 'enrolment.promoted',
+        entityType: 'enrolment',
+        entityId: enrolment.id,
+        reason,
+        data: {
+          before: pickStatus(change.before),
+          after: pickStatus(change.after),
+          ...(change.after.reservedOrganisationId && {
+            reservedOrganisationId: change.after.reservedOrganisationId,
+          }),
+        },
+      });
+      await this.mail.promoted(tx, session.id, [enrolment.id]);
+      return change.after;
+    });
+  }
+
+  /** The registrar moves a waiting person up or down the line (positions stay 1..n). */
+  async moveInLine(
+    actor: Actor,
+    enrolmentId: string,
+    position: number,
+    reason: string,
+  ): Promise<EnrolmentDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const { session, enrolment } = await this.lockWaiting(tx, enrolmentId);
+      const waiting = await waitingCount(tx, session.id);
+      if (position < 1 || position > waiting) {
+        throw ruleViolation(
+          'WAITLIST_POSITION_OUT_OF_RANGE',
+          `The position must be between 1 and ${waiting}`,
+          { position, min: 1, max: waiting },
+        );
+      }
+      const from = enrolment.waitlistPosition!;
+      await moveInLine(tx, session.id, enrolment.id, from, position);
+      const moved = await tx.findOneByOrFail(Enrolment, { id: enrolment.id });
+      await this.audit.record(tx, actor, {
+        action: 'enrolment.moved',
+        entityType: 'enrolment',
+        entityId: enrolment.id,
+        reason,
+        data: { before: { waitlistPosition: from }, after: { waitlistPosition: position } },
+      });
+      return EnrolmentDto.from(moved);
+    });
+  }
+
+  /** A waiting enrolment and its session, both locked (the session row first, as everywhere). */
+  private async lockWaiting(
+    tx: EntityManager,
+    enrolmentId: string,
+  ): Promise<{ session: CourseSession; enrolment: Enrolment }> {
+    const found = await tx.findOneBy(Enrolment, { id: enrolmentId });
+    if (!found) throw notFound('Enrolment');
+    const session = await lockSession(tx, found.sessionId);
+    const enrolment = await tx.findOneOrFail(Enrolment, {
+      where: { id: enrolmentId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (enrolment.status !== 'waitlisted') {
+      throw conflict('NOT_WAITLISTED', `A ${enrolment.status} enrolment is not in the line`, {
+        status: enrolment.status,
+      });
+    }
+    return { session, enrolment };
   }
 
   async get(actor: Actor, enrolmentId: string): Promise<EnrolmentDto> {
@@ -196,10 +310,12 @@ export class EnrolmentsService {
       .where('e.session_id = :sessionId', { sessionId });
     if (scope) qb.andWhere(scope.sql, scope.params);
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
+    // The waiting line in its order (positions are 1..n); everyone else as they enrolled.
+    const line = query.status === 'waitlisted';
     const page = await keysetPage(qb, {
       alias: 'e',
-      sortColumn: 'createdAt',
-      sortValue: (e) => e.createdAt,
+      sortColumn: line ? 'waitlistPosition' : 'createdAt',
+      sortValue: (e) => (line ? e.waitlistPosition! : e.createdAt),
       query,
       map: (e) => e,
     });

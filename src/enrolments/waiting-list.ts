@@ -3,7 +3,8 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { EnrolmentDto } from './dto/enrolment.dto.js';
-import { Enrolment } from './enrolment.entity.js';
+import { Enrolment, SEAT_HOLDING } from './enrolment.entity.js';
+import { seatFor, seatsOpenTo, type Seat, type SeatPicture } from './seat-rule.js';
 
 /** Everyone behind a departing person moves up one place, so positions stay 1..n. */
 export async function closeGap(
@@ -18,27 +19,144 @@ export async function closeGap(
   );
 }
 
-export async function promoteFirstInLine(
+/**
+ * Moves a waiting person from `from` to `to` in the line: everyone between shifts by one
+ * place towards the gap, so positions stay 1..n (the position key is deferred to the commit).
+ */
+export async function moveInLine(
   tx: EntityManager,
   sessionId: string,
-): Promise<{ before: EnrolmentDto; after: EnrolmentDto } | null> {
-  const first = await tx.findOne(Enrolment, {
-    where: { sessionId, status: 'waitlisted', waitlistPosition: 1 },
-    lock: { mode: 'pessimistic_write' },
-  });
-  if (!first) return null;
-  const before = EnrolmentDto.from(first);
-  first.status = 'enrolled';
-  first.waitlistPosition = null;
-  await tx.save(first);
-  await closeGap(tx, sessionId, 1);
-  await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
-  return { before, after: EnrolmentDto.from(first) };
+  enrolmentId: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  if (from === to) return;
+  const [low, high, shift] = to < from ? [to, from - 1, 1] : [from + 1, to, -1];
+  await tx.query(
+    `UPDATE enrolments SET waitlist_position = waitlist_position + $4, updated_at = now(), version = version + 1
+      WHERE session_id = $1 AND waitlist_position BETWEEN $2 AND $3`,
+    [sessionId, low, high, shift],
+  );
+  await tx.query(
+    `UPDATE enrolments SET waitlist_position = $2, updated_at = now(), version = version + 1
+      WHERE id = $1`,
+    [enrolmentId, to],
+  );
+}
+
+/** The number of people waiting in a session's line (positions are 1..n). */
+export async function waitingCount(tx: EntityManager, sessionId: string): Promise<number> {
+  const [{ n }] = (await tx.query(
+    `SELECT count(*)::int AS n FROM enrolments WHERE session_id = $1 AND status = 'waitlisted'`,
+    [sessionId],
+  )) as { n: number }[];
+  return n;
 }
 
 /**
- * Gives free seats to the people waiting, first in line first: after a capacity increase. The
- * caller holds the session row lock. Each promotion is an audit event of its own. Answers the
+ * The seats of a session as the seat rule sees them, read inside the caller's transaction
+ * (which holds the session row lock when it is about to give a seat): capacity, seats held,
+ * and each reservation with the seats its organisation holds against it.
+ */
+export async function readSeatPicture(tx: EntityManager, sessionId: string): Promise<SeatPicture> {
+  const [session] = (await tx.query(
+    `SELECT capacity, seats_taken, reservations_end_on::text AS reservations_end_on
+       FROM course_sessions WHERE id = $1`,
+    [sessionId],
+  )) as { capacity: number; seats_taken: number; reservations_end_on: string | null }[];
+  const reservations = (await tx.query(
+    `SELECT r.organisation_id, r.seats,
+            (SELECT count(*)::int FROM enrolments e
+              WHERE e.session_id = r.session_id AND e.reserved_organisation_id = r.organisation_id
+                AND e.status = ANY ($2::text[])) AS taken
+       FROM session_reservations r
+      WHERE r.session_id = $1
+      ORDER BY r.organisation_id`,
+    [sessionId, SEAT_HOLDING],
+  )) as { organisation_id: string; seats: number; taken: number }[];
+  return {
+    capacity: session.capacity,
+    seatsTaken: session.seats_taken,
+    reservationsEndOn: session.reservations_end_on,
+    reservations: reservations.map((r) => ({
+      organisationId: r.organisation_id,
+      seats: r.seats,
+      taken: r.taken,
+    })),
+  };
+}
+
+/** The organisation the seat rule counts for a trainee: theirs, or null. */
+export async function traineeOrganisation(
+  tx: EntityManager,
+  traineeId: string,
+): Promise<string | null> {
+  const [row] = (await tx.query('SELECT organisation_id FROM trainees WHERE id = $1', [
+    traineeId,
+  ])) as { organisation_id: string | null }[];
+  return row?.organisation_id ?? null;
+}
+
+/**
+ * Gives a waiting enrolment (locked by the caller) the seat, closes the gap it leaves in the
+ * line and counts the seat as taken.
+ */
+export async function giveSeat(
+  tx: EntityManager,
+  enrolment: Enrolment,
+  seat: Seat,
+): Promise<{ before: EnrolmentDto; after: EnrolmentDto }> {
+  const before = EnrolmentDto.from(enrolment);
+  const leftPosition = enrolment.waitlistPosition;
+  enrolment.status = 'enrolled';
+  enrolment.waitlistPosition = null;
+  enrolment.reservedOrganisationId = seat.kind === 'reserved' ? seat.organisationId : null;
+  await tx.save(enrolment);
+  if (leftPosition !== null) await closeGap(tx, enrolment.sessionId, leftPosition);
+  await tx.increment(CourseSession, { id: enrolment.sessionId }, 'seatsTaken', 1);
+  return { before, after: EnrolmentDto.from(enrolment) };
+}
+
+/**
+ * Promotes the first person in line who may take a free seat by the seat rule (a freed general
+ * seat goes to the first in line; a freed reserved seat, while reservations hold, to the first
+ * in line of its organisation), or answers null when nobody waiting may take one.
+ */
+export async function promoteFirstInLine(
+  tx: EntityManager,
+  sessionId: string,
+  today: string,
+): Promise<{ before: EnrolmentDto; after: EnrolmentDto } | null> {
+  const picture = await readSeatPicture(tx, sessionId);
+  const open = seatsOpenTo(picture, today);
+  if (!open.anyone && open.organisationIds.length === 0) return null;
+  const [next] = (await tx.query(
+    `SELECT e.id, t.organisation_id
+       FROM enrolments e
+       JOIN trainees t ON t.id = e.trainee_id
+      WHERE e.session_id = $1 AND e.status = 'waitlisted'
+        AND ($2::boolean OR t.organisation_id = ANY ($3::uuid[]))
+      ORDER BY e.waitlist_position
+      LIMIT 1
+      FOR UPDATE OF e`,
+    [sessionId, open.anyone, open.anyone ? [] : open.organisationIds],
+  )) as { id: string; organisation_id: string | null }[];
+  if (!next) return null;
+  const seat = seatFor(picture, next.organisation_id, today);
+  if (!seat) return null;
+  const enrolment = await tx.findOneByOrFail(Enrolment, { id: next.id });
+  return giveSeat(tx, enrolment, seat);
+}
+
+/** Why the people waiting were given seats, on each promotion's audit event. */
+export type PromotionReason =
+  'seat_freed' | 'capacity_increased' | 'reservations_changed' | 'reservations_ended';
+
+/**
+ * Gives free seats to the people waiting, by the seat rule, while the session is open: after a
+ * withdrawal, a capacity increase, a change to the reservations, or once the reservations'
+ * last day has passed (the first change after it, and the daily job, settle them). The caller
+ * holds the session row lock. Each promotion is an audit event of its own. Answers the
  * promoted enrolments' ids, in the order they were promoted.
  */
 export async function promoteWhileSeatsFree(
@@ -46,22 +164,29 @@ export async function promoteWhileSeatsFree(
   audit: AuditService,
   actor: Actor,
   sessionId: string,
+  today: string,
+  reason: PromotionReason,
+  data: Record<string, unknown> = {},
 ): Promise<string[]> {
   const promoted: string[] = [];
+  const session = await tx.findOneByOrFail(CourseSession, { id: sessionId });
+  if (session.status !== 'open') return promoted;
   for (;;) {
-    const session = await tx.findOneByOrFail(CourseSession, { id: sessionId });
-    if (session.status !== 'open' || session.seatsTaken >= session.capacity) return promoted;
-    const next = await promoteFirstInLine(tx, sessionId);
+    const next = await promoteFirstInLine(tx, sessionId, today);
     if (!next) return promoted;
     promoted.push(next.after.id);
     await audit.record(tx, actor, {
       action: 'enrolment.promoted',
       entityType: 'enrolment',
       entityId: next.after.id,
-      reason: 'capacity_increased',
+      reason,
       data: {
         before: { status: next.before.status, waitlistPosition: next.before.waitlistPosition },
         after: { status: next.after.status, waitlistPosition: next.after.waitlistPosition },
+        ...(next.after.reservedOrganisationId && {
+          reservedOrganisationId: next.after.reservedOrganisationId,
+        }),
+        ...data,
       },
     });
   }

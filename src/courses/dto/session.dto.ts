@@ -1,8 +1,10 @@
 import { SESSION_ACTIONS, type SessionAction } from '../../access/access-policy.js';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -13,6 +15,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate, PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';
@@ -68,6 +71,20 @@ export class SessionInstructorDto {
   @ApiProperty() familyName: string;
 }
 
+/** Seats of the session kept for one organisation's nominees until `reservationsEndOn`. */
+export class ReservedSeatsDto {
+  @ApiProperty({ format: 'uuid' }) organisationId: string;
+  @ApiProperty({ example: 'Azerbaijan National Agency for Mine Action' })
+  organisationName: string;
+  @ApiProperty({ minimum: 1, example: 4 }) seats: number;
+  @ApiProperty({
+    example: 2,
+    description:
+      "Seats held against this reservation by the organisation's trainees (enrolled, completed or failed)",
+  })
+  taken: number;
+}
+
 /** A session as stored: the same for every reader (audit events keep this). */
 export class SessionRecordDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -81,6 +98,27 @@ export class SessionRecordDto {
   @ApiProperty({ description: 'Seats held by enrolled, completed or failed trainees' })
   seatsTaken: number;
   @ApiProperty() seatsLeft: number;
+  @ApiProperty({ description: 'People in the waiting line (their positions are 1..waitingCount)' })
+  waitingCount: number;
+  @ApiProperty({
+    type: [ReservedSeatsDto],
+    description:
+      "Seats reserved for organisations, by organisation name. Until reservationsEndOn (inclusive) only the organisation's trainees take them; from the day after, unused ones are anyone's",
+  })
+  reservedSeats: ReservedSeatsDto[];
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description:
+      'The last day reserved seats are kept for their organisations; null without reservations',
+  })
+  reservationsEndOn: string | null;
+  @ApiProperty({
+    description:
+      'Whether reserved seats are kept for their organisations today (there are some and reservationsEndOn has not passed)',
+  })
+  reservationsHold: boolean;
   @ApiProperty({ enum: SESSION_STATUSES }) status: SessionStatus;
   @ApiProperty({
     type: String,
@@ -219,6 +257,55 @@ export class SessionDto extends SessionRecordDto {
   staffing: StaffingDto | null;
 }
 
+const MAX_RESERVATIONS = 50;
+
+/** Seats to keep for one organisation's nominees, in a create or change of a session. */
+export class ReservedSeatsInputDto {
+  @ApiProperty({ format: 'uuid', description: 'An existing organisation, each listed once' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
+  @IsUUID('all')
+  organisationId: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_CAPACITY, example: 4 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CAPACITY)
+  seats: number;
+}
+
+/** `reservedSeats` and `reservationsEndOn`, alike in creating and changing a session. */
+function ReservedSeats(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [ReservedSeatsInputDto],
+      maxItems: MAX_RESERVATIONS,
+      description:
+        'Seats kept for organisations until reservationsEndOn: each organisation once, the sum within capacity. On a change, the whole list (an empty list removes every reservation); a reservation cannot go below the seats its organisation already holds, and while reservations hold the people already in general seats keep them (422 RESERVATIONS_EXCEED_FREE_SEATS otherwise)',
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_RESERVATIONS),
+    ValidateNested({ each: true }),
+    Type(() => ReservedSeatsInputDto),
+  );
+}
+
+function ReservationsEndOn(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      format: 'date',
+      nullable: true,
+      example: '2026-11-30',
+      description:
+        "The last day (inclusive, in the Center's time zone) reserved seats are kept for their organisations; required when there are reservations, on or before the session's last day. From the day after, unused reserved seats are anyone's and the people waiting are given them. Without reservations it is stored as null",
+    }),
+    IsOptional(),
+  );
+}
+
 export class CreateSessionDto {
   @ApiProperty({ format: 'date', example: '2026-12-07', description: 'Today or later' })
   @IsCalendarDate()
@@ -250,6 +337,13 @@ export class CreateSessionDto {
 
   @JoiningInstructions()
   joiningInstructions?: string | null;
+
+  @ReservedSeats()
+  reservedSeats?: ReservedSeatsInputDto[];
+
+  @ReservationsEndOn()
+  @IsCalendarDate()
+  reservationsEndOn?: string | null;
 }
 
 export class UpdateSessionDto {
@@ -288,6 +382,14 @@ export class UpdateSessionDto {
 
   @JoiningInstructions()
   joiningInstructions?: string | null;
+
+  @NotNullIfGiven()
+  @ReservedSeats()
+  reservedSeats?: ReservedSeatsInputDto[];
+
+  @ReservationsEndOn()
+  @IsCalendarDate()
+  reservationsEndOn?: string | null;
 
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @NotNullIfGiven()

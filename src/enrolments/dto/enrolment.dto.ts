@@ -43,6 +43,14 @@ export class EnrolmentDto {
   })
   waitlistPosition: number | null;
   @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      "The organisation whose reserved seat this enrolment holds (the trainee's organisation when the seat was given); null for a general seat or no seat",
+  })
+  reservedOrganisationId: string | null;
+  @ApiProperty({
     type: Number,
     nullable: true,
     description:
@@ -71,6 +79,7 @@ export class EnrolmentDto {
       traineeId: e.traineeId,
       status: e.status,
       waitlistPosition: e.waitlistPosition,
+      reservedOrganisationId: e.reservedOrganisationId ?? null,
       attendancePercent: e.attendancePercent,
       theoryScore: e.theoryScore,
       practicalScore: e.practicalScore,

@@ -788,6 +788,7 @@ export const az: Messages = {
   'action.enrolment.created': 'Qeydiyyatdan keçdi',
   'action.enrolment.promoted': 'Gözləmə siyahısından yerə keçirildi',
   'action.enrolment.withdrawn': 'İmtina etdi',
+  'action.enrolment.moved': 'Gözləmə siyahısında yeri dəyişdirildi',
   'action.enrolment.cancelled': 'Qeydiyyat bitdi: sessiya ləğv edildi',
   'action.enrolment.attendance_recorded': 'Davamiyyət qeydə alındı',
   'action.enrolment.assessed': 'Qiymətləndirmə qeydə alındı',
@@ -853,6 +854,21 @@ export const az: Messages = {
   'error.ALREADY_CERTIFIED_PERMANENT':
     'Bu kurs üzrə artıq {serial} nömrəli sertifikatınız var və onun müddəti bitmir.',
   'error.NOT_WITHDRAWABLE': 'Bu qeydiyyatdan artıq imtina etmək mümkün deyil.',
+  'error.NOT_WAITLISTED': 'Bu şəxs gözləmə siyahısında deyil.',
+  'error.NO_SEAT_AVAILABLE':
+    'Bu təlim iştirakçısının tuta biləcəyi boş yer yoxdur: boş yerlər, əgər varsa, başqa təşkilatlar üçün ayrılıb.',
+  'error.WAITLIST_POSITION_OUT_OF_RANGE': 'Gözləmə siyahısında {min}-dən {max}-dək bir yer seçin.',
+  'error.DUPLICATE_RESERVATION': 'Hər təşkilat üçün ayrılmış yerlər yalnız bir sətirdə ola bilər.',
+  'error.RESERVATIONS_END_REQUIRED':
+    'Ayrılmış yerlər üçün onların təşkilatlara saxlandığı son gün göstərilməlidir.',
+  'error.RESERVATIONS_END_AFTER_SESSION':
+    'Yer ayırma sessiyanın son günündə ({endsOn}) və ya ondan əvvəl bitməlidir.',
+  'error.RESERVATIONS_EXCEED_CAPACITY':
+    'Ayrılmış yerlər ({reserved}) tutumdan ({capacity}) çoxdur.',
+  'error.RESERVATION_BELOW_TAKEN':
+    'Təşkilat artıq ayrılmış yerlərindən {taken} yeri tutub: ən azı bu qədər yer ayırın.',
+  'error.RESERVATIONS_EXCEED_FREE_SEATS':
+    'Bu ayırmalar üçün kifayət qədər yer qalmayıb: {generalTaken} nəfər artıq ayrılmamış yerləri tutur.',
   'error.NOT_ELIGIBLE': 'Sertifikat almağa uyğun deyil:',
   'error.ALREADY_ISSUED': 'Bu qeydiyyat üzrə sertifikat artıq verilib.',
   'error.INSTRUCTOR_NOT_QUALIFIED':

@@ -791,6 +791,7 @@ export const en = {
   'action.enrolment.created': 'Enrolled',
   'action.enrolment.promoted': 'Moved from the waiting list to a seat',
   'action.enrolment.withdrawn': 'Withdrawn',
+  'action.enrolment.moved': 'Moved in the waiting list',
   'action.enrolment.cancelled': 'Enrolment ended: the session was cancelled',
   'action.enrolment.attendance_recorded': 'Attendance recorded',
   'action.enrolment.assessed': 'Assessment recorded',
@@ -859,6 +860,21 @@ export const en = {
   'error.ALREADY_CERTIFIED_PERMANENT':
     'You already hold certificate {serial} for this course, and it does not expire.',
   'error.NOT_WITHDRAWABLE': 'This enrolment can no longer be withdrawn.',
+  'error.NOT_WAITLISTED': 'This person is not on the waiting list.',
+  'error.NO_SEAT_AVAILABLE':
+    'No seat this trainee may take is free: the free seats, if any, are reserved for other organisations.',
+  'error.WAITLIST_POSITION_OUT_OF_RANGE': 'Choose a place in the waiting list from {min} to {max}.',
+  'error.DUPLICATE_RESERVATION': 'Each organisation can have only one line of reserved seats.',
+  'error.RESERVATIONS_END_REQUIRED':
+    'Reserved seats need the last day they are kept for their organisations.',
+  'error.RESERVATIONS_END_AFTER_SESSION':
+    'Reservations must end on or before the last day of the session ({endsOn}).',
+  'error.RESERVATIONS_EXCEED_CAPACITY':
+    'The reserved seats ({reserved}) are more than the capacity ({capacity}).',
+  'error.RESERVATION_BELOW_TAKEN':
+    'An organisation already holds {taken} of its reserved seats: reserve at least that many.',
+  'error.RESERVATIONS_EXCEED_FREE_SEATS':
+    'Too few seats are left for these reservations: {generalTaken} people already hold seats that are not reserved.',
   'error.NOT_ELIGIBLE': 'Not eligible for a certificate:',
   'error.ALREADY_ISSUED': 'A certificate has already been issued for this enrolment.',
   'error.INSTRUCTOR_NOT_QUALIFIED':

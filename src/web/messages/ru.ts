@@ -798,6 +798,7 @@ export const ru: Messages = {
   'action.enrolment.created': 'Запись на курс',
   'action.enrolment.promoted': 'Переведён из листа ожидания на место',
   'action.enrolment.withdrawn': 'Запись отменена',
+  'action.enrolment.moved': 'Перемещён в листе ожидания',
   'action.enrolment.cancelled': 'Запись прекращена: сессия отменена',
   'action.enrolment.attendance_recorded': 'Отмечена посещаемость',
   'action.enrolment.assessed': 'Внесены результаты аттестации',
@@ -863,6 +864,22 @@ export const ru: Messages = {
   'error.ALREADY_CERTIFIED_PERMANENT':
     'У вас уже есть бессрочный сертификат {serial} по этому курсу.',
   'error.NOT_WITHDRAWABLE': 'Эту запись уже нельзя отменить.',
+  'error.NOT_WAITLISTED': 'Этого человека нет в листе ожидания.',
+  'error.NO_SEAT_AVAILABLE':
+    'Нет свободного места, которое может занять этот слушатель: свободные места, если они есть, забронированы для других организаций.',
+  'error.WAITLIST_POSITION_OUT_OF_RANGE': 'Выберите место в листе ожидания от {min} до {max}.',
+  'error.DUPLICATE_RESERVATION':
+    'Для каждой организации может быть только одна строка забронированных мест.',
+  'error.RESERVATIONS_END_REQUIRED':
+    'Для забронированных мест нужен последний день, до которого они сохраняются за организациями.',
+  'error.RESERVATIONS_END_AFTER_SESSION':
+    'Бронь должна заканчиваться не позже последнего дня сессии ({endsOn}).',
+  'error.RESERVATIONS_EXCEED_CAPACITY':
+    'Забронированных мест ({reserved}) больше, чем вместимость ({capacity}).',
+  'error.RESERVATION_BELOW_TAKEN':
+    'Организация уже заняла {taken} из своих забронированных мест: забронируйте не меньше.',
+  'error.RESERVATIONS_EXCEED_FREE_SEATS':
+    'Для этой брони осталось слишком мало мест: {generalTaken} человек уже занимают незабронированные места.',
   'error.NOT_ELIGIBLE': 'Нет права на сертификат:',
   'error.ALREADY_ISSUED': 'По этой записи сертификат уже выдан.',
   'error.INSTRUCTOR_NOT_QUALIFIED':
