@@ -27,6 +27,7 @@ import { WebModule } from './web/web.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { DeskModule } from './desk/desk.module.js';
 
 @Module({})
 export class AppModule {
@@ -64,6 +65,7 @@ export class AppModule {
         ImportsModule,
         ExportsModule,
         JobsModule,
+        DeskModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -255,6 +255,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/v1/reports/expiring': { ...readers, coordinator: 'ok' },
   'POST /api/v1/imports/:kind': adminOnly,
   'GET /api/v1/exports/:kind': readers,
+  // The registrar's desk: auditors read it as they read the registers.
+  'GET /api/v1/desk': readers,
 };
 
 interface Context {

@@ -67,6 +67,8 @@ export const PERMISSIONS = {
   'waitlist.manage': ['admin'],
   /** Run a scheduled job now (`POST /api/v1/jobs/expiry-reminders`). */
   'jobs.run': ['admin'],
+  /** The registrar's desk (`GET /api/v1/desk`); auditors read it as they read the registers. */
+  'desk.read': STAFF_READERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -133,6 +133,14 @@ export function expiredOnSql(alias: string, day: string): string {
   return `(${column(alias, 'status')} = 'active' AND ${column(alias, 'valid_until')} < ${day})`;
 }
 
+/**
+ * SQL: the certificate `alias` is current on `from` and its last valid day is on or before
+ * `to`: it expires within that window (certificates that never expire do not).
+ */
+export function expiringWithinSql(alias: string, from: string, to: string): string {
+  return `(${currentOnSql(alias, from)} AND ${column(alias, 'valid_until')} <= ${to})`;
+}
+
 /** SQL: the certificate's status as `effectiveStatus` gives it on `day`. */
 export function effectiveStatusSql(alias: string, day: string): string {
   return `(CASE WHEN ${expiredOnSql(alias, day)} THEN 'expired' ELSE ${column(alias, 'status')} END)`;
