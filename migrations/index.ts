@@ -16,6 +16,7 @@ import { ScheduledRuns1796500000200 } from './1796500000200-ScheduledRuns.js';
 import { CoordinatorOrganisation1796600000000 } from './1796600000000-CoordinatorOrganisation.js';
 import { ReservedSeats1796600000100 } from './1796600000100-ReservedSeats.js';
 import { CourseInstructorRatio1796600000300 } from './1796600000300-CourseInstructorRatio.js';
+import { TraineeIdentityDocuments1796600000400 } from './1796600000400-TraineeIdentityDocuments.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CoordinatorOrganisation1796600000000,
   ReservedSeats1796600000100,
   CourseInstructorRatio1796600000300,
+  TraineeIdentityDocuments1796600000400,
 ];

@@ -54,7 +54,13 @@ describe('privacy of the public routes', () => {
     const instructorUser = await createUser(t, ['instructor'], { instructorId: instructor.id });
 
     const issueTo = async (givenName: string) => {
+      // A card number whose last four characters cannot occur by chance in a page or a date.
+      const documentNumber = `AZE${String(Date.now()).slice(-6)}Q${Math.floor(Math.random() * 10)}XW`;
+      const phone = `+99450${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
       const trainee = await makeTrainee(t.db, {
+        identityDocumentType: 'passport',
+        identityDocumentNumber: documentNumber,
+        phone,
         givenName,
         familyName: `Quliyeva-${randomUUID().slice(0, 6)}`,
         dateOfBirth: '1987-03-29',
@@ -87,6 +93,11 @@ describe('privacy of the public routes', () => {
         ['date of birth (day first)', '29.03.1987'],
         ['date of birth (slashes)', '29/03/1987'],
         ['medical clearance date', '2027-02-14'],
+        ['identity document number', documentNumber],
+        // Off by default (VERIFY_SHOW_DOCUMENT_LAST4): not even the last four characters.
+        ['identity document number (last four)', documentNumber.slice(-4)],
+        ['phone', phone],
+        ['phone (national part)', phone.slice(4)],
         ['enrolment id', enrolment.id],
         ['certificate id', certificate.id],
       ] as const)

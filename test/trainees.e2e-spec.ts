@@ -94,6 +94,8 @@ describe('trainees', () => {
         organisationId,
         email: 'leyla.h@operator.example',
         medicalClearanceUntil: '2027-06-30',
+        phone: null,
+        identityDocument: null,
         userId: null,
         version: 1,
         createdAt: expect.any(String),

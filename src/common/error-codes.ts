@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'CONCURRENT_UPDATE',
   'STALE_VERSION',
   'DUPLICATE_TRAINEE',
+  'DUPLICATE_IDENTITY_DOCUMENT',
   'INSTRUCTOR_EMAIL_TAKEN',
   'COURSE_CODE_TAKEN',
   'PREREQUISITE_CYCLE',
@@ -133,6 +134,7 @@ export interface ErrorDetailsByCode {
     renewalWindowMonths?: number;
   };
   DUPLICATE_TRAINEE: { existingId: string | null };
+  DUPLICATE_IDENTITY_DOCUMENT: { existingId: string | null };
   REFERENCE_NOT_FOUND: { field?: string };
 }
 

@@ -72,6 +72,11 @@ const en = {
   // English says which rule, case by case (email.ts, password-policy.ts); the others sum up.
   isAccountEmail: (_f, _args, _l, english) => english,
   isAcceptablePassword: (_f, _args, _l, english) => english,
+  // Trainees' identity documents and phones (src/trainees/identity-document.ts).
+  isDocumentNumber: (f) =>
+    `${f} must be 5 to 30 letters and digits (spaces and hyphens are ignored)`,
+  isPhone: (f) =>
+    `${f} must be an international number: + and the country code, e.g. +994501234567`,
 } satisfies Record<string, Render>;
 
 /** The problems every language words: class-validator's constraint names, and ours. */
@@ -107,6 +112,9 @@ const MESSAGES: Record<Lang, Record<FieldRule, Render>> = {
       `${f} hesabın e-poçt ünvanı ola bilməz: bu, e-poçt ünvanı deyil və ya başqa ünvanla qarışdırıla bilər`,
     isAcceptablePassword: (f) =>
       `${f} qəbul edilmir: şifrə ya çox qısa və ya çox uzundur, ya çox sadə və ya geniş yayılmışdır, ya da xidmətin adından və ya e-poçt ünvanından qurulub`,
+    isDocumentNumber: (f) =>
+      `${f} 5-30 hərf və rəqəmdən ibarət olmalıdır (boşluqlar və defislər nəzərə alınmır)`,
+    isPhone: (f) => `${f} beynəlxalq nömrə olmalıdır: + və ölkə kodu, məsələn +994501234567`,
   },
   ru: {
     required: (f) => `${f}: обязательное поле`,
@@ -137,6 +145,10 @@ const MESSAGES: Record<Lang, Record<FieldRule, Render>> = {
       `${f}: этот адрес нельзя дать учётной записи — это не адрес эл. почты, или его можно спутать с другим`,
     isAcceptablePassword: (f) =>
       `${f}: пароль не принят — он слишком короткий или длинный, слишком простой или распространённый, либо составлен из названия сервиса или адреса эл. почты`,
+    isDocumentNumber: (f) =>
+      `${f} должно содержать от 5 до 30 букв и цифр (пробелы и дефисы не учитываются)`,
+    isPhone: (f) =>
+      `${f} должно быть международным номером: + и код страны, например +994501234567`,
   },
 };
 

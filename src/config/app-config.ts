@@ -30,6 +30,8 @@ export class AppConfig {
   readonly centerName: string;
   readonly verifyRateLimitPerMinute: number;
   readonly verifyCacheEntries: number;
+  /** Public verification shows the last four characters of the holder's identity document. */
+  readonly verifyShowDocumentLast4: boolean;
   /** Serve /docs and /docs-json. */
   readonly apiDocs: boolean;
   /** Per address, per minute and anonymous route, counted in the database (0 = no limit). */
@@ -93,6 +95,7 @@ export function buildAppConfig(
     centerName: env.CENTER_NAME,
     verifyRateLimitPerMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE,
     verifyCacheEntries: env.VERIFY_CACHE_ENTRIES,
+    verifyShowDocumentLast4: env.VERIFY_SHOW_DOCUMENT_LAST4 === 'true',
     apiDocs: env.API_DOCS ? env.API_DOCS === 'true' : env.NODE_ENV !== 'production',
     authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,

@@ -73,6 +73,17 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ API_DOCS: 'yes' })).toThrow(/API_DOCS/);
   });
 
+  it('shows no document digits on public verification unless VERIFY_SHOW_DOCUMENT_LAST4=true', () => {
+    const last4 = (raw: Record<string, string>) =>
+      buildAppConfig(validateEnvironment(raw), 'postgres://db/coe').verifyShowDocumentLast4;
+    expect(last4({})).toBe(false);
+    expect(last4({ VERIFY_SHOW_DOCUMENT_LAST4: 'false' })).toBe(false);
+    expect(last4({ VERIFY_SHOW_DOCUMENT_LAST4: 'true' })).toBe(true);
+    expect(() => validateEnvironment({ VERIFY_SHOW_DOCUMENT_LAST4: 'yes' })).toThrow(
+      /VERIFY_SHOW_DOCUMENT_LAST4/,
+    );
+  });
+
   it('caps connections per address unless a proxy is trusted; timeouts in order', () => {
     const secrets = { JWT_SECRET: 'j'.repeat(32), KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
     const config = (raw: Record<string, string>) =>

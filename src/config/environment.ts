@@ -129,6 +129,14 @@ export class EnvironmentVariables {
   @Max(10_000_000)
   VERIFY_CACHE_ENTRIES = 50_000;
 
+  /**
+   * Whether public verification shows the last four characters of the holder's identity
+   * document beside the masked name. Off by default: anyone holding a serial would learn them
+   * (docs/security.md, "Public verification and identity documents").
+   */
+  @IsIn(['true', 'false'])
+  VERIFY_SHOW_DOCUMENT_LAST4 = 'false';
+
   /** IANA zone whose calendar days count as "today" for session dates. */
   @IsString()
   TIME_ZONE = 'UTC';

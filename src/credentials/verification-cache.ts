@@ -13,6 +13,9 @@ export interface VerifiedCertificateRow {
   course_id: string;
   given_name: string;
   family_name: string;
+  /** The holder's identity document type and its last four characters only (or nulls). */
+  document_type: string | null;
+  document_last4: string | null;
   code: string;
   title: string;
 }

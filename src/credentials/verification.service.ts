@@ -21,6 +21,11 @@ export interface SerialVerification {
   valid: boolean;
   status: VerificationStatus;
   holder: string | null;
+  /**
+   * The holder's identity document, its last four characters only, when the Center chose to
+   * show them (VERIFY_SHOW_DOCUMENT_LAST4) and one is recorded; absent otherwise.
+   */
+  holderDocument?: { type: string; last4: string };
   course: { code: string; title: string } | null;
   issuedAt: string | null;
   validUntil: string | null;
@@ -44,7 +49,9 @@ export interface CredentialVerification extends Omit<SerialVerification, 'status
 export const VERIFY_BY_SERIAL = {
   name: 'verify-by-serial',
   text: `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
-                c.trainee_id, c.course_id, t.given_name, t.family_name, co.code, co.title
+                c.trainee_id, c.course_id, t.given_name, t.family_name,
+                t.identity_document_type AS document_type,
+                right(t.identity_document_number, 4) AS document_last4, co.code, co.title
            FROM certificates c
            JOIN trainees t ON t.id = c.trainee_id
            JOIN courses co ON co.id = c.course_id
@@ -73,6 +80,10 @@ export class VerificationService {
       valid: status === 'active',
       status,
       holder: maskedHolderName(row.given_name, row.family_name),
+      // Absent unless shown: a deployment that keeps it off answers exactly as before.
+      ...(this.config.verifyShowDocumentLast4 && row.document_type && row.document_last4
+        ? { holderDocument: { type: row.document_type, last4: row.document_last4 } }
+        : {}),
       course: { code: row.code, title: row.title },
       issuedAt: row.issued_at.toISOString(),
       validUntil: row.valid_until,

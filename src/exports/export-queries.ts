@@ -41,6 +41,11 @@ const TRAINEE_FIELDS = [
   'organisation',
   'email',
   'medicalClearanceUntil',
+  'phone',
+  // Whole, not masked: exports are for admins and auditors only, already carry every other
+  // personal field, and must import again (the import takes these columns); see docs/security.md.
+  'identityDocumentType',
+  'identityDocumentNumber',
   'createdAt',
 ];
 
@@ -89,7 +94,10 @@ export const EXPORTS: Record<ExportKind, ExportQuery> = {
     sql: `SELECT t.id, t.given_name AS "givenName", t.family_name AS "familyName",
                  t.date_of_birth AS "dateOfBirth", t.sex, t.nationality,
                  t.organisation_id AS "organisationId", o.name AS organisation, t.email,
-                 t.medical_clearance_until AS "medicalClearanceUntil", t.created_at AS "createdAt"
+                 t.medical_clearance_until AS "medicalClearanceUntil", t.phone,
+                 t.identity_document_type AS "identityDocumentType",
+                 t.identity_document_number AS "identityDocumentNumber",
+                 t.created_at AS "createdAt"
             FROM trainees t
             LEFT JOIN organisations o ON o.id = t.organisation_id
            ORDER BY t.created_at, t.id`,

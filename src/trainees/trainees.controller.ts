@@ -35,7 +35,8 @@ export class TraineesController {
       'A second trainee with the same names (case, accents and spacing ignored), date of ' +
       'birth and nationality is refused with 409 DUPLICATE_TRAINEE naming details.existingId. ' +
       'A coordinator registers into their own organisation (organisationId defaults to it; ' +
-      'another is 403 NOT_YOUR_ORGANISATION).',
+      'another is 403 NOT_YOUR_ORGANISATION). A second trainee with the same identity document ' +
+      '(type and number, normalised) is 409 DUPLICATE_IDENTITY_DOCUMENT naming details.existingId.',
   })
   @ApiCreatedResponse({ type: TraineeDto })
   create(@CurrentActor() actor: Actor, @Body() body: CreateTraineeDto): Promise<TraineeDto> {
@@ -47,8 +48,10 @@ export class TraineesController {
   @ApiOperation({
     summary: 'List trainees',
     description:
-      'Filters: organisationId, nationality, q (part of the name). Oldest first. A coordinator ' +
-      "gets only their organisation's people, whatever the filters (another organisation: empty).",
+      'Filters: organisationId, nationality, q (part of the name, or a whole identity document ' +
+      'number). Oldest first. A coordinator ' +
+      "gets only their organisation's people, whatever the filters (another organisation: empty). " +
+      'Identity document numbers are masked here (••••1234, masked: true); the record has them whole.',
   })
   @ApiOkResponse({ type: TraineePageDto })
   list(

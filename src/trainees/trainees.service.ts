@@ -16,6 +16,12 @@ import {
   TraineeDto,
   UpdateTraineeDto,
 } from './dto/trainee.dto.js';
+import {
+  documentColumns,
+  documentSearch,
+  IdentityDocuments,
+  type DocumentColumns,
+} from './document-uniqueness.js';
 import { foldName, identityKey } from './identity-key.js';
 import { Trainee } from './trainee.entity.js';
 
@@ -28,6 +34,7 @@ const EDITABLE = [
   'organisationId',
   'email',
   'medicalClearanceUntil',
+  'phone',
 ] as const satisfies readonly (keyof UpdateTraineeDto & keyof Trainee)[];
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -56,24 +63,28 @@ export class TraineesService {
       organisationId: input.organisationId ?? null,
       email: input.email ?? null,
       medicalClearanceUntil: input.medicalClearanceUntil ?? null,
+      phone: input.phone ?? null,
+      ...documentColumns(input.identityDocument ?? null),
     };
     const key = identityKey(fields);
     return this.refusingDuplicates(
       () => key,
+      () => fields,
       () =>
         this.dataSource.transaction(async (tx) => {
           await this.assertNoDuplicate(tx, key, null);
+          await IdentityDocuments.assertFree(tx, fields, null);
           await this.assertOrganisationExists(tx, fields.organisationId);
           const trainee = tx.create(Trainee, { ...fields, identityKey: key });
           await tx.save(trainee);
-          const dto = TraineeDto.from(trainee, null);
           await this.audit.record(tx, actor, {
             action: 'trainee.created',
             entityType: 'trainee',
             entityId: trainee.id,
-            data: { after: dto },
+            // The audit trail is read widely and kept for ever: the document number masked.
+            data: { after: TraineeDto.from(trainee, null, 'masked') },
           });
-          return dto;
+          return TraineeDto.from(trainee, null, 'whole');
         }),
     );
   }
@@ -90,6 +101,8 @@ export class TraineesService {
       qb.andWhere('t.nationality = :nationality', { nationality: query.nationality });
     }
     if (query.q) {
+      // A whole document number (normalised) also finds its holder; see document-uniqueness.ts.
+      const byDocument = documentSearch(query.q);
       // The identity key holds the names folded, so "aliyev" also finds "Əliyev".
       const given = "split_part(t.identityKey, '|', 1)";
       const family = "split_part(t.identityKey, '|', 2)";
@@ -97,10 +110,12 @@ export class TraineesService {
         `((${given} || ' ' || ${family}) LIKE :folded ESCAPE '\\'
           OR (${family} || ' ' || ${given}) LIKE :folded ESCAPE '\\'
           OR (t.givenName || ' ' || t.familyName) ILIKE :raw ESCAPE '\\'
-          OR (t.familyName || ' ' || t.givenName) ILIKE :raw ESCAPE '\\')`,
+          OR (t.familyName || ' ' || t.givenName) ILIKE :raw ESCAPE '\\'
+          ${byDocument ? 'OR t.identityDocumentNumber = :documentNumber' : ''})`,
         {
           folded: `%${escapeLike(foldName(query.q))}%`,
           raw: `%${escapeLike(query.q)}%`,
+          ...(byDocument ? { documentNumber: byDocument } : {}),
         },
       );
     }
@@ -130,15 +145,18 @@ export class TraineesService {
     await this.assertCanRead(manager, actor, id);
     const trainee = await manager.findOneBy(Trainee, { id });
     if (!trainee) throw notFound('Trainee');
-    return TraineeDto.from(trainee, await this.accountOf(manager, id));
+    return TraineeDto.from(trainee, await this.accountOf(manager, id), 'whole');
   }
 
   async update(actor: Actor, id: string, input: UpdateTraineeDto): Promise<TraineeDto> {
     await this.assertMayManage(actor, id, input.organisationId);
-    if (EDITABLE.every((field) => input[field] === undefined)) {
+    if (
+      EDITABLE.every((field) => input[field] === undefined) &&
+      input.identityDocument === undefined
+    ) {
       throw badRequest(
         'VALIDATION_FAILED',
-        `Nothing to change: give one of ${EDITABLE.join(', ')}`,
+        `Nothing to change: give one of ${[...EDITABLE, 'identityDocument'].join(', ')}`,
         {
           fields: [],
         },
@@ -146,8 +164,10 @@ export class TraineesService {
     }
     if (input.dateOfBirth !== undefined) this.assertBornInThePast(input.dateOfBirth);
     let key = '';
+    let stored: Trainee | null = null;
     return this.refusingDuplicates(
       () => key,
+      () => stored ?? documentColumns(null),
       () =>
         this.dataSource.transaction(async (tx) => {
           const trainee = await tx.findOne(Trainee, {
@@ -155,18 +175,32 @@ export class TraineesService {
             lock: { mode: 'pessimistic_write' },
           });
           if (!trainee) throw notFound('Trainee');
+          stored = trainee;
           if (input.version !== undefined && input.version !== trainee.version) {
             throw conflict('STALE_VERSION', 'The trainee was changed since you read it', {
               currentVersion: trainee.version,
             });
           }
           const userId = await this.accountOf(tx, id);
-          const before = TraineeDto.from(trainee, userId);
-          const changed = EDITABLE.filter(
+          const before = TraineeDto.from(trainee, userId, 'masked');
+          const changed: string[] = EDITABLE.filter(
             (field) => input[field] !== undefined && input[field] !== trainee[field],
           );
-          if (changed.length === 0) return before;
-          Object.assign(trainee, Object.fromEntries(changed.map((f) => [f, input[f]])));
+          const document =
+            input.identityDocument === undefined
+              ? null
+              : IdentityDocuments.changeOf(trainee, input.identityDocument);
+          if (changed.length === 0 && !document) return TraineeDto.from(trainee, userId, 'whole');
+          Object.assign(
+            trainee,
+            Object.fromEntries(
+              EDITABLE.filter((f) => changed.includes(f)).map((f) => [f, input[f]]),
+            ),
+          );
+          if (document) {
+            Object.assign(trainee, document);
+            await IdentityDocuments.assertFree(tx, trainee, id);
+          }
           if (changed.includes('organisationId')) {
             await this.assertOrganisationExists(tx, trainee.organisationId);
           }
@@ -176,14 +210,13 @@ export class TraineesService {
             trainee.identityKey = key;
           }
           await tx.save(trainee);
-          const after = TraineeDto.from(trainee, userId);
           await this.audit.record(tx, actor, {
             action: 'trainee.updated',
             entityType: 'trainee',
             entityId: id,
-            data: { before, after },
+            data: { before, after: TraineeDto.from(trainee, userId, 'masked') },
           });
-          return after;
+          return TraineeDto.from(trainee, userId, 'whole');
         }),
     );
   }
@@ -258,10 +291,18 @@ export class TraineesService {
    * The check before inserting cannot see a twin being created at the same moment; the unique
    * index does, and its violation is answered like the check's, naming the record that won.
    */
-  private async refusingDuplicates<T>(key: () => string, work: () => Promise<T>): Promise<T> {
+  private async refusingDuplicates<T>(
+    key: () => string,
+    document: () => DocumentColumns,
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      // Raised with the card's number in the driver's message: answered here, never logged.
+      if (isUniqueViolation(error, IdentityDocuments.UNIQUE_INDEX)) {
+        throw await IdentityDocuments.conflictAfterRace(this.dataSource.manager, document());
+      }
       if (isUniqueViolation(error, 'trainees_identity_key')) {
         const existing = await this.dataSource
           .getRepository(Trainee)

@@ -12,6 +12,8 @@ export interface VerificationView {
   valid: boolean;
   /** Already masked by the caller, e.g. "A. Mammadov". */
   holder: string | null;
+  /** The last four characters of the holder's document, when the Center shows them. */
+  holderDocument?: { type: string; last4: string } | null;
   course: { code: string; title: string } | null;
   /** ISO timestamp; the page shows the date only. */
   issuedAt: string | null;
@@ -173,12 +175,24 @@ function facts(view: VerificationView, verdict: Verdict, lang: Lang): SafeHtml {
     <dl class="facts">
       ${view.course && row('field.course', html`<span class="course-code">${view.course.code}</span><br />${view.course.title}`)}
       ${view.holder && row('field.holder', view.holder)}
+      ${view.holder && view.holderDocument && row('field.holderDocument', documentText(view.holderDocument, lang))}
       ${issuedOn && row('field.issuedAt', issuedOn)}
       ${validUntil && row('field.validUntil', validUntil)} ${row('field.issuer', view.issuer)}
       ${serial}
     </dl>
     ${view.holder && html`<p class="muted identity-hint">${t(lang, 'hint.identity')}</p>`}
+    ${view.holder && view.holderDocument && html`<p class="muted identity-hint">${t(lang, 'hint.holderDocument')}</p>`}
   </div>`;
+}
+
+const DOCUMENT_TYPES = ['passport', 'national_id', 'military_id'] as const;
+
+/** "Passport ••••4567": the type in the page's language, never more of the number. */
+function documentText(document: { type: string; last4: string }, lang: Lang): string {
+  const type = (DOCUMENT_TYPES as readonly string[]).includes(document.type)
+    ? t(lang, `documentType.${document.type as (typeof DOCUMENT_TYPES)[number]}`)
+    : t(lang, 'field.holderDocument');
+  return `${type} ••••${document.last4}`;
 }
 
 function checkAnotherForm(view: VerificationView, verdict: Verdict, lang: Lang): SafeHtml {

@@ -16,6 +16,11 @@ export class VerifiedCourseDto {
   @ApiProperty() title: string;
 }
 
+export class VerifiedHolderDocumentDto {
+  @ApiProperty({ enum: ['passport', 'national_id', 'military_id'] }) type: string;
+  @ApiProperty({ example: '4567' }) last4: string;
+}
+
 export class SerialVerificationDto {
   @ApiProperty({ example: 'COE-EOD2-2026-7KQ4M2' }) serial: string;
   @ApiProperty() valid: boolean;
@@ -28,6 +33,12 @@ export class SerialVerificationDto {
     description: 'Masked holder name',
   })
   holder: string | null;
+  @ApiPropertyOptional({
+    type: VerifiedHolderDocumentDto,
+    description:
+      "The holder's identity document type and the last four characters of its number, to compare with the card in hand; absent unless the Center turned this on (VERIFY_SHOW_DOCUMENT_LAST4) and one is recorded",
+  })
+  holderDocument?: VerifiedHolderDocumentDto;
   @ApiProperty({ type: VerifiedCourseDto, nullable: true }) course: VerifiedCourseDto | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) issuedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) validUntil: string | null;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
@@ -11,9 +11,21 @@ import {
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCalendarDate, Trim, UpperCase } from '../../common/validators.js';
+import {
+  DOCUMENT_NUMBER_MAX,
+  DOCUMENT_NUMBER_MIN,
+  IDENTITY_DOCUMENT_TYPES,
+  IsDocumentNumber,
+  IsPhone,
+  maskDocumentNumber,
+  NormaliseDocumentNumber,
+  NormalisePhone,
+  type IdentityDocumentType,
+} from '../identity-document.js';
 import { IsOptionalPersonName, IsPersonName, PERSON_NAME_MAX } from '../person-name.js';
 import { SEXES, type Sex, type Trainee } from '../trainee.entity.js';
 
@@ -22,6 +34,57 @@ const trimLower = ({ value }: { value: unknown }) =>
 
 /** Leaves a PATCH field out when absent, but refuses null for a field that must have a value. */
 const unlessAbsent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+/**
+ * How much of a document number an answer carries: the whole number on the record (GET
+ * /trainees/:id, the transcript, the answer to a create or a change: whoever may read the record
+ * may read its card), the last four behind dots in lists and in the audit trail.
+ */
+export type DocumentView = 'whole' | 'masked';
+
+export class IdentityDocumentDto {
+  @ApiProperty({ enum: IDENTITY_DOCUMENT_TYPES }) type: IdentityDocumentType;
+  @ApiProperty({
+    example: 'AA1234567',
+    description:
+      'Normalised (spaces and hyphens taken out, upper case). In lists and audit events only the last four characters, as ••••4567',
+  })
+  number: string;
+  @ApiProperty({ description: 'True when `number` shows the last four characters only' })
+  masked: boolean;
+}
+
+export class IdentityDocumentInputDto {
+  @ApiProperty({ enum: IDENTITY_DOCUMENT_TYPES })
+  @IsIn(IDENTITY_DOCUMENT_TYPES)
+  type: IdentityDocumentType;
+
+  @ApiProperty({
+    example: 'AA 1234567',
+    minLength: DOCUMENT_NUMBER_MIN,
+    maxLength: DOCUMENT_NUMBER_MAX,
+    description:
+      'Letters and digits; spaces, hyphens, dots and slashes are taken out and letters upper-cased before it is stored, compared and searched',
+  })
+  @NormaliseDocumentNumber()
+  @IsDocumentNumber()
+  number: string;
+}
+
+const PHONE_DOC = {
+  nullable: true,
+  type: String,
+  example: '+994501234567',
+  description:
+    'International form: + and the country code. Spaces, hyphens, dots and brackets are taken out; a leading 00 counts as +',
+} as const;
+
+const IDENTITY_DOCUMENT_DOC = {
+  type: IdentityDocumentInputDto,
+  nullable: true,
+  description:
+    'Unique per (type, number): a second trainee with the same card is 409 DUPLICATE_IDENTITY_DOCUMENT naming details.existingId. null removes it',
+} as const;
 
 export class TraineeDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -34,6 +97,9 @@ export class TraineeDto {
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty({ format: 'date', nullable: true, type: String })
   medicalClearanceUntil: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '+994501234567' }) phone: string | null;
+  @ApiProperty({ type: IdentityDocumentDto, nullable: true })
+  identityDocument: IdentityDocumentDto | null;
   @ApiProperty({
     format: 'uuid',
     nullable: true,
@@ -45,7 +111,12 @@ export class TraineeDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
-  static from(trainee: Trainee, userId: string | null): TraineeDto {
+  /** Masked unless asked for whole: a new caller cannot show a whole number by forgetting. */
+  static from(
+    trainee: Trainee,
+    userId: string | null,
+    document: DocumentView = 'masked',
+  ): TraineeDto {
     return {
       id: trainee.id,
       givenName: trainee.givenName,
@@ -56,6 +127,18 @@ export class TraineeDto {
       organisationId: trainee.organisationId,
       email: trainee.email,
       medicalClearanceUntil: trainee.medicalClearanceUntil,
+      phone: trainee.phone ?? null,
+      identityDocument:
+        trainee.identityDocumentType && trainee.identityDocumentNumber
+          ? {
+              type: trainee.identityDocumentType,
+              number:
+                document === 'whole'
+                  ? trainee.identityDocumentNumber
+                  : maskDocumentNumber(trainee.identityDocumentNumber),
+              masked: document !== 'whole',
+            }
+          : null,
       userId,
       version: trainee.version,
       createdAt: trainee.createdAt.toISOString(),
@@ -97,6 +180,18 @@ export class CreateTraineeDto {
   @IsOptional()
   @IsCalendarDate()
   medicalClearanceUntil?: string | null;
+
+  @ApiPropertyOptional(PHONE_DOC)
+  @IsOptional()
+  @NormalisePhone()
+  @IsPhone()
+  phone?: string | null;
+
+  @ApiPropertyOptional(IDENTITY_DOCUMENT_DOC)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdentityDocumentInputDto)
+  identityDocument?: IdentityDocumentInputDto | null;
 }
 
 export class UpdateTraineeDto {
@@ -136,6 +231,18 @@ export class UpdateTraineeDto {
   @IsCalendarDate()
   medicalClearanceUntil?: string | null;
 
+  @ApiPropertyOptional(PHONE_DOC)
+  @IsOptional()
+  @NormalisePhone()
+  @IsPhone()
+  phone?: string | null;
+
+  @ApiPropertyOptional(IDENTITY_DOCUMENT_DOC)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdentityDocumentInputDto)
+  identityDocument?: IdentityDocumentInputDto | null;
+
   @ApiPropertyOptional({
     description: 'The version you read; a different stored version is refused with 409',
   })
@@ -158,7 +265,8 @@ export class ListTraineesQueryDto extends PageQueryDto {
   nationality?: string;
 
   @ApiPropertyOptional({
-    description: 'Part of the name, case- and accent-insensitive (Aliyev finds Əliyev)',
+    description:
+      'Part of the name, case- and accent-insensitive (Aliyev finds Əliyev), or an identity document number, whole (spaces, hyphens and case ignored)',
   })
   @IsOptional()
   @Trim()

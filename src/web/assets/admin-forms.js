@@ -301,7 +301,71 @@ export function traineeFields(p = {}, orgs = []) {
       emptyAs: null,
       hint: t('field.medicalHint'),
     },
+    {
+      name: 'phone',
+      label: t('field.phone'),
+      type: 'tel',
+      maxlength: 30,
+      value: p.phone,
+      emptyAs: null,
+      hint: t('field.phoneHint'),
+      autocomplete: 'off',
+    },
+    // Named as the API names them in a 400, so a refused number is shown beside its field.
+    {
+      name: 'identityDocument.type',
+      label: t('field.identityDocumentType'),
+      type: 'select',
+      value: p.identityDocument?.type ?? '',
+      options: [
+        ['', t('field.noIdentityDocument')],
+        ...DOCUMENT_TYPES.map((type) => [type, label('documentType', type)]),
+      ],
+    },
+    {
+      name: 'identityDocument.number',
+      label: t('field.identityDocumentNumber'),
+      maxlength: 60,
+      // The record answers the number whole to whoever may edit it; a list's masked one never
+      // reaches a form.
+      value: p.identityDocument && !p.identityDocument.masked ? p.identityDocument.number : '',
+      hint: t('field.identityDocumentHint'),
+      autocomplete: 'off',
+      autocapitalize: 'characters',
+    },
   ];
+}
+
+const DOCUMENT_TYPES = ['passport', 'national_id', 'military_id'];
+
+/** The form's flat document fields as the API's `identityDocument` (null: none). */
+function documentOf(values) {
+  const type = values['identityDocument.type'];
+  return type ? { type, number: values['identityDocument.number'] ?? '' } : null;
+}
+
+function withoutDocumentFields(values) {
+  const rest = { ...values };
+  delete rest['identityDocument.type'];
+  delete rest['identityDocument.number'];
+  return rest;
+}
+
+/** A new trainee's body from traineeFields' values. */
+export function traineeBody(values) {
+  const document = documentOf(values);
+  return { ...withoutDocumentFields(values), ...(document ? { identityDocument: document } : {}) };
+}
+
+/** A PATCH of a trainee from traineeFields' values: only what changed, with the version read. */
+export function traineeChanges(before, values) {
+  const out = changes(before, withoutDocumentFields(values));
+  const document = documentOf(values);
+  const stored = before.identityDocument
+    ? { type: before.identityDocument.type, number: before.identityDocument.number }
+    : null;
+  if (JSON.stringify(document) !== JSON.stringify(stored)) out.identityDocument = document;
+  return out;
 }
 
 export function instructorFields(p = {}, orgs = []) {

@@ -165,6 +165,20 @@ export const az: Messages = {
   'field.orgType': 'Növ',
   'field.email': 'E-poçt ünvanı',
   'field.medicalUntil': 'Tibbi yararlılıq arayışı bu tarixədək etibarlıdır',
+  // Trainees' phones and identity documents (issue 17).
+  'field.phone': 'Telefon',
+  'field.phoneHint': 'Beynəlxalq formada: + və ölkə kodu, məsələn +994 50 123 45 67.',
+  'field.identityDocument': 'Şəxsiyyət sənədi',
+  'field.identityDocumentType': 'Şəxsiyyət sənədi',
+  'field.identityDocumentNumber': 'Sənədin nömrəsi',
+  'field.identityDocumentHint':
+    'Sənəddə olduğu kimi; boşluqlar və defislər nəzərə alınmır. Siyahılarda yalnız son dörd simvol göstərilir.',
+  'field.noIdentityDocument': 'Qeyd olunmayıb',
+  'field.holderDocument': 'Şəxsiyyət sənədi',
+  'hint.holderDocument': 'Son dörd simvolu sahibinin sənədi ilə müqayisə edin.',
+  'documentType.passport': 'Pasport',
+  'documentType.national_id': 'Şəxsiyyət vəsiqəsi',
+  'documentType.military_id': 'Hərbi bilet',
   'field.medicalHint': 'Tibbi yararlılıq qeydə alınmayıbsa, boş buraxın.',
   'field.status': 'Status',
   'field.actions': 'Əməliyyatlar',
@@ -948,3 +962,5 @@ export const az: Messages = {
   'error.ALREADY_CERTIFIED':
     'Bu nəticələr əsasında sertifikat verilib; onları dəyişməzdən əvvəl sertifikatı ləğv edin.',
 };
+  'error.DUPLICATE_IDENTITY_DOCUMENT':
+    'Bu şəxsiyyət sənədi ilə artıq başqa iştirakçı qeydiyyatdadır.',

@@ -166,6 +166,20 @@ export const en = {
   'field.orgType': 'Type',
   'field.email': 'Email address',
   'field.medicalUntil': 'Medical clearance valid until',
+  // Trainees' phones and identity documents (issue 17).
+  'field.phone': 'Phone',
+  'field.phoneHint': 'International form: + and the country code, e.g. +994 50 123 45 67.',
+  'field.identityDocument': 'Identity document',
+  'field.identityDocumentType': 'Identity document',
+  'field.identityDocumentNumber': 'Document number',
+  'field.identityDocumentHint':
+    'As on the card; spaces and hyphens are ignored. Lists show only the last four characters.',
+  'field.noIdentityDocument': 'None recorded',
+  'field.holderDocument': 'Identity document',
+  'hint.holderDocument': 'Compare the last four characters with the holder’s document.',
+  'documentType.passport': 'Passport',
+  'documentType.national_id': 'National identity card',
+  'documentType.military_id': 'Military identity card',
   'field.medicalHint': 'Leave empty if no medical clearance is recorded.',
   'field.status': 'Status',
   'field.actions': 'Actions',
@@ -954,3 +968,5 @@ export const en = {
   'error.ALREADY_CERTIFIED':
     'A certificate was issued on these results; revoke it before changing them.',
 } as const;
+  'error.DUPLICATE_IDENTITY_DOCUMENT':
+    'Another trainee is already registered with this identity document.',

@@ -166,6 +166,20 @@ export const ru: Messages = {
   'field.orgType': 'Тип',
   'field.email': 'Адрес электронной почты',
   'field.medicalUntil': 'Медицинский допуск действителен до',
+  // Trainees' phones and identity documents (issue 17).
+  'field.phone': 'Телефон',
+  'field.phoneHint': 'В международном формате: + и код страны, например +994 50 123 45 67.',
+  'field.identityDocument': 'Документ, удостоверяющий личность',
+  'field.identityDocumentType': 'Документ, удостоверяющий личность',
+  'field.identityDocumentNumber': 'Номер документа',
+  'field.identityDocumentHint':
+    'Как в документе; пробелы и дефисы не учитываются. В списках видны только последние четыре символа.',
+  'field.noIdentityDocument': 'Не указан',
+  'field.holderDocument': 'Документ',
+  'hint.holderDocument': 'Сверьте последние четыре символа с документом владельца.',
+  'documentType.passport': 'Паспорт',
+  'documentType.national_id': 'Удостоверение личности',
+  'documentType.military_id': 'Военный билет',
   'field.medicalHint': 'Оставьте пустым, если медицинский допуск не оформлен.',
   'field.status': 'Статус',
   'field.actions': 'Действия',
@@ -960,3 +974,5 @@ export const ru: Messages = {
   'error.ALREADY_CERTIFIED':
     'По этим результатам выдан сертификат; отзовите его, прежде чем их менять.',
 };
+  'error.DUPLICATE_IDENTITY_DOCUMENT':
+    'С этим документом, удостоверяющим личность, уже зарегистрирован другой слушатель.',

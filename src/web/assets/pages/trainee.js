@@ -2,7 +2,7 @@ import { get, patch } from '../api.js';
 import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
 import { label, t } from '../i18n.js';
-import { changes, traineeFields } from '../admin-forms.js';
+import { traineeChanges, traineeFields } from '../admin-forms.js';
 import { renderTranscript } from '../certs.js';
 import { organisations as loadOrgs } from '../lookups.js';
 import { facts, heading, link, notice, pathId, personName, section } from '../ui.js';
@@ -29,6 +29,13 @@ export default async function render(root, { may }) {
         [t('field.organisation'), orgName.get(p.organisationId) ?? '—'],
         [t('field.email'), p.email],
         [t('field.medicalUntil'), p.medicalClearanceUntil ?? '—'],
+        [t('field.phone'), p.phone ?? '—'],
+        [
+          t('field.identityDocument'),
+          p.identityDocument
+            ? `${label('documentType', p.identityDocument.type)} ${p.identityDocument.number}`
+            : '—',
+        ],
         [t('trainee.account'), p.userId ? t('trainee.hasAccount') : t('trainee.noAccount')],
       ]),
       h('p', {}, link(t('trainee.certificates'), '/app/certificates', { traineeId: p.id })),
@@ -45,7 +52,7 @@ export default async function render(root, { may }) {
           orgs.sort((a, b) => a.name.localeCompare(b.name)),
         ),
         submitLabel: t('form.save'),
-        onSubmit: (v) => patch(`/api/v1/trainees/${id}`, changes(p, v)),
+        onSubmit: (v) => patch(`/api/v1/trainees/${id}`, traineeChanges(p, v)),
         onDone: (updated) => {
           Object.assign(p, updated);
           replace(flash, notice('success', t('form.saved')));

@@ -3,7 +3,7 @@ import { post } from '../api.js';
 import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
 import { href, label, t } from '../i18n.js';
-import { traineeFields } from '../admin-forms.js';
+import { traineeBody, traineeFields } from '../admin-forms.js';
 import { anyOption, filteredList, searchField } from '../list-page.js';
 import { organisations as loadOrgs } from '../lookups.js';
 import { heading, link, notice, personName, section } from '../ui.js';
@@ -54,14 +54,17 @@ export default async function render(root, { may }) {
           onSubmit: async (v) => {
             replace(dup);
             try {
-              return await post('/api/v1/trainees', v);
+              return await post('/api/v1/trainees', traineeBody(v));
             } catch (err) {
-              if (err.code === 'DUPLICATE_TRAINEE' && err.details.existingId) {
+              const duplicate = ['DUPLICATE_TRAINEE', 'DUPLICATE_IDENTITY_DOCUMENT'].includes(
+                err.code,
+              );
+              if (duplicate && err.details.existingId) {
                 replace(
                   dup,
                   notice(
                     'error',
-                    t('error.DUPLICATE_TRAINEE'),
+                    t(`error.${err.code}`),
                     ' ',
                     link(t('trainees.openExisting'), `/app/trainees/${err.details.existingId}`),
                   ),
