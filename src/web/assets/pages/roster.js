@@ -17,6 +17,7 @@ import {
   section,
   table,
 } from '../ui.js';
+import { enrolPart, seatsPart, waitingPart } from '../roster-registrar.js';
 import { SEAT_HOLDING } from '../vocabulary.js';
 
 /** Why the enrolment may not be certified now, as the server decides for the roster, or null. */
@@ -476,7 +477,38 @@ function certificatesPart(session, participants, canIssue, redraw) {
   ];
 }
 
-export default async function render(root) {
+/** Seats of the session: capacity, taken, and those reserved for organisations while kept. */
+function seatFacts(session) {
+  const reserved = session.reservedSeats ?? [];
+  return [
+    [t('roster.seats'), t('roster.seatsTaken', { taken: session.seatsTaken, n: session.capacity })],
+    [
+      t('roster.reserved'),
+      reserved.length
+        ? h(
+            'ul',
+            { class: 'plain' },
+            reserved.map((r) =>
+              h(
+                'li',
+                {},
+                t('roster.reservedFor', { name: r.organisationName, taken: r.taken, n: r.seats }),
+              ),
+            ),
+            h(
+              'li',
+              { class: 'muted' },
+              t(session.reservationsHold ? 'roster.reservedUntil' : 'roster.reservedEnded', {
+                date: session.reservationsEndOn,
+              }),
+            ),
+          )
+        : null,
+    ],
+  ];
+}
+
+export default async function render(root, { may }) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
   const redraw = async (message) => {
@@ -496,9 +528,13 @@ export default async function render(root) {
     const byName = (a, b) => personName(a.trainee).localeCompare(personName(b.trainee));
     // Those holding a seat are the participants; the waiting list and withdrawals follow.
     const participants = roster.filter((e) => SEAT_HOLDING.includes(e.status)).sort(byName);
-    const others = roster
-      .filter((e) => !SEAT_HOLDING.includes(e.status))
-      .sort((a, b) => (a.waitlistPosition ?? 1e9) - (b.waitlistPosition ?? 1e9));
+    // The registrar's controls: enrolling, withdrawing and the line, as permissions allow.
+    const mayEnrol = may('enrolments.enrol');
+    const mayManageLine = may('waitlist.manage');
+    const waiting = roster
+      .filter((e) => e.status === 'waitlisted')
+      .sort((a, b) => a.waitlistPosition - b.waitlistPosition);
+    const others = roster.filter((e) => !SEAT_HOLDING.includes(e.status) && !waiting.includes(e));
     replace(flash, message || []);
     root.append(
       heading(`${t('roster.title')}: ${session.course.code}`),
@@ -511,12 +547,17 @@ export default async function render(root) {
           [t('field.location'), session.location],
           [t('field.status'), badge('sessionStatus', session.status)],
           [t('roster.participants'), String(participants.length)],
+          ...seatFacts(session),
         ]),
         h('p', {}, link(t('roster.sessionDetails'), `/app/sessions/${session.id}`)),
       ),
       flash,
     );
-    if (!canRecord) root.append(notice('info', t('roster.readOnly')));
+    if (mayEnrol) root.append(await enrolPart(session, roster, redraw));
+    if (mayEnrol) root.append(seatsPart(participants, redraw) ?? []);
+    if (waiting.length)
+      root.append(waitingPart(waiting, { mayManage: mayManageLine, mayRemove: mayEnrol }, redraw));
+    if (!canRecord && !mayEnrol) root.append(notice('info', t('roster.readOnly')));
     if (participants.length === 0) {
       root.append(section(t('roster.attendance'), empty(t('roster.empty'))));
     } else {
@@ -550,7 +591,7 @@ export default async function render(root) {
     if (others.length) {
       root.append(
         section(
-          t('roster.others'),
+          t('roster.withdrawals'),
           table(
             [
               { label: t('field.trainee'), cell: (e) => personName(e.trainee) },
