@@ -20,7 +20,8 @@ const SECTIONS = [
   { path: '/app/courses', key: 'nav.courses', needs: 'courses.manage' },
   { path: '/app/sessions', key: 'nav.sessions', needs: 'registers.read' },
   { path: '/app/organisations', key: 'nav.organisations', needs: 'organisations.manage' },
-  { path: '/app/trainees', key: 'nav.trainees', needs: 'registers.read' },
+  // The register, or a coordinator's organisation's people (the server narrows the list).
+  { path: '/app/trainees', key: 'nav.trainees', needs: 'trainees.list' },
   { path: '/app/instructors', key: 'nav.instructors', needs: 'registers.read' },
   { path: '/app/users', key: 'nav.users', needs: 'users.manage' },
   { path: '/app/certificates', key: 'nav.certificates', needs: 'registers.read' },

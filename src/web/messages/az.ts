@@ -417,7 +417,7 @@ export const az: Messages = {
   'importKind.courses': 'Kurslar',
   'importKind.certificates': 'Bu sistemdən əvvəl verilmiş sertifikatlar',
   'importColumns.trainees':
-    'Sütunlar, istənilən ardıcıllıqla: givenName, familyName, dateOfBirth, sex, nationality, organisation (və ya organisationId); istəyə görə: email, medicalClearanceUntil.',
+    'Sütunlar, istənilən ardıcıllıqla: givenName, familyName, dateOfBirth, sex, nationality, organisation (və ya organisationId); istəyə görə: email, phone, identityDocumentType, identityDocumentNumber, medicalClearanceUntil.',
   'importColumns.instructors':
     'Sütunlar, istənilən ardıcıllıqla: givenName, familyName, email; istəyə görə: organisation (və ya organisationId).',
   'importColumns.courses':
@@ -757,6 +757,30 @@ export const az: Messages = {
   'role.trainee': 'Təlim iştirakçısı',
   'role.auditor': 'Auditor',
   'role.coordinator': 'Koordinator',
+  'nominate.title': 'Əməkdaşlarınızı namizəd göstərin',
+  'nominate.intro':
+    'Təşkilatınızın əməkdaşları. Qaydalar təlim iştirakçısının özünü yazdırdığı kimidir: sessiya açıq olmalı, ilkin kurslar keçilmiş, tibbi arayış qüvvədə olmalıdır.',
+  'nominate.search': 'Adla axtarış',
+  'nominate.people': 'Təşkilatınızın əməkdaşları',
+  'nominate.submit': 'Namizəd göstər',
+  'nominate.nominated': '{name} bu sessiyada yer aldı.',
+  'nominate.waitlisted': '{name} gözləmə siyahısındadır, sıra: {n}.',
+  'nominate.refused': '{name} namizəd göstərilmədi.',
+  'nominate.none': 'Təşkilatınızdan uyğun gələn kimsə yoxdur.',
+  'nominate.ours': 'Bu sessiyadakı əməkdaşlarınız',
+  'nominate.noneInSession': 'Təşkilatınızdan bu sessiyada heç kim yoxdur.',
+  'nominate.withdraw': 'Geri çək',
+  'nominate.withdrawConfirm': '{name} bu sessiyadan geri çəkilsin?',
+  'nominate.withdrawn': '{name} bu sessiyadan geri çəkildi.',
+  'home.organisation': 'Təşkilatınız',
+  'home.peopleUpcoming': 'Qarşıdakı sessiyalarda əməkdaşlarınız',
+  'home.noPeopleUpcoming': 'Əməkdaşlarınızdan heç biri qarşıdakı sessiyalarda deyil.',
+  'home.expiringSoon': '90 gün ərzində müddəti bitən sertifikatlar',
+  'home.noExpiring': 'Əməkdaşlarınızın heç bir sertifikatının müddəti 90 gün ərzində bitmir.',
+  'home.peopleText': 'Təşkilatınızın əməkdaşları: qeydləri, transkriptləri və sertifikatları.',
+  'home.nominateText': 'Açıq sessiyalar: əməkdaşlarınızı namizəd göstərmək üçün birini açın.',
+  'users.organisationHint':
+    'Koordinatorlar üçün: əməkdaşlarını gördükləri və namizəd göstərdikləri təşkilat.',
   'sessionStatus.planned': 'Planlaşdırılıb',
   'sessionStatus.open': 'Qeydiyyat açıqdır',
   'sessionStatus.in_progress': 'Davam edir',
@@ -950,6 +974,8 @@ export const az: Messages = {
   'error.EMAIL_TAKEN': 'Bu e-poçt ünvanı ilə hesab artıq mövcuddur.',
   'error.INSTRUCTOR_EMAIL_TAKEN': 'Bu e-poçt ünvanı ilə təlimatçı artıq mövcuddur.',
   'error.COURSE_CODE_TAKEN': 'Bu kodla kurs artıq mövcuddur.',
+  'error.DUPLICATE_IDENTITY_DOCUMENT':
+    'Bu şəxsiyyət sənədi ilə artıq başqa iştirakçı qeydiyyatdadır.',
   'error.DUPLICATE_TRAINEE':
     'Eyni ad, soyad, doğum tarixi və vətəndaşlıqla iştirakçı artıq mövcuddur.',
   'error.ACCOUNT_ALREADY_LINKED': 'Bu iştirakçının və ya təlimatçının artıq hesabı var.',
@@ -1012,5 +1038,3 @@ export const az: Messages = {
   'error.ALREADY_CERTIFIED':
     'Bu nəticələr əsasında sertifikat verilib; onları dəyişməzdən əvvəl sertifikatı ləğv edin.',
 };
-  'error.DUPLICATE_IDENTITY_DOCUMENT':
-    'Bu şəxsiyyət sənədi ilə artıq başqa iştirakçı qeydiyyatdadır.',

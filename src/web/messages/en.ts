@@ -416,7 +416,7 @@ export const en = {
   'importKind.courses': 'Courses',
   'importKind.certificates': 'Certificates issued before this system',
   'importColumns.trainees':
-    'Columns, in any order: givenName, familyName, dateOfBirth, sex, nationality, organisation (or organisationId); optional: email, medicalClearanceUntil.',
+    'Columns, in any order: givenName, familyName, dateOfBirth, sex, nationality, organisation (or organisationId); optional: email, phone, identityDocumentType, identityDocumentNumber, medicalClearanceUntil.',
   'importColumns.instructors':
     'Columns, in any order: givenName, familyName, email; optional: organisation (or organisationId).',
   'importColumns.courses':
@@ -760,6 +760,30 @@ export const en = {
   'role.trainee': 'Trainee',
   'role.auditor': 'Auditor',
   'role.coordinator': 'Coordinator',
+  'nominate.title': 'Nominate your people',
+  'nominate.intro':
+    'People of your organisation. The rules are those of a trainee enrolling themself: the session must be open, prerequisites held, medical clearance current.',
+  'nominate.search': 'Search by name',
+  'nominate.people': 'People of your organisation',
+  'nominate.submit': 'Nominate',
+  'nominate.nominated': '{name} has a seat in this session.',
+  'nominate.waitlisted': '{name} is on the waiting list, position {n}.',
+  'nominate.refused': '{name} was not nominated.',
+  'nominate.none': 'No one of your organisation matches.',
+  'nominate.ours': 'Your people in this session',
+  'nominate.noneInSession': 'No one of your organisation is in this session.',
+  'nominate.withdraw': 'Withdraw',
+  'nominate.withdrawConfirm': 'Withdraw {name} from this session?',
+  'nominate.withdrawn': '{name} was withdrawn from this session.',
+  'home.organisation': 'Your organisation',
+  'home.peopleUpcoming': 'Your people in sessions to come',
+  'home.noPeopleUpcoming': 'None of your people is in a session to come.',
+  'home.expiringSoon': 'Certificates expiring within 90 days',
+  'home.noExpiring': 'No certificate of your people expires within 90 days.',
+  'home.peopleText': 'Your organisation’s people: their records, transcripts and certificates.',
+  'home.nominateText': 'Open sessions: open one to nominate your people.',
+  'users.organisationHint':
+    'For coordinators: the organisation whose people they see and nominate.',
   'sessionStatus.planned': 'Planned',
   'sessionStatus.open': 'Open for enrolment',
   'sessionStatus.in_progress': 'In progress',
@@ -955,6 +979,8 @@ export const en = {
   'error.EMAIL_TAKEN': 'An account with this email address already exists.',
   'error.INSTRUCTOR_EMAIL_TAKEN': 'An instructor with this email address already exists.',
   'error.COURSE_CODE_TAKEN': 'A course with this code already exists.',
+  'error.DUPLICATE_IDENTITY_DOCUMENT':
+    'Another trainee is already registered with this identity document.',
   'error.DUPLICATE_TRAINEE':
     'A trainee with the same names, date of birth and nationality already exists.',
   'error.ACCOUNT_ALREADY_LINKED': 'That trainee or instructor already has an account.',
@@ -1018,5 +1044,3 @@ export const en = {
   'error.ALREADY_CERTIFIED':
     'A certificate was issued on these results; revoke it before changing them.',
 } as const;
-  'error.DUPLICATE_IDENTITY_DOCUMENT':
-    'Another trainee is already registered with this identity document.',

@@ -423,7 +423,7 @@ export const ru: Messages = {
   'importKind.courses': 'Курсы',
   'importKind.certificates': 'Сертификаты, выданные до этой системы',
   'importColumns.trainees':
-    'Столбцы в любом порядке: givenName, familyName, dateOfBirth, sex, nationality, organisation (или organisationId); по желанию: email, medicalClearanceUntil.',
+    'Столбцы в любом порядке: givenName, familyName, dateOfBirth, sex, nationality, organisation (или organisationId); по желанию: email, phone, identityDocumentType, identityDocumentNumber, medicalClearanceUntil.',
   'importColumns.instructors':
     'Столбцы в любом порядке: givenName, familyName, email; по желанию: organisation (или organisationId).',
   'importColumns.courses':
@@ -766,6 +766,30 @@ export const ru: Messages = {
   'role.trainee': 'Слушатель',
   'role.auditor': 'Аудитор',
   'role.coordinator': 'Координатор',
+  'nominate.title': 'Выдвинуть сотрудников',
+  'nominate.intro':
+    'Сотрудники вашей организации. Правила те же, что при самостоятельной записи слушателя: сессия открыта, пройдены обязательные курсы, действует медицинский допуск.',
+  'nominate.search': 'Поиск по имени',
+  'nominate.people': 'Сотрудники вашей организации',
+  'nominate.submit': 'Выдвинуть',
+  'nominate.nominated': '{name} получает место в этой сессии.',
+  'nominate.waitlisted': '{name} в листе ожидания, позиция {n}.',
+  'nominate.refused': '{name} не выдвинут(а).',
+  'nominate.none': 'В вашей организации никто не найден.',
+  'nominate.ours': 'Ваши сотрудники в этой сессии',
+  'nominate.noneInSession': 'Из вашей организации в этой сессии никого нет.',
+  'nominate.withdraw': 'Отозвать',
+  'nominate.withdrawConfirm': 'Отозвать {name} из этой сессии?',
+  'nominate.withdrawn': '{name} отозван(а) из этой сессии.',
+  'home.organisation': 'Ваша организация',
+  'home.peopleUpcoming': 'Ваши сотрудники в предстоящих сессиях',
+  'home.noPeopleUpcoming': 'Никто из ваших сотрудников не записан на предстоящие сессии.',
+  'home.expiringSoon': 'Сертификаты, истекающие в ближайшие 90 дней',
+  'home.noExpiring': 'Ни один сертификат ваших сотрудников не истекает в ближайшие 90 дней.',
+  'home.peopleText': 'Сотрудники вашей организации: их данные, выписки и сертификаты.',
+  'home.nominateText': 'Открытые сессии: откройте сессию, чтобы выдвинуть сотрудников.',
+  'users.organisationHint':
+    'Для координаторов: организация, сотрудников которой они видят и выдвигают.',
   'sessionStatus.planned': 'Запланирована',
   'sessionStatus.open': 'Идёт запись',
   'sessionStatus.in_progress': 'Проводится',
@@ -960,6 +984,8 @@ export const ru: Messages = {
   'error.EMAIL_TAKEN': 'Учётная запись с таким адресом электронной почты уже существует.',
   'error.INSTRUCTOR_EMAIL_TAKEN': 'Инструктор с таким адресом электронной почты уже существует.',
   'error.COURSE_CODE_TAKEN': 'Курс с таким кодом уже существует.',
+  'error.DUPLICATE_IDENTITY_DOCUMENT':
+    'С этим документом, удостоверяющим личность, уже зарегистрирован другой слушатель.',
   'error.DUPLICATE_TRAINEE':
     'Слушатель с такими же именем, фамилией, датой рождения и гражданством уже существует.',
   'error.ACCOUNT_ALREADY_LINKED': 'У этого слушателя или инструктора уже есть учётная запись.',
@@ -1023,5 +1049,3 @@ export const ru: Messages = {
   'error.ALREADY_CERTIFIED':
     'По этим результатам выдан сертификат; отзовите его, прежде чем их менять.',
 };
-  'error.DUPLICATE_IDENTITY_DOCUMENT':
-    'С этим документом, удостоверяющим личность, уже зарегистрирован другой слушатель.',

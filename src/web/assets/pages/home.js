@@ -1,8 +1,18 @@
 /* global window */
-import { get } from '../api.js';
+import { all, get } from '../api.js';
 import { h } from '../dom.js';
 import { href, t } from '../i18n.js';
-import { badge, empty, errorContent, heading, link, notice, section, table } from '../ui.js';
+import {
+  badge,
+  empty,
+  errorContent,
+  heading,
+  link,
+  notice,
+  personName,
+  section,
+  table,
+} from '../ui.js';
 
 function tile(titleKey, textKey, path) {
   return h(
@@ -101,6 +111,95 @@ async function instructorHome() {
   );
 }
 
+/**
+ * A coordinator's organisation at a glance: its people holding a seat or a place in line in
+ * sessions not yet over, and their certificates expiring within 90 days. The server narrows
+ * every list to the organisation; the page only gathers them.
+ */
+async function coordinatorHome() {
+  const upcoming = h('div');
+  const expiring = h('div');
+  try {
+    const sessions = (
+      await Promise.all(
+        ['open', 'in_progress'].map((status) => all('/api/v1/sessions', { status })),
+      )
+    ).flat();
+    const rosters = await Promise.all(
+      sessions.map((s) =>
+        get(`/api/v1/sessions/${s.id}/enrolments`, { limit: 200 }).then((page) =>
+          page.items
+            .filter((e) => ['enrolled', 'waitlisted'].includes(e.status))
+            .map((e) => ({ ...e, session: s })),
+        ),
+      ),
+    );
+    const rows = rosters
+      .flat()
+      .sort((a, b) => a.session.startsOn.localeCompare(b.session.startsOn));
+    upcoming.append(
+      rows.length
+        ? table(
+            [
+              { label: t('field.name'), cell: (e) => personName(e.trainee) },
+              {
+                label: t('field.course'),
+                cell: (e) =>
+                  link(
+                    `${e.session.course.code} · ${e.session.course.title}`,
+                    `/app/sessions/${e.session.id}`,
+                  ),
+              },
+              {
+                label: t('field.dates'),
+                cell: (e) => `${e.session.startsOn} – ${e.session.endsOn}`,
+              },
+              { label: t('field.status'), cell: (e) => badge('enrolStatus', e.status) },
+            ],
+            rows,
+            { caption: t('home.peopleUpcoming') },
+          )
+        : empty(t('home.noPeopleUpcoming')),
+    );
+  } catch (err) {
+    upcoming.append(notice('error', ...errorContent(err)));
+  }
+  try {
+    const report = await get('/api/v1/reports/expiring', { withinDays: 90, limit: 200 });
+    expiring.append(
+      report.items.length
+        ? table(
+            [
+              {
+                label: t('field.name'),
+                cell: (c) => link(personName(c.holder), `/app/trainees/${c.holder.traineeId}`),
+              },
+              { label: t('field.course'), cell: (c) => `${c.course.code} · ${c.course.title}` },
+              { label: t('field.validUntil'), cell: (c) => c.validUntil },
+            ],
+            report.items,
+            { caption: t('home.expiringSoon') },
+          )
+        : empty(t('home.noExpiring')),
+    );
+  } catch (err) {
+    expiring.append(notice('error', ...errorContent(err)));
+  }
+  return section(
+    t('home.organisation'),
+    h('h3', {}, t('home.peopleUpcoming')),
+    upcoming,
+    h('h3', {}, t('home.expiringSoon')),
+    expiring,
+    h(
+      'ul',
+      { class: 'tiles' },
+      tile('nav.trainees', 'home.peopleText', '/app/trainees'),
+      tile('nav.catalogue', 'home.nominateText', '/app/catalogue'),
+    ),
+  );
+}
+
 function auditorHome() {
   const input = h('input', {
     id: 'home-serial',
@@ -168,6 +267,7 @@ export default async function render(root, { user, may }) {
   // Each part is what one kind of work needs; an account doing several kinds sees several.
   if (user.traineeId) parts.push(traineeHome(user));
   if (user.instructorId) parts.push(instructorHome());
+  if (user.organisationId) parts.push(coordinatorHome());
   if (may('sessions.manage')) parts.push(adminHome());
   if (may('audit.read')) parts.push(auditorHome());
   if (user.roles.includes('trainee') && !user.traineeId)

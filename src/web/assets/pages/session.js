@@ -1,18 +1,20 @@
 /* global window */
 import { del, get, post, patch } from '../api.js';
 import { h, replace } from '../dom.js';
-import { form } from '../forms.js';
+import { field, form } from '../forms.js';
 import { label, t } from '../i18n.js';
 import { courses as loadCourses, instructors as loadInstructors } from '../lookups.js';
 import { joiningInstructionsField } from '../admin-forms.js';
 import {
   badge,
   button,
+  empty,
   errorContent,
   errorMessage,
   facts,
   heading,
   link,
+  loading,
   notice,
   pathId,
   personName,
@@ -96,6 +98,154 @@ function enrolmentBox(session, course, user, redraw) {
     }),
   );
   return box;
+}
+
+/**
+ * A coordinator's part of the session page: their organisation's people in the session (the
+ * roster as the server narrows it for them) with a way to withdraw each, and their people to
+ * nominate, searched by name. What is refused, and why, is the server's answer.
+ */
+function nominateBoxes(session, redraw) {
+  const slot = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
+  const said = (kind, ...content) => {
+    replace(slot, notice(kind, ...content));
+    slot.focus?.();
+  };
+
+  const ours = h('div', {}, loading());
+  get(`/api/v1/sessions/${session.id}/enrolments`, { limit: 200 })
+    .then((page) => {
+      const rows = page.items.filter((e) => e.status !== 'withdrawn');
+      replace(
+        ours,
+        rows.length
+          ? table(
+              [
+                { label: t('field.name'), cell: (e) => personName(e.trainee) },
+                {
+                  label: t('field.status'),
+                  cell: (e) => [
+                    badge('enrolStatus', e.status),
+                    e.waitlistPosition
+                      ? h('div', { class: 'small' }, t('enrol.position', { n: e.waitlistPosition }))
+                      : null,
+                  ],
+                },
+                {
+                  label: t('field.actions'),
+                  cell: (e) =>
+                    ['enrolled', 'waitlisted'].includes(e.status)
+                      ? button(
+                          t('nominate.withdraw'),
+                          async () => {
+                            const name = personName(e.trainee);
+                            if (!window.confirm(t('nominate.withdrawConfirm', { name }))) return;
+                            try {
+                              await post(`/api/v1/enrolments/${e.id}/withdraw`);
+                              await redraw(notice('success', t('nominate.withdrawn', { name })));
+                            } catch (err) {
+                              said('error', ...errorContent(err));
+                            }
+                          },
+                          {
+                            kind: 'danger',
+                            'aria-label': `${t('nominate.withdraw')}: ${personName(e.trainee)}`,
+                          },
+                        )
+                      : null,
+                },
+              ],
+              rows,
+              { caption: t('nominate.ours') },
+            )
+          : empty(t('nominate.noneInSession')),
+      );
+    })
+    .catch((err) => replace(ours, notice('error', ...errorContent(err))));
+
+  const results = h('div', { 'aria-live': 'polite' });
+  const find = async () => {
+    replace(results, loading());
+    try {
+      const q = filters.elements.namedItem('q').value.trim();
+      const page = await get('/api/v1/trainees', { ...(q ? { q } : {}), limit: 50 });
+      replace(
+        results,
+        page.items.length
+          ? table(
+              [
+                { label: t('field.name'), cell: (p) => personName(p) },
+                { label: t('field.dateOfBirth'), cell: (p) => p.dateOfBirth },
+                {
+                  label: t('field.actions'),
+                  cell: (p) =>
+                    button(
+                      t('nominate.submit'),
+                      async () => {
+                        const name = personName(p);
+                        try {
+                          const e = await post(`/api/v1/sessions/${session.id}/enrolments`, {
+                            traineeId: p.id,
+                          });
+                          await redraw(
+                            notice(
+                              'success',
+                              e.status === 'waitlisted'
+                                ? t('nominate.waitlisted', { name, n: e.waitlistPosition })
+                                : t('nominate.nominated', { name }),
+                            ),
+                          );
+                        } catch (err) {
+                          said(
+                            'error',
+                            h('strong', {}, t('nominate.refused', { name })),
+                            ' ',
+                            ...errorContent(err),
+                          );
+                        }
+                      },
+                      { 'aria-label': `${t('nominate.submit')}: ${personName(p)}` },
+                    ),
+                },
+              ],
+              page.items,
+              { caption: t('nominate.people') },
+            )
+          : empty(t('nominate.none')),
+      );
+    } catch (err) {
+      replace(results, notice('error', ...errorContent(err)));
+    }
+  };
+  const filters = h(
+    'form',
+    { class: 'card filters', role: 'search', 'aria-label': t('nominate.title') },
+    h(
+      'div',
+      { class: 'filters__grid' },
+      field({ name: 'q', label: t('nominate.search'), type: 'search', maxlength: 100 }),
+    ),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn--secondary' }, t('filter.apply')),
+    ),
+  );
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void find();
+  });
+  void find();
+  return [
+    section(t('nominate.ours'), ours),
+    section(
+      t('nominate.title'),
+      h('p', { class: 'lead' }, t('nominate.intro')),
+      slot,
+      filters,
+      results,
+    ),
+  ];
 }
 
 function adminBoxes(session, course, redraw) {
@@ -334,6 +484,9 @@ export default async function render(root, { user }) {
     }
     if (session.allowedActions.includes('manage')) {
       root.append(...adminBoxes(session, course, redraw));
+    }
+    if (session.allowedActions.includes('nominate')) {
+      root.append(...nominateBoxes(session, redraw));
     }
     if (message) flash.focus?.();
   };

@@ -3,7 +3,11 @@ import { get, patch, post } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field, form } from '../forms.js';
 import { dateTime, href, label, t } from '../i18n.js';
-import { instructors as loadInstructors, trainees as loadTrainees } from '../lookups.js';
+import {
+  instructors as loadInstructors,
+  organisations as loadOrganisations,
+  trainees as loadTrainees,
+} from '../lookups.js';
 import {
   badge,
   button,
@@ -22,10 +26,25 @@ import { LANGUAGES, ROLES } from '../vocabulary.js';
 export default async function render(root, { may }) {
   const q = queryParams();
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
-  const [people, teachers] = await Promise.all([
+  const [people, teachers, orgs] = await Promise.all([
     loadTrainees().catch(() => []),
     loadInstructors().catch(() => []),
+    loadOrganisations().catch(() => []),
   ]);
+  const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+  // A coordinator's organisation: the server requires one for the role and says so if missing.
+  const organisationField = (value) => ({
+    name: 'organisationId',
+    label: t('field.organisation'),
+    type: 'select',
+    value: value ?? '',
+    hint: t('users.organisationHint'),
+    emptyAs: null,
+    options: [
+      ['', t('users.none')],
+      ...[...orgs].sort((a, b) => a.name.localeCompare(b.name)).map((o) => [o.id, o.name]),
+    ],
+  });
   const traineeName = new Map(people.map((p) => [p.id, personName(p)]));
   const instructorName = new Map(teachers.map((p) => [p.id, personName(p)]));
   root.append(heading(t('users.title')), flash);
@@ -81,6 +100,7 @@ export default async function render(root, { may }) {
               value: u.disabled,
               hint: t('users.disabledHint'),
             },
+            organisationField(u.organisationId),
           ],
           submitLabel: t('form.save'),
           onSubmit: (v) => patch(`/api/v1/users/${u.id}`, v),
@@ -155,7 +175,9 @@ export default async function render(root, { may }) {
                   ? (traineeName.get(u.traineeId) ?? t('role.trainee'))
                   : u.instructorId
                     ? (instructorName.get(u.instructorId) ?? t('role.instructor'))
-                    : '—',
+                    : u.organisationId
+                      ? (orgName.get(u.organisationId) ?? t('field.organisation'))
+                      : '—',
             },
             {
               label: t('field.status'),
@@ -241,6 +263,7 @@ export default async function render(root, { may }) {
                 ...unlinked(teachers).map((p) => [p.id, `${personName(p)} (${p.email})`]),
               ],
             },
+            { ...organisationField(null), emptyAs: undefined },
           ],
           submitLabel: t('users.createSubmit'),
           onSubmit: (v) => post('/api/v1/users', v),
