@@ -242,6 +242,20 @@ export const az: Messages = {
   'session.seatsLeft': '{capacity} yerdən {n} yer boşdur',
   'session.full': 'Yer yoxdur: yeni müraciətlər gözləmə siyahısına düşür',
   'session.seats': 'Yerlər',
+  'session.waiting': 'Gözləmə siyahısı',
+  'session.reservedSeats': 'Ayrılmış yerlər',
+  'session.reservedSeatsHint':
+    'Təşkilatın namizədləri üçün saxlanılan yerlər. Yalnız bu yerlər qaldıqda digərləri növbədə gözləyir.',
+  'session.reservedSeatsCount': 'Say',
+  'session.addReservation': 'Təşkilat əlavə et',
+  'session.removeReservation': 'Sil',
+  'session.reservationsEndOn': 'Ayırmaların bitmə tarixi',
+  'session.reservationsEndOnHint':
+    'Ayrılmış yerlərin saxlandığı son gün. Növbəti gündən istifadə olunmayan yerlər hamı üçün açıqdır və gözləmə siyahısındakılar həmin yerlərə keçirilir.',
+  'session.reservedTaken': '{organisation}: {seats} yerdən {taken} tutulub',
+  'session.reservationsHoldUntil': '{date} tarixinədək bu təşkilatlar üçün saxlanılır.',
+  'session.reservationsEnded':
+    '{date} tarixinədək saxlanılırdı; istifadə olunmayan yerlər indi hamı üçün açıqdır.',
   'session.instructors': 'Təlimatçılar',
   'session.openRoster': 'İştirakçılar və nəticələr',
   'session.statusTitle': 'Sessiyanın statusu',

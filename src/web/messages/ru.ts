@@ -245,6 +245,20 @@ export const ru: Messages = {
     'Свободно {n} из {capacity, plural, one {# места} few {# мест} many {# мест} other {# места}}',
   'session.full': 'Мест нет: новые заявки попадают в лист ожидания',
   'session.seats': 'Места',
+  'session.waiting': 'Лист ожидания',
+  'session.reservedSeats': 'Забронированные места',
+  'session.reservedSeatsHint':
+    'Места, сохраняемые для кандидатов организации. Пока остаются только они, остальные ждут в очереди.',
+  'session.reservedSeatsCount': 'Мест',
+  'session.addReservation': 'Добавить организацию',
+  'session.removeReservation': 'Убрать',
+  'session.reservationsEndOn': 'Бронь действует до',
+  'session.reservationsEndOnHint':
+    'Последний день, когда места сохраняются. Со следующего дня неиспользованные места открыты для всех, и на них переводятся ожидающие.',
+  'session.reservedTaken': '{organisation}: занято {taken} из {seats}',
+  'session.reservationsHoldUntil': 'Сохраняются за этими организациями до {date}.',
+  'session.reservationsEnded':
+    'Сохранялись до {date}; неиспользованные места теперь открыты для всех.',
   'session.instructors': 'Инструкторы',
   'session.openRoster': 'Список и результаты',
   'session.statusTitle': 'Статус сессии',

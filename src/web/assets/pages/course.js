@@ -4,7 +4,8 @@ import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
 import { href, t } from '../i18n.js';
 import { changes, courseFields, sessionFields } from '../admin-forms.js';
-import { courses as loadCourses } from '../lookups.js';
+import { courses as loadCourses, organisations as loadOrganisations } from '../lookups.js';
+import { reservationsEndOnField, reservedSeatsEditor } from '../reserved-seats.js';
 import { badge, empty, heading, link, notice, pathId, queryParams, section, table } from '../ui.js';
 
 export default async function render(root, { may }) {
@@ -38,13 +39,15 @@ export default async function render(root, { may }) {
     ),
   );
   if (!isAdmin) return;
+  const reserved = reservedSeatsEditor({}, await loadOrganisations());
   root.append(
     section(
       t('course.addSession'),
       form({
-        fields: sessionFields({}),
+        fields: [...sessionFields({}), reserved.node, reservationsEndOnField({})],
         submitLabel: t('course.addSessionSubmit'),
-        onSubmit: (v) => post(`/api/v1/courses/${id}/sessions`, v),
+        onSubmit: (v) =>
+          post(`/api/v1/courses/${id}/sessions`, { ...v, reservedSeats: reserved.value() }),
         onDone: (s) => window.location.assign(href(`/app/sessions/${s.id}`)),
       }),
     ),

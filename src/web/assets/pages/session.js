@@ -3,7 +3,16 @@ import { del, get, post, patch } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field, form } from '../forms.js';
 import { label, t } from '../i18n.js';
-import { courses as loadCourses, instructors as loadInstructors } from '../lookups.js';
+import {
+  courses as loadCourses,
+  instructors as loadInstructors,
+  organisations as loadOrganisations,
+} from '../lookups.js';
+import {
+  reservationsEndOnField,
+  reservedSeatsEditor,
+  reservedSeatsSummary,
+} from '../reserved-seats.js';
 import { joiningInstructionsField } from '../admin-forms.js';
 import {
   badge,
@@ -248,7 +257,7 @@ function nominateBoxes(session, redraw) {
   ];
 }
 
-function adminBoxes(session, course, redraw) {
+function adminBoxes(session, course, redraw, organisations) {
   const statusSlot = h('div', { class: 'slot' });
   // The moves the server allows this caller now (lifecycle, calendar and course rules).
   const statusButtons = (session.allowedTransitions ?? []).map((to) =>
@@ -352,6 +361,7 @@ function adminBoxes(session, course, redraw) {
     })
     .catch((err) => instrBox.append(notice('error', ...errorContent(err))));
 
+  const reserved = reservedSeatsEditor(session, organisations);
   const editBox = section(
     t('session.edit'),
     form({
@@ -396,9 +406,16 @@ function adminBoxes(session, course, redraw) {
           value: session.capacity,
         },
         joiningInstructionsField(session),
+        reserved.node,
+        reservationsEndOnField(session),
       ],
       submitLabel: t('form.save'),
-      onSubmit: (v) => patch(`/api/v1/sessions/${session.id}`, { ...v, version: session.version }),
+      onSubmit: (v) =>
+        patch(`/api/v1/sessions/${session.id}`, {
+          ...v,
+          reservedSeats: reserved.value(),
+          version: session.version,
+        }),
       onDone: () => redraw(notice('success', t('form.saved'))),
     }),
   );
@@ -441,6 +458,8 @@ export default async function render(root, { user }) {
               seatsText(session),
             ),
           ],
+          [t('session.waiting'), String(session.waitingCount)],
+          [t('session.reservedSeats'), reservedSeatsSummary(session)],
           [
             t('session.instructors'),
             session.instructors
@@ -483,7 +502,7 @@ export default async function render(root, { user }) {
       );
     }
     if (session.allowedActions.includes('manage')) {
-      root.append(...adminBoxes(session, course, redraw));
+      root.append(...adminBoxes(session, course, redraw, await loadOrganisations()));
     }
     if (session.allowedActions.includes('nominate')) {
       root.append(...nominateBoxes(session, redraw));

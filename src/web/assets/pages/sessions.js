@@ -4,7 +4,8 @@ import { form } from '../forms.js';
 import { href, label, t } from '../i18n.js';
 import { sessionFields } from '../admin-forms.js';
 import { anyOption, filteredList } from '../list-page.js';
-import { courses as loadCourses } from '../lookups.js';
+import { courses as loadCourses, organisations as loadOrganisations } from '../lookups.js';
+import { reservationsEndOnField, reservedSeatsEditor } from '../reserved-seats.js';
 import { badge, heading, link, personName, section } from '../ui.js';
 
 const STATUSES = ['planned', 'open', 'in_progress', 'completed', 'cancelled'];
@@ -50,6 +51,7 @@ export default async function render(root, { may }) {
     empty: t('sessions.empty'),
   });
   if (may('sessions.manage')) {
+    const reserved = reservedSeatsEditor({}, await loadOrganisations());
     root.append(
       section(
         t('sessions.create'),
@@ -68,9 +70,12 @@ export default async function render(root, { may }) {
               ],
             },
             ...sessionFields({}),
+            reserved.node,
+            reservationsEndOnField({}),
           ],
           submitLabel: t('course.addSessionSubmit'),
-          onSubmit: ({ courseId, ...v }) => post(`/api/v1/courses/${courseId}/sessions`, v),
+          onSubmit: ({ courseId, ...v }) =>
+            post(`/api/v1/courses/${courseId}/sessions`, { ...v, reservedSeats: reserved.value() }),
           onDone: (s) => window.location.assign(href(`/app/sessions/${s.id}`)),
         }),
       ),
