@@ -18,7 +18,13 @@ describe('the access policy as the API tells it', () => {
   afterAll(() => t.close());
 
   it('gives each account its permissions with the user, on sign-in and from /auth/me', async () => {
-    for (const roles of [['admin'], ['auditor'], ['instructor'], ['trainee']] as const) {
+    for (const roles of [
+      ['admin'],
+      ['auditor'],
+      ['instructor'],
+      ['trainee'],
+      ['coordinator'],
+    ] as const) {
       const user = await createUser(t, [...roles]);
       const me = await t.http.get('/api/v1/auth/me').set(user.auth);
       expect(me.status).toBe(200);
