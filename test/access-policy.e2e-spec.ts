@@ -65,9 +65,9 @@ describe('the access policy as the API tells it', () => {
       actions[who] = one.body.allowedActions;
     }
     expect(actions).toEqual({
-      admin: ['manage', 'readRoster', 'recordResults'],
-      auditor: ['readRoster'],
-      assigned: ['readRoster', 'recordResults', 'issueCertificates'],
+      admin: ['manage', 'readRoster', 'recordResults', 'printAttendanceSheet'],
+      auditor: ['readRoster', 'printAttendanceSheet'],
+      assigned: ['readRoster', 'recordResults', 'issueCertificates', 'printAttendanceSheet'],
       unassigned: [],
       trainee: [],
     });
@@ -78,6 +78,10 @@ describe('the access policy as the API tells it', () => {
     expect((await roster('assigned')).status).toBe(200);
     expect((await roster('unassigned')).status).toBe(403);
     expect((await roster('auditor')).status).toBe(200);
+    const sheet = (who: keyof typeof callers) =>
+      t.http.get(`/api/v1/sessions/${session.id}/attendance-sheet`).set(callers[who].auth);
+    expect((await sheet('assigned')).status).toBe(200);
+    expect((await sheet('unassigned')).status).toBe(403);
     expect((await roster('trainee')).status).toBe(403);
   });
 });

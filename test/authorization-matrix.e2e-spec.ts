@@ -198,6 +198,15 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/v1/sessions/:id/certificates': issuing,
   'PUT /api/v1/sessions/:id/attendance': recording,
   'PUT /api/v1/sessions/:id/assessments': recording,
+  // Names everyone in the session: not for coordinators, whose reach is their own people.
+  'GET /api/v1/sessions/:id/attendance-sheet': {
+    anon: 401,
+    trainee: 403,
+    instructor: ['ok', 403],
+    auditor: 'ok',
+    admin: 'ok',
+    coordinator: 403,
+  },
 
   'GET /api/v1/enrolments/:id': personal,
   'GET /api/v1/enrolments/:id/attendance': personal,

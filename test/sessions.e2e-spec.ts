@@ -105,7 +105,7 @@ describe('sessions', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         allowedTransitions: ['open', 'cancelled'],
-        allowedActions: ['manage', 'readRoster', 'recordResults'],
+        allowedActions: ['manage', 'readRoster', 'recordResults', 'printAttendanceSheet'],
         enrolment: null,
         canEnrol: null,
         staffing: {

@@ -57,12 +57,18 @@ describe('the access policy', () => {
   });
 
   it("lists a session's allowed actions per caller", () => {
-    expect(sessionActions(as('admin'), [])).toEqual(['manage', 'readRoster', 'recordResults']);
-    expect(sessionActions(as('auditor'), [])).toEqual(['readRoster']);
+    expect(sessionActions(as('admin'), [])).toEqual([
+      'manage',
+      'readRoster',
+      'recordResults',
+      'printAttendanceSheet',
+    ]);
+    expect(sessionActions(as('auditor'), [])).toEqual(['readRoster', 'printAttendanceSheet']);
     expect(sessionActions(instructor, ['i-1'])).toEqual([
       'readRoster',
       'recordResults',
       'issueCertificates',
+      'printAttendanceSheet',
     ]);
     expect(sessionActions(instructor, [])).toEqual([]);
     expect(sessionActions(as('trainee'), [])).toEqual([]);

@@ -69,6 +69,11 @@ export const PERMISSIONS = {
   'jobs.run': ['admin'],
   /** The registrar's desk (`GET /api/v1/desk`); auditors read it as they read the registers. */
   'desk.read': STAFF_READERS,
+  /**
+   * A session's printable attendance sheet: instructors theirs (assigned reach). Not coordinators:
+   * it names every organisation's people in the session.
+   */
+  'attendanceSheet.read': ['admin', 'auditor', 'instructor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -155,6 +160,8 @@ export const SESSION_ACTIONS = {
   issueCertificates: 'certificates.issue',
   /** Nominate one's organisation's people from the session page (coordinators). */
   nominate: 'enrolments.enrol',
+  /** Print the session's attendance sheet (GET /sessions/:id/attendance-sheet). */
+  printAttendanceSheet: 'attendanceSheet.read',
 } as const satisfies Record<string, Permission>;
 
 export type SessionAction = keyof typeof SESSION_ACTIONS;

@@ -40,7 +40,8 @@ type FontName = keyof typeof FONT_WEIGHTS;
 // Parsing Noto's layout tables costs far more than drawing a page, so each font is parsed once per
 // process and shared: pdfkit makes its own glyph subset per document from the parsed font.
 let parsedFonts: Record<FontName, Font> | undefined;
-function loadFonts(): Record<FontName, Font> {
+/** The Noto Serif weights, parsed once per process (the attendance sheet uses them too). */
+export function loadFonts(): Record<FontName, Font> {
   if (!parsedFonts) {
     const require = createRequire(import.meta.url);
     const open = (weight: string): Font => {
@@ -197,7 +198,7 @@ function collect(pdf: PDFKit.PDFDocument): Promise<Buffer> {
  * NFC so that a decomposed ə or ş maps to the font's precomposed glyph; control and bidi override
  * characters removed so a value cannot break lines or reorder what the reader sees.
  */
-function clean(value: string): string {
+export function clean(value: string): string {
   return value
     .normalize('NFC')
     .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')

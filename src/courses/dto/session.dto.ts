@@ -223,8 +223,9 @@ export class SessionDto extends SessionRecordDto {
     description:
       'What the caller may do with this session, from the access policy: `manage` (change, ' +
       'staff, move along the lifecycle), `readRoster`, `recordResults` (attendance and ' +
-      'assessments), `issueCertificates`. Instructors get the last three only for sessions ' +
-      'they are assigned to.',
+      'assessments), `issueCertificates`, `printAttendanceSheet` (GET ' +
+      '/sessions/:id/attendance-sheet). Instructors get these four only for sessions they are ' +
+      'assigned to.',
   })
   allowedActions: SessionAction[];
 

@@ -1,0 +1,355 @@
+import PDFDocument from 'pdfkit';
+import { clean, loadFonts } from '../../certifications/pdf/certificate-pdf.js';
+
+/**
+ * The printable attendance sheet of a session, for field sites without a connection: one row per
+ * trainee holding a seat, one column per session day, a box in each cell for the trainee's
+ * signature and a row for the instructor's, on A4. Portrait while the days fit; landscape when
+ * there are more; with more days than a landscape page holds, the days continue on further
+ * pages (each page repeats the header and the names), as do rows beyond a page.
+ */
+
+export type SheetLanguage = 'en' | 'az' | 'ru';
+
+export interface AttendanceSheetDocument {
+  language: SheetLanguage;
+  centerName: string;
+  course: { code: string; title: string };
+  location: string;
+  startsOn: string;
+  endsOn: string;
+  /** Every calendar day of the session, in order. */
+  days: string[];
+  /** The lead first. */
+  instructors: { name: string; lead: boolean }[];
+  /** In the order printed. */
+  trainees: { name: string; organisation: string | null }[];
+}
+
+const WORDS: Record<SheetLanguage, Record<string, string>> = {
+  en: {
+    title: 'Attendance sheet',
+    course: 'Course',
+    venue: 'Venue',
+    dates: 'Dates',
+    instructors: 'Instructors',
+    lead: 'lead',
+    number: 'No.',
+    trainee: 'Trainee',
+    instructorRow: 'Instructor’s signature',
+    instructorLine: 'Instructor (name and signature)',
+    instructions:
+      'Each trainee signs in the box of every day they attend; a box left empty is an absence. The instructor signs each day’s column at the end of the day.',
+    days: 'Days {from}–{to} of {total}',
+    page: 'Page {n} of {total}',
+    empty: 'No trainee holds a seat in this session.',
+  },
+  az: {
+    title: 'Davamiyyət vərəqi',
+    course: 'Kurs',
+    venue: 'Keçirildiyi yer',
+    dates: 'Tarixlər',
+    instructors: 'Təlimatçılar',
+    lead: 'aparıcı',
+    number: '№',
+    trainee: 'Təlim iştirakçısı',
+    instructorRow: 'Təlimatçının imzası',
+    instructorLine: 'Təlimatçı (ad, soyad və imza)',
+    instructions:
+      'Hər təlim iştirakçısı iştirak etdiyi hər günün xanasında imza atır; boş qalan xana iştirak etmədiyini bildirir. Təlimatçı hər günün sütununu günün sonunda imzalayır.',
+    days: 'Günlər {from}–{to} (cəmi {total})',
+    page: 'Səhifə {n} / {total}',
+    empty: 'Bu sessiyada yer tutan təlim iştirakçısı yoxdur.',
+  },
+  ru: {
+    title: 'Лист посещаемости',
+    course: 'Курс',
+    venue: 'Место проведения',
+    dates: 'Даты',
+    instructors: 'Инструкторы',
+    lead: 'ведущий',
+    number: '№',
+    trainee: 'Слушатель',
+    instructorRow: 'Подпись инструктора',
+    instructorLine: 'Инструктор (ФИО и подпись)',
+    instructions:
+      'Каждый слушатель расписывается в клетке каждого дня, когда он присутствует; пустая клетка означает отсутствие. Инструктор подписывает столбец дня в конце дня.',
+    days: 'Дни {from}–{to} из {total}',
+    page: 'Страница {n} из {total}',
+    empty: 'В этой сессии нет слушателей, занимающих место.',
+  },
+};
+
+/** The sheet's language for a session's language tag (`az-Latn` → az); English otherwise. */
+export function sheetLanguage(tag: string): SheetLanguage {
+  const primary = tag.toLowerCase().split('-')[0];
+  return primary === 'az' || primary === 'ru' ? primary : 'en';
+}
+
+const A4 = { short: 595.28, long: 841.89 };
+const MARGIN = 32;
+const NUMBER_W = 24;
+const NAME_W = 190;
+/** Narrower than this, a signature does not fit in a day's box. */
+const MIN_DAY_W = 44;
+const HEADER_ROW_H = 30;
+const ROW_H = 26;
+const INSTRUCTOR_ROW_H = 32;
+const FOOTER_H = 44;
+
+const INK = '#1c1c1c';
+const MUTED = '#5b6470';
+const RULE = '#8a929c';
+const SHADE = '#eef1f4';
+
+const daysThatFit = (pageWidth: number) =>
+  Math.floor((pageWidth - 2 * MARGIN - NUMBER_W - NAME_W) / MIN_DAY_W);
+/** Days a portrait page holds; more make the sheet landscape. */
+export const PORTRAIT_DAYS = daysThatFit(A4.short);
+/** Days a landscape page holds; more continue on further pages. */
+export const LANDSCAPE_DAYS = daysThatFit(A4.long);
+
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result.length > 0 ? result : [[]];
+}
+
+export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Promise<Buffer> {
+  const words = WORDS[doc.language];
+  const landscape = doc.days.length > PORTRAIT_DAYS;
+  const pageW = landscape ? A4.long : A4.short;
+  const pageH = landscape ? A4.short : A4.long;
+  // Days beyond one landscape page are spread evenly (15 days: 8 and 7, not 12 and 3).
+  const groups = Math.ceil(doc.days.length / LANDSCAPE_DAYS);
+  const dayChunks = chunks(doc.days, Math.max(1, Math.ceil(doc.days.length / Math.max(1, groups))));
+  const weekday = new Intl.DateTimeFormat(doc.language, { weekday: 'short', timeZone: 'UTC' });
+
+  const pdf = new PDFDocument({
+    size: 'A4',
+    layout: landscape ? 'landscape' : 'portrait',
+    margin: 0,
+    autoFirstPage: false,
+    bufferPages: true,
+    font: '',
+    lang: doc.language,
+    displayTitle: true,
+    info: {
+      Title: `${words.title}: ${clean(doc.course.code)} ${doc.startsOn} – ${doc.endsOn}`,
+      Author: clean(doc.centerName),
+      Subject: clean(doc.course.title),
+    },
+  });
+  const done = new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    pdf.on('data', (chunk: Buffer) => parts.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(parts)));
+    pdf.on('error', reject);
+  });
+  for (const [name, font] of Object.entries(loadFonts())) {
+    pdf.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
+  }
+
+  /** One line of text that can neither wrap nor start a page: cut with an ellipsis instead. */
+  const text = (
+    value: string,
+    x: number,
+    y: number,
+    width: number,
+    style: {
+      font?: string;
+      size: number;
+      /** Shrink down to this size before cutting: a name on a register should be read whole. */
+      minSize?: number;
+      color?: string;
+      align?: 'left' | 'center' | 'right';
+    },
+  ) => {
+    pdf
+      .font(style.font ?? 'regular')
+      .fontSize(style.size)
+      .fillColor(style.color ?? INK);
+    for (let size = style.size; style.minSize && size > style.minSize; size -= 0.5) {
+      if (pdf.fontSize(size).widthOfString(value) <= width) break;
+      pdf.fontSize(size - 0.5);
+    }
+    pdf.text(value, x, y, {
+      width,
+      height: pdf.currentLineHeight(true),
+      align: style.align ?? 'left',
+      ellipsis: true,
+      lineBreak: false,
+    });
+  };
+
+  const contentW = pageW - 2 * MARGIN;
+  const instructorsText =
+    doc.instructors.length > 0
+      ? doc.instructors
+          .map((i) => (i.lead ? `${clean(i.name)} (${words.lead})` : clean(i.name)))
+          .join(', ')
+      : '—';
+
+  /** The header every page repeats; returns where the table starts. */
+  const header = (dayRange: string | null): number => {
+    let y = MARGIN;
+    text(clean(doc.centerName), MARGIN, y, contentW, { font: 'semibold', size: 8.5, color: MUTED });
+    y += 13;
+    text(words.title, MARGIN, y, contentW, { font: 'bold', size: 16 });
+    y += 22;
+    text(`${clean(doc.course.code)} · ${clean(doc.course.title)}`, MARGIN, y, contentW, {
+      font: 'semibold',
+      size: 11,
+      minSize: 8,
+    });
+    y += 16;
+    const meta = `${words.venue}: ${clean(doc.location)}   ·   ${words.dates}: ${doc.startsOn} – ${doc.endsOn}`;
+    text(meta, MARGIN, y, contentW, { size: 9 });
+    y += 13;
+    text(`${words.instructors}: ${instructorsText}`, MARGIN, y, contentW, { size: 9 });
+    y += 13;
+    pdf.font('italic').fontSize(7.5).fillColor(MUTED);
+    const instructionsH = pdf.heightOfString(words.instructions, { width: contentW });
+    pdf.text(words.instructions, MARGIN, y, { width: contentW, height: instructionsH + 1 });
+    y += instructionsH + 4;
+    if (dayRange) {
+      text(dayRange, MARGIN, y, contentW, { font: 'semibold', size: 8.5 });
+      y += 12;
+    }
+    return y + 4;
+  };
+
+  const footer = (page: number, pages: number) => {
+    const y = pageH - MARGIN - FOOTER_H + 14;
+    const lineW = Math.min(300, contentW / 2);
+    pdf
+      .lineWidth(0.6)
+      .strokeColor(INK)
+      .moveTo(MARGIN, y + 18)
+      .lineTo(MARGIN + lineW, y + 18)
+      .stroke();
+    text(words.instructorLine, MARGIN, y + 21, lineW, { size: 7.5, color: MUTED });
+    text(fill(words.page, { n: page, total: pages }), pageW - MARGIN - 160, y + 21, 160, {
+      size: 7.5,
+      color: MUTED,
+      align: 'right',
+    });
+  };
+
+  const table = (
+    top: number,
+    days: string[],
+    rows: { number: number; name: string; organisation: string | null }[],
+  ) => {
+    const dayW = Math.min(90, (contentW - NUMBER_W - NAME_W) / Math.max(1, days.length));
+    const nameW = contentW - NUMBER_W - dayW * days.length;
+    const nameX = MARGIN + NUMBER_W;
+    const dayX = (i: number) => nameX + nameW + i * dayW;
+    const bodyRows = Math.max(1, rows.length);
+    const bottom = top + HEADER_ROW_H + bodyRows * ROW_H + INSTRUCTOR_ROW_H;
+
+    pdf.rect(MARGIN, top, contentW, HEADER_ROW_H).fill(SHADE);
+    const instructorTop = bottom - INSTRUCTOR_ROW_H;
+    pdf.rect(MARGIN, instructorTop, contentW, INSTRUCTOR_ROW_H).fill(SHADE);
+
+    const labelY = top + HEADER_ROW_H / 2 - 5;
+    text(words.number, MARGIN + 3, labelY, NUMBER_W - 6, { font: 'semibold', size: 8 });
+    text(words.trainee, nameX + 5, labelY, nameW - 10, { font: 'semibold', size: 8 });
+    for (const [i, day] of days.entries()) {
+      const name = weekday.format(new Date(`${day}T00:00:00Z`));
+      text(name, dayX(i) + 2, top + 5, dayW - 4, { font: 'semibold', size: 7.5, align: 'center' });
+      text(day, dayX(i) + 2, top + 16, dayW - 4, { size: 7, align: 'center' });
+    }
+
+    if (rows.length === 0) {
+      text(words.empty, nameX + 5, top + HEADER_ROW_H + 8, contentW - NUMBER_W - 10, {
+        font: 'italic',
+        size: 9,
+        color: MUTED,
+      });
+    }
+    for (const [r, row] of rows.entries()) {
+      const y = top + HEADER_ROW_H + r * ROW_H;
+      text(String(row.number), MARGIN + 3, y + 8, NUMBER_W - 6, { size: 8.5, align: 'right' });
+      const nameY = row.organisation ? y + 3 : y + 8;
+      text(row.name, nameX + 5, nameY, nameW - 10, { font: 'semibold', size: 9.5, minSize: 6.5 });
+      if (row.organisation) {
+        text(row.organisation, nameX + 5, y + 15, nameW - 10, {
+          size: 6.5,
+          minSize: 5.5,
+          color: MUTED,
+        });
+      }
+    }
+    text(words.instructorRow, nameX + 5, instructorTop + INSTRUCTOR_ROW_H / 2 - 5, nameW - 10, {
+      font: 'semibold',
+      size: 8,
+    });
+
+    // The grid: every cell a box to sign in.
+    pdf.lineWidth(0.5).strokeColor(RULE);
+    const lines = [top, top + HEADER_ROW_H];
+    for (let r = 1; r <= bodyRows; r++) lines.push(top + HEADER_ROW_H + r * ROW_H);
+    lines.push(bottom);
+    for (const y of lines)
+      pdf
+        .moveTo(MARGIN, y)
+        .lineTo(MARGIN + contentW, y)
+        .stroke();
+    const columns = [MARGIN, nameX, nameX + nameW];
+    for (let i = 1; i <= days.length; i++) columns.push(dayX(i));
+    for (const x of columns) {
+      // An empty sheet's message spans the day columns of its one row.
+      if (rows.length === 0 && x > nameX) {
+        pdf
+          .moveTo(x, top)
+          .lineTo(x, top + HEADER_ROW_H)
+          .stroke();
+        pdf.moveTo(x, instructorTop).lineTo(x, bottom).stroke();
+      } else pdf.moveTo(x, top).lineTo(x, bottom).stroke();
+    }
+    pdf
+      .lineWidth(1)
+      .strokeColor(INK)
+      .rect(MARGIN, top, contentW, bottom - top)
+      .stroke();
+  };
+
+  const numbered = doc.trainees.map((trainee, i) => ({
+    number: i + 1,
+    name: clean(trainee.name),
+    organisation: trainee.organisation ? clean(trainee.organisation) : null,
+  }));
+  let dayOffset = 0;
+  for (const days of dayChunks) {
+    const dayRange =
+      dayChunks.length > 1
+        ? fill(words.days, {
+            from: dayOffset + 1,
+            to: dayOffset + days.length,
+            total: doc.days.length,
+          })
+        : null;
+    let next = 0;
+    do {
+      pdf.addPage({ size: 'A4', layout: landscape ? 'landscape' : 'portrait', margin: 0 });
+      const top = header(dayRange);
+      const available = pageH - MARGIN - FOOTER_H - top - HEADER_ROW_H - INSTRUCTOR_ROW_H;
+      const perPage = Math.max(1, Math.floor(available / ROW_H));
+      table(top, days, numbered.slice(next, next + perPage));
+      next += perPage;
+    } while (next < numbered.length);
+    dayOffset += days.length;
+  }
+  // Page numbers once the number of pages is known.
+  const range = pdf.bufferedPageRange();
+  for (let i = 0; i < range.count; i++) {
+    pdf.switchToPage(range.start + i);
+    footer(i + 1, range.count);
+  }
+  pdf.end();
+  return done;
+}
