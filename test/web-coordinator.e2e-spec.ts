@@ -108,4 +108,20 @@ browserDescribe('coordinator pages', () => {
 
     expect(harness.pageErrors).toEqual([]);
   });
+
+  it('shows a coordinator their people in sessions to come at home, and their own person’s record', async () => {
+    const lang: Lang = 'ru';
+    const page = await harness.open(lang);
+    await harness.signIn(page, lang, account('coordinator'));
+    const upcoming = page.getByRole('table', { name: m(lang, 'home.peopleUpcoming') });
+    await seen(upcoming.getByRole('cell', { name: ours[0].name }));
+    expect(await page.getByText(theirs.name).count()).toBe(0);
+    await harness.shot(page, `coordinator-home-${lang}`);
+
+    await harness.go(page, `/app/trainees/${ours[0].id}`, lang);
+    await seen(page.getByRole('heading', { name: ours[0].name }));
+    await seen(page.getByRole('heading', { name: m(lang, 'trainee.edit') }));
+    await harness.shot(page, `coordinator-trainee-${lang}`);
+    expect(harness.pageErrors).toEqual([]);
+  });
 });
