@@ -21,6 +21,7 @@ browserDescribe('coordinator pages', () => {
   let ours: Person[];
   let theirs: Person;
   let sessionId: string;
+  let organisationId: string;
 
   beforeAll(async () => {
     t = (await harness.start()).t;
@@ -33,6 +34,7 @@ browserDescribe('coordinator pages', () => {
          FROM trainees ORDER BY created_at, id`,
       [org],
     )) as (Person & { ours: boolean })[];
+    organisationId = org;
     ours = people.filter((p) => p.ours);
     theirs = people.find((p) => !p.ours)!;
     expect(ours.length).toBeGreaterThanOrEqual(2);
@@ -59,6 +61,11 @@ browserDescribe('coordinator pages', () => {
     await harness.go(page, '/app/trainees', lang);
     await seen(page.getByRole('link', { name: ours[0].name }));
     expect(await page.getByRole('link', { name: theirs.name }).count()).toBe(0);
+    // A new person is registered into their organisation: the form starts there.
+    const newPerson = page.getByRole('heading', { name: m(lang, 'trainees.create') });
+    await seen(newPerson);
+    const orgChoices = page.getByLabel(m(lang, 'field.organisation'));
+    expect(await orgChoices.last().inputValue()).toBe(organisationId);
 
     await harness.go(page, `/app/sessions/${sessionId}`, lang);
     await seen(page.getByRole('heading', { name: m(lang, 'nominate.title') }));

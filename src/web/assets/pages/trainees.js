@@ -8,7 +8,7 @@ import { anyOption, filteredList, searchField } from '../list-page.js';
 import { organisations as loadOrgs } from '../lookups.js';
 import { heading, link, notice, personName, section } from '../ui.js';
 
-export default async function render(root, { may }) {
+export default async function render(root, { user, may }) {
   const orgs = (await loadOrgs()).sort((a, b) => a.name.localeCompare(b.name));
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
   root.append(heading(t('trainees.title')));
@@ -49,7 +49,8 @@ export default async function render(root, { may }) {
         t('trainees.create'),
         dup,
         form({
-          fields: traineeFields({}, orgs),
+          // A coordinator's people join their organisation (the server insists); the form says so.
+          fields: traineeFields({ organisationId: user.organisationId ?? undefined }, orgs),
           submitLabel: t('trainees.createSubmit'),
           onSubmit: async (v) => {
             replace(dup);
