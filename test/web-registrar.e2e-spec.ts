@@ -273,6 +273,15 @@ browserDescribe('registrar pages', () => {
     expect(await line.count()).toBe(0);
     await harness.shot(page, `registrar-line-${lang}`);
 
+    // On a phone, in Azerbaijani: the same roster fits the screen, the line's controls included.
+    const phone = await harness.open('az', PHONE);
+    await harness.signIn(phone, 'az', account('admin'));
+    await harness.go(phone, `/app/sessions/${sessionId}/roster`, 'az');
+    await seen(phone.getByRole('heading', { name: m('az', 'roster.enrolTitle') }));
+    await seen(phone.getByRole('button', { name: `${m('az', 'roster.withdraw')}: Tofiq Əsgərov` }));
+    expect(await phone.evaluate<number>(OVERFLOW)).toBeLessThanOrEqual(0);
+    await harness.shot(phone, 'registrar-roster-phone-az');
+
     // The audit trail has each reason on its event.
     const roster = (await api('get', `/api/v1/sessions/${sessionId}/enrolments`)).body.items as {
       id: string;
