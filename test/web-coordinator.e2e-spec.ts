@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { addDays, today } from '../src/common/calendar.js';
 import type { Lang } from '../src/web/i18n.js';
-import { account, browserDescribe, BrowserHarness, m, seen } from './browser.js';
+import { account, browserDescribe, BrowserHarness, m, seen, seenWith, starts } from './browser.js';
 import { makeCourse, makeSession } from './fixtures.js';
 
 interface Person {
@@ -129,6 +129,29 @@ browserDescribe('coordinator pages', () => {
     await seen(page.getByRole('heading', { name: ours[0].name }));
     await seen(page.getByRole('heading', { name: m(lang, 'trainee.edit') }));
     await harness.shot(page, `coordinator-trainee-${lang}`);
+    expect(harness.pageErrors).toEqual([]);
+  });
+
+  it('lets the registrar make a coordinator account only with an organisation', async () => {
+    const lang: Lang = 'en';
+    const page = await harness.open(lang);
+    await harness.signIn(page, lang, account('admin'));
+    await harness.go(page, '/app/users', lang);
+    const create = page.locator('section', {
+      has: page.getByRole('heading', { name: m(lang, 'users.create') }),
+    });
+    const email = 'coordinator@kartli.example';
+    await create.getByLabel(starts(m(lang, 'field.email'))).fill(email);
+    await create.getByLabel(m(lang, 'role.coordinator')).check();
+    await create.getByRole('button', { name: m(lang, 'users.createSubmit') }).click();
+    await seen(page.getByText(m(lang, 'error.COORDINATOR_NEEDS_ORGANISATION')));
+    await create
+      .getByLabel(m(lang, 'field.organisation'))
+      .selectOption({ label: 'Kartli Mine Action Partners' });
+    await create.getByRole('button', { name: m(lang, 'users.createSubmit') }).click();
+    await seenWith(page.getByRole('status'), m(lang, 'users.invited', { email }));
+    const row = page.getByRole('row', { name: new RegExp(email) });
+    await seen(row.getByText('Kartli Mine Action Partners'));
     expect(harness.pageErrors).toEqual([]);
   });
 });
