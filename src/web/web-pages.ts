@@ -20,6 +20,7 @@ export interface WebPage {
 
 export const WEB_PAGES = {
   home: { module: 'home.js', title: 'page.home' },
+  desk: { module: 'desk.js', title: 'page.desk', wide: true },
   catalogue: { module: 'catalogue.js', title: 'page.catalogue', wide: true },
   'sessions/:id': { module: 'session.js', title: 'page.session' },
   'sessions/:id/roster': { module: 'roster.js', title: 'page.roster', wide: true },

@@ -12,6 +12,8 @@ import { errorContent, heading, link, main, notice, queryParams } from './ui.js'
  */
 const SECTIONS = [
   { path: '/', key: 'nav.home' },
+  // The registrar's first stop: what needs doing today.
+  { path: '/app/desk', key: 'nav.desk', needs: 'desk.read' },
   // The public catalogue, for those who do not see the full course register.
   { path: '/app/catalogue', key: 'nav.catalogue', unless: 'courses.readDrafts' },
   { path: '/app/transcript', key: 'nav.transcript', own: 'traineeId' },

@@ -248,6 +248,7 @@ function adminHome() {
     h(
       'ul',
       { class: 'tiles' },
+      tile('nav.desk', 'home.deskText', '/app/desk'),
       tile('nav.courses', 'home.coursesText', '/app/courses'),
       tile('nav.sessions', 'home.sessionsText', '/app/sessions'),
       tile('nav.organisations', 'home.organisationsText', '/app/organisations'),

@@ -19,6 +19,7 @@ import {
 } from '../ui.js';
 import { enrolPart, seatsPart, waitingPart } from '../roster-registrar.js';
 import { SEAT_HOLDING } from '../vocabulary.js';
+import { attendanceSheetButton } from '../attendance-sheet.js';
 
 /** Why the enrolment may not be certified now, as the server decides for the roster, or null. */
 function ineligibility(e) {
@@ -549,7 +550,12 @@ export default async function render(root, { may }) {
           [t('roster.participants'), String(participants.length)],
           ...seatFacts(session),
         ]),
-        h('p', {}, link(t('roster.sessionDetails'), `/app/sessions/${session.id}`)),
+        h(
+          'p',
+          { class: 'actions' },
+          link(t('roster.sessionDetails'), `/app/sessions/${session.id}`),
+          attendanceSheetButton(session),
+        ),
       ),
       flash,
     );

@@ -14,6 +14,7 @@ import {
   reservedSeatsSummary,
 } from '../reserved-seats.js';
 import { joiningInstructionsField } from '../admin-forms.js';
+import { attendanceSheetButton, staffingWarning } from '../attendance-sheet.js';
 import {
   badge,
   button,
@@ -484,6 +485,7 @@ export default async function render(root, { user }) {
         course.description && h('p', {}, course.description),
       ),
     );
+    root.append(staffingWarning(session) ?? []);
     if (session.canEnrol) {
       root.append(section(t('enrol.title'), enrolmentBox(session, course, user, redraw)));
     }
@@ -491,13 +493,14 @@ export default async function render(root, { user }) {
       root.append(
         h(
           'p',
-          {},
+          { class: 'actions' },
           link(
             t('session.openRoster'),
             `/app/sessions/${session.id}/roster`,
             {},
             { class: 'btn btn--secondary' },
           ),
+          attendanceSheetButton(session),
         ),
       );
     }
