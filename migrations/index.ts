@@ -17,6 +17,7 @@ import { CoordinatorOrganisation1796600000000 } from './1796600000000-Coordinato
 import { ReservedSeats1796600000100 } from './1796600000100-ReservedSeats.js';
 import { CourseInstructorRatio1796600000300 } from './1796600000300-CourseInstructorRatio.js';
 import { TraineeIdentityDocuments1796600000400 } from './1796600000400-TraineeIdentityDocuments.js';
+import { CourseTranslations1796600000410 } from './1796600000410-CourseTranslations.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ReservedSeats1796600000100,
   CourseInstructorRatio1796600000300,
   TraineeIdentityDocuments1796600000400,
+  CourseTranslations1796600000410,
 ];

@@ -85,6 +85,13 @@ describe('courses', () => {
         requiresMedicalClearance: true,
         status: 'draft',
         maxTraineesPerInstructor: null,
+        translations: {},
+        localized: {
+          language: 'en',
+          title: 'Explosive Ordnance Disposal Level 2',
+          description: 'Render safe of single items',
+          level: 'EOD 2',
+        },
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

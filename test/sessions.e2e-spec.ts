@@ -86,7 +86,14 @@ describe('sessions', () => {
       expect(res.body).toEqual({
         id: expect.any(String),
         courseId,
-        course: { id: courseId, code: 'EOD-1', title: 'EOD Level 1', level: 'EOD 1' },
+        course: {
+          id: courseId,
+          code: 'EOD-1',
+          title: 'EOD Level 1',
+          level: 'EOD 1',
+          localizedTitle: 'EOD Level 1',
+          localizedLevel: 'EOD 1',
+        },
         startsOn: days(10),
         endsOn: days(14),
         location: 'Baku, classroom 2',

@@ -595,7 +595,12 @@ describe('trainees', () => {
         {
           enrolmentId: waiting.id,
           sessionId: later.id,
-          course: { id: eod2.id, code: eod2.code, title: 'EOD Level 2' },
+          course: {
+            id: eod2.id,
+            code: eod2.code,
+            title: 'EOD Level 2',
+            localizedTitle: 'EOD Level 2',
+          },
           startsOn: '2026-12-07',
           endsOn: '2026-12-11',
           status: 'waitlisted',
@@ -608,7 +613,12 @@ describe('trainees', () => {
         {
           enrolmentId: passed.id,
           sessionId: earlier.id,
-          course: { id: eod1.id, code: eod1.code, title: 'EOD Level 1' },
+          course: {
+            id: eod1.id,
+            code: eod1.code,
+            title: 'EOD Level 1',
+            localizedTitle: 'EOD Level 1',
+          },
           startsOn: '2024-03-04',
           endsOn: '2024-03-08',
           status: 'completed',
@@ -625,6 +635,7 @@ describe('trainees', () => {
         courseId: c.courseId,
         courseCode: c.courseId === eod1.id ? eod1.code : eod2.code,
         courseTitle: c.courseId === eod1.id ? 'EOD Level 1' : 'EOD Level 2',
+        localizedCourseTitle: c.courseId === eod1.id ? 'EOD Level 1' : 'EOD Level 2',
         issuedAt: c.issuedAt.toISOString(),
         validUntil: c.validUntil,
         status,

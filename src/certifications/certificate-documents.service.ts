@@ -12,12 +12,16 @@ import { Certificate } from './certificate.entity.js';
 import { CertificatesService } from './certificates.service.js';
 import type { CredentialResponseDto } from './dto/certificate.dto.js';
 import { renderCertificatePdf } from './pdf/certificate-pdf.js';
+import type { CourseTranslations } from '../courses/course-translations.js';
+import { Recipients } from '../notifications/recipients.js';
 
 interface DocumentRow {
   given_name: string;
   family_name: string;
   code: string;
   title: string;
+  translations: CourseTranslations | null;
+  trainee_id: string;
   level: string;
   imas_references: string[];
   instructor_given: string | null;
@@ -35,12 +39,14 @@ export class CertificateDocumentsService {
     private readonly certificates: CertificatesService,
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
+    private readonly recipients: Recipients,
   ) {}
 
   async pdf(actor: Actor, id: string): Promise<{ serial: string; pdf: Buffer }> {
     const cert = await this.certificates.findReadable(actor, id);
     const [row] = (await this.dataSource.query(
       `SELECT t.given_name, t.family_name, co.code, co.title, co.level, co.imas_references,
+              co.translations, c.trainee_id,
               i.given_name AS instructor_given, i.family_name AS instructor_family,
               s.location, s.starts_on, s.ends_on
          FROM certificates c
@@ -51,6 +57,10 @@ export class CertificateDocumentsService {
         WHERE c.id = $1`,
       [id],
     )) as DocumentRow[];
+    const holderLanguage = await this.recipients.languageOfTrainee(
+      this.dataSource.manager,
+      row.trainee_id,
+    );
     const pdf = await renderCertificatePdf({
       serial: cert.serial,
       holderName: `${row.given_name} ${row.family_name}`,
@@ -69,6 +79,8 @@ export class CertificateDocumentsService {
         row.starts_on && row.ends_on ? { startsOn: row.starts_on, endsOn: row.ends_on } : null,
       verificationUrl: verificationUrl(this.config.publicBaseUrl, cert.serial),
       status: effectiveStatus(cert, today(this.config.timeZone)),
+      translatedTitles: { az: row.translations?.az?.title, ru: row.translations?.ru?.title },
+      russian: holderLanguage === 'ru',
     });
     return { serial: cert.serial, pdf };
   }

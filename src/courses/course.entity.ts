@@ -10,6 +10,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { Tracked } from '../common/base-columns.js';
+import type { CourseTranslations } from './course-translations.js';
 
 export const COURSE_STATUSES = ['draft', 'active', 'retired'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
@@ -70,6 +71,10 @@ export class Course extends Tracked {
    */
   @Column({ name: 'max_trainees_per_instructor', type: 'integer', nullable: true })
   maxTraineesPerInstructor: number | null;
+
+  /** Title, description and level in az and ru, each optional (course-translations.ts). */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  translations: CourseTranslations;
 
   @ManyToMany(() => Course)
   @JoinTable({

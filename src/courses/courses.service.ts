@@ -22,7 +22,9 @@ import {
   prerequisiteIdsByCourse,
   replacePrerequisites,
 } from './course-graph.js';
+import type { Lang } from '../web/i18n.js';
 import { canMoveCourse } from './course-lifecycle.js';
+import { localizedCourse, storedTranslations } from './course-translations.js';
 import { Course } from './course.entity.js';
 import {
   CourseDto,
@@ -40,6 +42,12 @@ const codeTaken = (code: string) =>
   conflict('COURSE_CODE_TAKEN', `A course with the code ${code} already exists`, { code });
 
 /** Fields a PATCH may change on the courses row itself (prerequisites live in their own table). */
+/** The answer's `localized` in the caller's language (audit records keep the originals). */
+const inLanguage = (dto: CourseDto, language: Lang | undefined): CourseDto =>
+  language && language !== dto.localized.language
+    ? { ...dto, localized: { language, ...localizedCourse(dto, language) } }
+    : dto;
+
 const COLUMN_FIELDS = [
   'code',
   'title',
@@ -91,6 +99,7 @@ export class CoursesService {
       requiresMedicalClearance: input.requiresMedicalClearance ?? false,
       status: input.status ?? 'draft',
       maxTraineesPerInstructor: input.maxTraineesPerInstructor ?? null,
+      translations: storedTranslations(input.translations),
     });
     await this.saving(input.code, () => tx.save(course));
     // A new course has no dependants yet, so its edges cannot close a cycle.
@@ -102,7 +111,7 @@ export class CoursesService {
       entityId: course.id,
       data: { after: dto },
     });
-    return dto;
+    return inLanguage(dto, actor.language);
   }
 
   async list(actor: Actor, query: ListCoursesQueryDto): Promise<Page<CourseDto>> {
@@ -116,9 +125,15 @@ export class CoursesService {
       qb.andWhere(mentions, { imas: query.imas });
     }
     if (query.q) {
-      qb.andWhere("(c.code ILIKE :q ESCAPE '\\' OR c.title ILIKE :q ESCAPE '\\')", {
-        q: `%${escapeLike(query.q)}%`,
-      });
+      // Titles in any language: a reader searches in the language the catalogue shows them.
+      qb.andWhere(
+        `(c.code ILIKE :q ESCAPE '\\' OR c.title ILIKE :q ESCAPE '\\'
+          OR c.translations->'az'->>'title' ILIKE :q ESCAPE '\\'
+          OR c.translations->'ru'->>'title' ILIKE :q ESCAPE '\\')`,
+        {
+          q: `%${escapeLike(query.q)}%`,
+        },
+      );
     }
     const page = await keysetPage(qb, {
       alias: 'c',
@@ -132,7 +147,9 @@ export class CoursesService {
       page.items.map((c) => c.id),
     );
     return {
-      items: page.items.map((c) => CourseDto.from(c, prerequisites.get(c.id) ?? [])),
+      items: page.items.map((c) =>
+        CourseDto.from(c, prerequisites.get(c.id) ?? [], actor.language),
+      ),
       nextCursor: page.nextCursor,
     };
   }
@@ -141,7 +158,7 @@ export class CoursesService {
     const manager = this.dataSource.manager;
     const course = await manager.findOneBy(Course, { id });
     if (!course || (course.status === 'draft' && !seesDrafts(actor))) throw notFound('Course');
-    return this.toDto(manager, course);
+    return inLanguage(await this.toDto(manager, course), actor.language);
   }
 
   update(actor: Actor, id: string, input: UpdateCourseDto): Promise<CourseDto> {
@@ -192,15 +209,24 @@ export class CoursesService {
       if (await tx.exists(Course, { where: { code: input.code } })) throw codeTaken(input.code);
     }
 
-    const columns: Partial<Record<(typeof COLUMN_FIELDS)[number], unknown>> = {};
+    const columns: Partial<Record<(typeof COLUMN_FIELDS)[number] | 'translations', unknown>> = {};
     for (const field of COLUMN_FIELDS) {
       const value = input[field];
       if (value !== undefined && !sameValue(value, before[field])) columns[field] = value;
     }
+    if (input.translations !== undefined) {
+      // Stored in one canonical shape, so a PATCH with the same texts in another order is no change.
+      const translations = storedTranslations(input.translations);
+      if (!sameValue(translations, storedTranslations(before.translations))) {
+        columns.translations = translations;
+      }
+    }
     const prerequisitesChange =
       newPrerequisites !== undefined &&
       !sameValue([...newPrerequisites].sort(), [...before.prerequisiteCourseIds].sort());
-    if (Object.keys(columns).length === 0 && !prerequisitesChange) return before;
+    if (Object.keys(columns).length === 0 && !prerequisitesChange) {
+      return inLanguage(before, actor.language);
+    }
 
     // Always an UPDATE, even when only the prerequisites change, so the version moves on.
     await this.saving(input.code ?? course.code, () =>
@@ -229,7 +255,7 @@ export class CoursesService {
       entityId: id,
       data: { before, after },
     });
-    return after;
+    return inLanguage(after, actor.language);
   }
 
   /** A course by id, drafts included (for other modules' rules; no visibility check). */

@@ -8,6 +8,8 @@ import {
   type EnrolmentFacts,
 } from '../enrolments/enrolment-rules.js';
 import { Trainee } from '../trainees/trainee.entity.js';
+import type { Lang } from '../web/i18n.js';
+import { localizedLevel, localizedTitle } from './course-translations.js';
 import { Course } from './course.entity.js';
 import type { CourseSession } from './session.entity.js';
 import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
@@ -40,6 +42,7 @@ type CourseFacts = Pick<
   | 'status'
   | 'requiresMedicalClearance'
   | 'maxTraineesPerInstructor'
+  | 'translations'
 >;
 
 /**
@@ -67,6 +70,7 @@ export async function sessionDtos(
           'c.status',
           'c.requiresMedicalClearance',
           'c.maxTraineesPerInstructor',
+          'c.translations',
         ])
         .where('c.id IN (:...ids)', { ids: courseIds })
         .getMany()
@@ -83,6 +87,7 @@ export async function sessionDtos(
     const facts = enrolmentFacts?.get(s.id);
     return {
       ...sessionRecord(s, course, instructors.get(s.id) ?? [], seats.get(s.id), viewer.today),
+      course: courseSummary(course, viewer.actor.language),
       allowedTransitions: allowedSessionTransitions(viewer.actor, s, {
         courseStatus: course.status,
         today: viewer.today,
@@ -121,7 +126,9 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
     staffing: _s,
     ...record
   } = dto;
-  return record;
+  // The course as stored, not as this caller's language shows it.
+  const { localizedTitle: _lt, localizedLevel: _ll, ...course } = record.course;
+  return { ...record, course };
 }
 
 /** The trainee enrolling themself: the enrol route's rule, with the reader as the enroller. */
@@ -258,4 +265,16 @@ async function instructorsBySession(
     result.set(row.session_id, list);
   }
   return result;
+}
+
+/** The session's course as the caller reads it: the original title and level, and in their language. */
+function courseSummary(course: CourseFacts, language: Lang | undefined) {
+  return {
+    id: course.id,
+    code: course.code,
+    title: course.title,
+    level: course.level,
+    localizedTitle: localizedTitle(course, language),
+    localizedLevel: localizedLevel(course, language),
+  };
 }

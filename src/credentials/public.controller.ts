@@ -93,7 +93,11 @@ export class PublicController {
     @Res() reply: FastifyReply,
   ) {
     this.limiter.check(request.ip);
-    const result = await this.verification.bySerial(serial.slice(0, 100));
+    // The page names the course in the reader's language; the JSON keeps api.md's fields.
+    const language = wantsJson(request)
+      ? undefined
+      : pickLanguage(lang, request.headers['accept-language']);
+    const result = await this.verification.bySerial(serial.slice(0, 100), language);
     const status = result.status === 'not_found' ? 404 : 200;
     void reply
       .header('Cache-Control', 'no-store')
@@ -113,8 +117,7 @@ export class PublicController {
           : result;
       return reply.status(status).type('application/json; charset=utf-8').send(body);
     }
-    const language = pickLanguage(lang, request.headers['accept-language']);
-    const page = renderVerificationPage(result, language, {
+    const page = renderVerificationPage(result, language ?? 'en', {
       path: `/verify/${encodeURIComponent(serial)}`,
     });
     return reply.status(status).type('text/html; charset=utf-8').send(page);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import type { CourseTranslations } from '../courses/course-translations.js';
 import { ChangeFeed, type Change } from '../database/change-feed.js';
 
 /** What verification reads of a certificate: its stored facts, never a derived verdict. */
@@ -18,6 +19,8 @@ export interface VerifiedCertificateRow {
   document_last4: string | null;
   code: string;
   title: string;
+  /** The course's translations (course-translations.ts), for the page in the reader's language. */
+  translations: CourseTranslations | null;
 }
 
 /**

@@ -8,6 +8,8 @@ import { AppConfig } from '../config/app-config.js';
 import { effectiveStatus, maskedHolderName } from '../certifications/certificate-status.js';
 import type { CertificateStatus } from '../certifications/certificate.entity.js';
 import { normaliseSerial } from '../certifications/serial.js';
+import { localizedTitle } from '../courses/course-translations.js';
+import type { Lang } from '../web/i18n.js';
 import { verifyDataIntegrity } from './data-integrity.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { VerificationCache, type VerifiedCertificateRow } from './verification-cache.js';
@@ -26,7 +28,8 @@ export interface SerialVerification {
    * show them (VERIFY_SHOW_DOCUMENT_LAST4) and one is recorded; absent otherwise.
    */
   holderDocument?: { type: string; last4: string };
-  course: { code: string; title: string } | null;
+  /** `localizedTitle` only when asked in a language (the HTML page); JSON keeps api.md's shape. */
+  course: { code: string; title: string; localizedTitle?: string } | null;
   issuedAt: string | null;
   validUntil: string | null;
   issuer: string;
@@ -51,7 +54,8 @@ export const VERIFY_BY_SERIAL = {
   text: `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
                 c.trainee_id, c.course_id, t.given_name, t.family_name,
                 t.identity_document_type AS document_type,
-                right(t.identity_document_number, 4) AS document_last4, co.code, co.title
+                right(t.identity_document_number, 4) AS document_last4, co.code, co.title,
+                co.translations
            FROM certificates c
            JOIN trainees t ON t.id = c.trainee_id
            JOIN courses co ON co.id = c.course_id
@@ -67,7 +71,7 @@ export class VerificationService {
     private readonly cache: VerificationCache,
   ) {}
 
-  async bySerial(input: string): Promise<SerialVerification> {
+  async bySerial(input: string, language?: Lang): Promise<SerialVerification> {
     const serial = normaliseSerial(input);
     const row = await this.cache.get(serial, () => this.load(serial));
     if (!row) return this.notFound(serial);
@@ -84,7 +88,11 @@ export class VerificationService {
       ...(this.config.verifyShowDocumentLast4 && row.document_type && row.document_last4
         ? { holderDocument: { type: row.document_type, last4: row.document_last4 } }
         : {}),
-      course: { code: row.code, title: row.title },
+      course: {
+        code: row.code,
+        title: row.title,
+        ...(language ? { localizedTitle: localizedTitle(row, language) } : {}),
+      },
       issuedAt: row.issued_at.toISOString(),
       validUntil: row.valid_until,
       issuer: this.config.centerName,

@@ -1,4 +1,6 @@
 import type { OrganisationType } from '../organisations/organisation.entity.js';
+import type { CourseTranslations } from '../courses/course-translations.js';
+import type { IdentityDocumentType } from '../trainees/identity-document.js';
 import type { Sex } from '../trainees/trainee.entity.js';
 
 /** The demo catalogue: mine-action ladders with their IMAS references and prerequisites. */
@@ -16,9 +18,59 @@ export interface DemoCourse {
   renews?: string;
   requiresMedicalClearance: boolean;
   status: 'draft' | 'active';
+  /** Titles and level names in Azerbaijani and Russian (descriptions fall back to English). */
+  translations?: CourseTranslations;
 }
 
-export const DEMO_COURSES: DemoCourse[] = [
+/** The catalogue's names in Azerbaijani and Russian, by course code. */
+const NAMES: Record<string, CourseTranslations> = {
+  'DEM-BASIC': {
+    az: { title: 'Əsas minaaxtaran hazırlığı', level: 'Əsas' },
+    ru: { title: 'Базовая подготовка сапёра-деминёра', level: 'Базовый' },
+  },
+  'EOD-1': {
+    az: { title: 'Partlayıcı sursatların zərərsizləşdirilməsi, 1-ci səviyyə' },
+    ru: { title: 'Обезвреживание взрывоопасных предметов, уровень 1' },
+  },
+  'EOD-2': {
+    az: { title: 'Partlayıcı sursatların zərərsizləşdirilməsi, 2-ci səviyyə' },
+    ru: { title: 'Обезвреживание взрывоопасных предметов, уровень 2' },
+  },
+  'EOD-3': {
+    az: { title: 'Partlayıcı sursatların zərərsizləşdirilməsi, 3-cü səviyyə' },
+    ru: { title: 'Обезвреживание взрывоопасных предметов, уровень 3' },
+  },
+  'EOD-1-R': {
+    az: { title: 'Partlayıcı sursatların zərərsizləşdirilməsi, 1-ci səviyyə: təkrar kurs' },
+    ru: { title: 'Обезвреживание взрывоопасных предметов, уровень 1: повторный курс' },
+  },
+  NTS: {
+    az: { title: 'Qeyri-texniki tədqiqat', level: 'Əsas' },
+    ru: { title: 'Нетехническое обследование', level: 'Базовый' },
+  },
+  EORE: {
+    az: { title: 'Partlayıcı sursatların təhlükələri barədə maarifləndirmə', level: 'Əsas' },
+    ru: { title: 'Информирование о рисках взрывоопасных предметов', level: 'Базовый' },
+  },
+  'MED-FIELD': {
+    az: { title: 'Minatəmizləmə qrupunun sahə tibb işçisi', level: 'Mütəxəssis' },
+    ru: { title: 'Полевой медик группы разминирования', level: 'Специалист' },
+  },
+  'MDD-H': {
+    az: { title: 'Mina axtaran itin təlimatçısı', level: 'Mütəxəssis' },
+    ru: { title: 'Кинолог минно-розыскной собаки', level: 'Специалист' },
+  },
+  TL: {
+    az: { title: 'Minatəmizləmə qrupunun rəhbəri', level: 'Qrup rəhbəri' },
+    ru: { title: 'Руководитель группы разминирования', level: 'Руководитель группы' },
+  },
+  'QA-INSP': {
+    az: { title: 'Keyfiyyətə nəzarət müfəttişi', level: 'Nəzarətçi' },
+    ru: { title: 'Инспектор по контролю качества', level: 'Инспектор' },
+  },
+};
+
+const CATALOGUE: DemoCourse[] = [
   {
     code: 'DEM-BASIC',
     title: 'Basic Deminer',
@@ -180,6 +232,11 @@ export const DEMO_COURSES: DemoCourse[] = [
   },
 ];
 
+export const DEMO_COURSES: DemoCourse[] = CATALOGUE.map((c) => ({
+  ...c,
+  translations: NAMES[c.code],
+}));
+
 export interface DemoOrganisation {
   key: string;
   name: string;
@@ -213,6 +270,8 @@ export interface DemoPerson {
   sex: Sex;
   nationality: string;
   org: string;
+  identityDocument?: { type: IdentityDocumentType; number: string };
+  phone?: string;
 }
 
 /** The first trainee is the demo trainee account's own record. */
@@ -224,6 +283,8 @@ export const DEMO_TRAINEES: DemoPerson[] = [
     sex: 'female',
     nationality: 'AZ',
     org: 'ngo',
+    identityDocument: { type: 'passport', number: 'C03581247' },
+    phone: '+994 50 214 37 86',
   },
   {
     givenName: 'Əli',
@@ -232,6 +293,8 @@ export const DEMO_TRAINEES: DemoPerson[] = [
     sex: 'male',
     nationality: 'AZ',
     org: 'authority',
+    identityDocument: { type: 'national_id', number: 'AZE14628059' },
+    phone: '+994 55 390 12 44',
   },
   {
     givenName: 'Aynur',
@@ -280,6 +343,7 @@ export const DEMO_TRAINEES: DemoPerson[] = [
     sex: 'male',
     nationality: 'AZ',
     org: 'army',
+    identityDocument: { type: 'military_id', number: 'HB 0472163' },
   },
   {
     givenName: 'Kamran',
@@ -320,6 +384,8 @@ export const DEMO_TRAINEES: DemoPerson[] = [
     sex: 'female',
     nationality: 'UA',
     org: 'ua',
+    identityDocument: { type: 'passport', number: 'FE 318204' },
+    phone: '+380 67 512 88 03',
   },
   {
     givenName: 'Dmytro',
@@ -360,6 +426,7 @@ export const DEMO_TRAINEES: DemoPerson[] = [
     sex: 'female',
     nationality: 'KZ',
     org: 'ngo',
+    identityDocument: { type: 'national_id', number: '041258736' },
   },
   {
     givenName: 'Sarah',

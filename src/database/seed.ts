@@ -19,6 +19,7 @@ import { OrganisationsService } from '../organisations/organisations.service.js'
 import { TraineesService } from '../trainees/trainees.service.js';
 import { UsersService } from '../users/users.service.js';
 import { DEMO_COURSES, DEMO_INSTRUCTORS, DEMO_ORGANISATIONS, DEMO_TRAINEES } from './demo-data.js';
+import { normaliseDocumentNumber, normalisePhone } from '../trainees/identity-document.js';
 
 export const DEMO_PASSWORD = 'Demining-Demo-2026';
 
@@ -116,6 +117,7 @@ export async function seedDemoData(app: INestApplicationContext): Promise<boolea
       renewsCourseId: c.renews ? courseIds.get(c.renews)! : null,
       requiresMedicalClearance: c.requiresMedicalClearance,
       status: c.status,
+      translations: c.translations,
     });
     courseIds.set(c.code, course.id);
   }
@@ -148,6 +150,12 @@ export async function seedDemoData(app: INestApplicationContext): Promise<boolea
       organisationId: orgIds.get(p.org)!,
       // One trainee's medical clearance has lapsed, to show the refusal in field courses.
       medicalClearanceUntil: index === 9 ? addDays(T, -10) : addDays(T, 300),
+      // As a registrar types them; the service normalises them as it does any request's.
+      identityDocument: p.identityDocument && {
+        type: p.identityDocument.type,
+        number: normaliseDocumentNumber(p.identityDocument.number),
+      },
+      phone: p.phone && normalisePhone(p.phone),
     });
     traineeIds.push(trainee.id);
   }

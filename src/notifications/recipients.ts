@@ -77,6 +77,23 @@ export class Recipients {
     return rows[0] ? recipientOf(rows[0]) : null;
   }
 
+  /**
+   * The language a trainee reads, by the same rule as their mail (the account's preference, else
+   * the organisation's country, else English), whether or not there is an address to mail: the
+   * certificate PDF adds Russian for a Russian-speaking holder.
+   */
+  async languageOfTrainee(tx: EntityManager, traineeId: string): Promise<Lang> {
+    const rows = (await tx.query(
+      `SELECT o.country, u.language AS user_language
+         FROM trainees t
+         LEFT JOIN organisations o ON o.id = t.organisation_id
+         LEFT JOIN users u ON u.trainee_id = t.id AND NOT u.disabled
+        WHERE t.id = $1`,
+      [traineeId],
+    )) as Pick<PersonRow, 'country' | 'user_language'>[];
+    return rows[0] ? languageOf(rows[0]) : 'en';
+  }
+
   /** The instructor's address (always recorded), with the linked account's preferences. */
   async ofInstructor(tx: EntityManager, instructorId: string): Promise<Recipient | null> {
     const rows = (await tx.query(
@@ -92,6 +109,11 @@ export class Recipients {
   }
 }
 
+/** The account's preference, else the organisation's country (else English). */
+function languageOf(row: Pick<PersonRow, 'country' | 'user_language'>): Lang {
+  return isLang(row.user_language) ? row.user_language : languageOfCountry(row.country);
+}
+
 function recipientOf(row: PersonRow): Recipient | null {
   const email = row.email?.trim() || row.user_email?.trim();
   if (!email) return null;
@@ -99,7 +121,7 @@ function recipientOf(row: PersonRow): Recipient | null {
   return {
     email,
     name: name || null,
-    language: isLang(row.user_language) ? row.user_language : languageOfCountry(row.country),
+    language: languageOf(row),
     userId: row.user_id,
   };
 }

@@ -8,7 +8,9 @@ import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
 import { reachesAll } from '../access/access-policy.js';
 import { mayReach } from '../access/record-access.js';
+import { localizedTitle, type CourseTranslations } from '../courses/course-translations.js';
 import type { SessionStatus } from '../courses/session.entity.js';
+import type { Lang } from '../web/i18n.js';
 import { currentResults, type ShownResult } from '../enrolments/current-results.js';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity.js';
 import {
@@ -24,6 +26,7 @@ interface EnrolmentRow {
   course_id: string;
   course_code: string;
   course_title: string;
+  course_translations: CourseTranslations | null;
   starts_on: string;
   ends_on: string;
   session_status: SessionStatus;
@@ -44,6 +47,7 @@ interface CertificateRow {
   course_id: string;
   course_code: string;
   course_title: string;
+  course_translations: CourseTranslations | null;
   issued_at: Date;
   valid_until: string | null;
   status: StoredCertificateStatus;
@@ -66,7 +70,8 @@ export class TranscriptService {
       const trainee = await this.trainees.readInto(tx, actor, traineeId);
       const enrolments = (await tx.query(
         `SELECT e.id AS enrolment_id, e.session_id, c.id AS course_id, c.code AS course_code,
-                c.title AS course_title, s.starts_on::text AS starts_on, s.ends_on::text AS ends_on,
+                c.title AS course_title, c.translations AS course_translations,
+                s.starts_on::text AS starts_on, s.ends_on::text AS ends_on,
                 s.status AS session_status, c.pass_mark, c.min_attendance_percent,
                 e.status, e.waitlist_position, e.attendance_percent::float8 AS attendance_percent,
                 e.theory_score::float8 AS theory_score, e.practical_score::float8 AS practical_score,
@@ -80,6 +85,7 @@ export class TranscriptService {
       )) as EnrolmentRow[];
       const certificates = (await tx.query(
         `SELECT ce.id, ce.session_id, ce.serial, ce.course_id, c.code AS course_code, c.title AS course_title,
+                c.translations AS course_translations,
                 ce.issued_at, ce.valid_until::text AS valid_until, ce.status, ce.status_reason,
                 ce.superseded_by_id
            FROM certificates ce
@@ -98,10 +104,12 @@ export class TranscriptService {
       const results = await currentResults(tx, shown.map(resultFacts), day);
       return {
         trainee,
-        enrolments: shown.map((row) => toEnrolment(row, results.get(row.enrolment_id)!)),
+        enrolments: shown.map((row) =>
+          toEnrolment(row, results.get(row.enrolment_id)!, actor.language),
+        ),
         certificates: certificates
           .filter((c) => visible(c.session_id))
-          .map((row) => toCertificate(row, day)),
+          .map((row) => toCertificate(row, day, actor.language)),
       };
     });
   }
@@ -141,11 +149,26 @@ function resultFacts(row: EnrolmentRow) {
   };
 }
 
-function toEnrolment(row: EnrolmentRow, result: ShownResult): TranscriptEnrolmentDto {
+/** The course title in the reader's language (Accept-Language), else the original. */
+const titleIn = (
+  row: { course_title: string; course_translations: CourseTranslations | null },
+  language: Lang | undefined,
+) => localizedTitle({ title: row.course_title, translations: row.course_translations }, language);
+
+function toEnrolment(
+  row: EnrolmentRow,
+  result: ShownResult,
+  language: Lang | undefined,
+): TranscriptEnrolmentDto {
   return {
     enrolmentId: row.enrolment_id,
     sessionId: row.session_id,
-    course: { id: row.course_id, code: row.course_code, title: row.course_title },
+    course: {
+      id: row.course_id,
+      code: row.course_code,
+      title: row.course_title,
+      localizedTitle: titleIn(row, language),
+    },
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     status: row.status,
@@ -157,13 +180,18 @@ function toEnrolment(row: EnrolmentRow, result: ShownResult): TranscriptEnrolmen
   };
 }
 
-function toCertificate(row: CertificateRow, day: string): TranscriptCertificateDto {
+function toCertificate(
+  row: CertificateRow,
+  day: string,
+  language: Lang | undefined,
+): TranscriptCertificateDto {
   return {
     id: row.id,
     serial: row.serial,
     courseId: row.course_id,
     courseCode: row.course_code,
     courseTitle: row.course_title,
+    localizedCourseTitle: titleIn(row, language),
     issuedAt: row.issued_at.toISOString(),
     validUntil: row.valid_until,
     status: effectiveStatus({ status: row.status, validUntil: row.valid_until }, day),

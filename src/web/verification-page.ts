@@ -14,7 +14,8 @@ export interface VerificationView {
   holder: string | null;
   /** The last four characters of the holder's document, when the Center shows them. */
   holderDocument?: { type: string; last4: string } | null;
-  course: { code: string; title: string } | null;
+  /** `localizedTitle`: the title in the page's language, when the caller chose it. */
+  course: { code: string; title: string; localizedTitle?: string } | null;
   /** ISO timestamp; the page shows the date only. */
   issuedAt: string | null;
   /** YYYY-MM-DD, or null when a found certificate never expires. */
@@ -173,7 +174,7 @@ function facts(view: VerificationView, verdict: Verdict, lang: Lang): SafeHtml {
     calendarDate(view.validUntil) ?? (verdict === 'expired' ? null : t(lang, 'value.neverExpires'));
   return html`<div class="card">
     <dl class="facts">
-      ${view.course && row('field.course', html`<span class="course-code">${view.course.code}</span><br />${view.course.title}`)}
+      ${view.course && row('field.course', html`<span class="course-code">${view.course.code}</span><br />${view.course.localizedTitle ?? view.course.title}`)}
       ${view.holder && row('field.holder', view.holder)}
       ${view.holder && view.holderDocument && row('field.holderDocument', documentText(view.holderDocument, lang))}
       ${issuedOn && row('field.issuedAt', issuedOn)}

@@ -204,6 +204,43 @@ describe('renderCertificatePdf', () => {
   });
 });
 
+describe("renderCertificatePdf in the holder's languages (issue 17)", () => {
+  const translatedTitles = {
+    az: 'Partlayıcı sursatların zərərsizləşdirilməsi, 2-ci səviyyə',
+    ru: 'Обезвреживание взрывоопасных предметов, уровень 2',
+  };
+
+  it('adds the Azerbaijani title, and not the Russian one, for a holder who does not read Russian', async () => {
+    const parsed = await open(await renderCertificatePdf({ ...certificate, translatedTitles }));
+    const text = await pageText(await parsed.getPage(1));
+    expect(text).toContain(translatedTitles.az);
+    expect(text).not.toContain(translatedTitles.ru);
+    expect(text).not.toContain('Сертификат компетентности');
+  });
+
+  it('adds Russian labels and the Russian title for a Russian-speaking holder, on one page', async () => {
+    for (const doc of [certificate, crowded]) {
+      const parsed = await open(
+        await renderCertificatePdf({ ...doc, translatedTitles, russian: true }),
+      );
+      expect(parsed.numPages).toBe(1);
+      const text = await pageText(await parsed.getPage(1));
+      expect(text).toContain(translatedTitles.ru);
+      expect(text).toContain(translatedTitles.az);
+      expect(text).toContain('Сертификат компетентности');
+      expect(text).toContain('Настоящим удостоверяется, что');
+      expect(text).toContain('This certifies that / Təsdiq edilir ki');
+    }
+  });
+
+  it('falls back to the original title alone when the course has no translations', async () => {
+    const parsed = await open(await renderCertificatePdf({ ...certificate, russian: true }));
+    const text = await pageText(await parsed.getPage(1));
+    expect(text).toContain(certificate.courseTitle);
+    expect(text).not.toContain(translatedTitles.ru);
+  });
+});
+
 describe('verificationQrPng', () => {
   it('decodes to exactly the verification URL', async () => {
     const png = PNG.sync.read(await verificationQrPng(URL));

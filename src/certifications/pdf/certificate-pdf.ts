@@ -23,6 +23,13 @@ export interface CertificateDocument {
   verificationUrl: string;
   /** suspended, revoked and superseded certificates are stamped as not valid. */
   status: 'active' | 'expired' | 'suspended' | 'revoked' | 'superseded';
+  /** The course title in Azerbaijani and Russian, where the course has them (issue 17). */
+  translatedTitles?: { az?: string; ru?: string };
+  /**
+   * The holder reads Russian (their account's language, else their organisation's country): the
+   * page adds Russian to its English and Azerbaijani, and the Russian title.
+   */
+  russian?: boolean;
 }
 
 type Status = CertificateDocument['status'];
@@ -88,6 +95,13 @@ const GOLD = '#a8873a';
 const INK = '#1c1c1c';
 const MUTED = '#5b6470';
 const ALERT = '#b3261e';
+
+/** The Russian the page adds for a Russian-speaking holder. */
+const RUSSIAN_LABEL = {
+  title: 'Сертификат компетентности',
+  certifies: 'Настоящим удостоверяется, что',
+  completed: 'успешно завершил(а) курс',
+};
 
 const LABEL = {
   title: 'Certificate of Competence',
@@ -304,7 +318,8 @@ function drawHeader(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
     .lineTo(PAGE_W / 2 + 70, 82)
     .stroke();
   line(pdf, LABEL.title, { font: FONT.bold, size: 30, color: NAVY }, CONTENT_X, 90, CONTENT_W);
-  line(pdf, LABEL.titleAz, { font: FONT.italic, size: 18, color: NAVY }, CONTENT_X, 132, CONTENT_W);
+  const subtitle = doc.russian ? `${LABEL.titleAz} · ${RUSSIAN_LABEL.title}` : LABEL.titleAz;
+  line(pdf, subtitle, { font: FONT.italic, size: 18, color: NAVY }, CONTENT_X, 132, CONTENT_W);
 }
 
 interface BodyPart {
@@ -344,7 +359,9 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
     });
   };
 
-  label(LABEL.certifies, 0);
+  const withRussian = (text: string, russian: string) =>
+    doc.russian ? `${text} / ${russian}` : text;
+  label(withRussian(LABEL.certifies, RUSSIAN_LABEL.certifies), 0);
   fitted(clean(doc.holderName), FONT.bold, INK, 2, 30, 14, 4);
   parts.push({
     height: 1,
@@ -357,8 +374,17 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
         .lineTo(PAGE_W / 2 + 190, y)
         .stroke(),
   });
-  label(LABEL.completed, 10);
+  label(withRussian(LABEL.completed, RUSSIAN_LABEL.completed), 10);
   fitted(clean(doc.courseTitle), FONT.bold, NAVY, 2, 19, 10, 4);
+  // The title in Azerbaijani (the page's second language), and in Russian for a Russian reader.
+  const original = clean(doc.courseTitle);
+  for (const translated of [
+    doc.translatedTitles?.az,
+    doc.russian ? doc.translatedTitles?.ru : undefined,
+  ]) {
+    const title = translated ? clean(translated) : '';
+    if (title && title !== original) fitted(title, FONT.italic, NAVY, 1, 14, 8, 2);
+  }
   fitted(
     `${LABEL.course}: ${clean(doc.courseCode)}   ·   ${LABEL.level}: ${clean(doc.courseLevel)}`,
     FONT.regular,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -16,10 +16,17 @@ import {
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { PRINTABLE_TEXT, Trim, NotNullIfGiven } from '../../common/validators.js';
+import type { Lang } from '../../web/i18n.js';
 import { COURSE_STATUSES, type Course, type CourseStatus } from '../course.entity.js';
+import {
+  localizedCourse,
+  storedTranslations,
+  type CourseTranslations,
+} from '../course-translations.js';
 
 /** Codes go into certificate serials and URLs: letters, digits and a few separators. */
 const COURSE_CODE = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
@@ -31,6 +38,67 @@ const trimEach = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 const lowerEach = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value;
+
+/**
+ * One language's title, description and level. Each is optional and held to the original's
+ * limits; an empty string means "not translated" (the original is shown).
+ */
+export class CourseTranslationDto {
+  @ApiPropertyOptional({ maxLength: 200, example: 'Partlayıcı sursatların zərərsizləşdirilməsi' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  @Matches(PRINTABLE_TEXT, NO_CONTROL_CHARACTERS)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(5000)
+  @Matches(PRINTABLE_TEXT, NO_CONTROL_CHARACTERS)
+  description?: string;
+
+  @ApiPropertyOptional({ maxLength: 50, example: 'EOD 2' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(50)
+  @Matches(PRINTABLE_TEXT, NO_CONTROL_CHARACTERS)
+  level?: string;
+}
+
+/** Translations by language: az and ru only (any other key is 400). */
+export class CourseTranslationsDto {
+  @ApiPropertyOptional({ type: CourseTranslationDto, description: 'Azerbaijani' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CourseTranslationDto)
+  az?: CourseTranslationDto;
+
+  @ApiPropertyOptional({ type: CourseTranslationDto, description: 'Russian' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CourseTranslationDto)
+  ru?: CourseTranslationDto;
+}
+
+/** The course in the caller's language (Accept-Language), each field falling back to the original. */
+export class LocalizedCourseDto {
+  @ApiProperty({ enum: ['en', 'az', 'ru'], description: 'The language asked for' })
+  language: Lang;
+  @ApiProperty() title: string;
+  @ApiProperty() description: string;
+  @ApiProperty() level: string;
+}
+
+const TRANSLATIONS_DOC = {
+  type: CourseTranslationsDto,
+  nullable: true,
+  description:
+    'Title, description and level in Azerbaijani and Russian, each optional; a missing one shows the original. On PATCH the whole value is replaced (null: none)',
+} as const;
 
 export class CourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -55,11 +123,19 @@ export class CourseDto {
     description: 'Trainees one instructor may supervise; null: no limit',
   })
   maxTraineesPerInstructor: number | null;
+  @ApiProperty({ type: CourseTranslationsDto }) translations: CourseTranslations;
+  @ApiProperty({
+    type: LocalizedCourseDto,
+    description:
+      "title, description and level in the caller's language (Accept-Language: en, az, ru); title, description and level above stay the originals",
+  })
+  localized: LocalizedCourseDto;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 
-  static from(course: Course, prerequisiteCourseIds: string[]): CourseDto {
+  /** `language` chooses `localized`; without it (audit records) the originals. */
+  static from(course: Course, prerequisiteCourseIds: string[], language: Lang = 'en'): CourseDto {
     return {
       id: course.id,
       code: course.code,
@@ -76,6 +152,8 @@ export class CourseDto {
       requiresMedicalClearance: course.requiresMedicalClearance,
       status: course.status,
       maxTraineesPerInstructor: course.maxTraineesPerInstructor,
+      translations: storedTranslations(course.translations),
+      localized: { language, ...localizedCourse(course, language) },
       version: course.version,
       createdAt: course.createdAt,
       updatedAt: course.updatedAt,
@@ -203,6 +281,12 @@ export class CreateCourseDto {
   @Min(1)
   @Max(1000)
   maxTraineesPerInstructor?: number | null;
+
+  @ApiPropertyOptional(TRANSLATIONS_DOC)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CourseTranslationsDto)
+  translations?: CourseTranslationsDto | null;
 }
 
 export class UpdateCourseDto {
@@ -324,6 +408,12 @@ export class UpdateCourseDto {
   @Min(1)
   @Max(1000)
   maxTraineesPerInstructor?: number | null;
+
+  @ApiPropertyOptional(TRANSLATIONS_DOC)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CourseTranslationsDto)
+  translations?: CourseTranslationsDto | null;
 
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @NotNullIfGiven()

@@ -62,6 +62,13 @@ export class SessionCourseDto {
   @ApiProperty({ example: 'EOD-2' }) code: string;
   @ApiProperty({ example: 'Explosive Ordnance Disposal Level 2' }) title: string;
   @ApiProperty({ example: 'EOD 2' }) level: string;
+  @ApiPropertyOptional({
+    description:
+      "The title in the caller's language (Accept-Language), else the original (issue 17)",
+  })
+  localizedTitle?: string;
+  @ApiPropertyOptional({ description: "The level in the caller's language, else the original" })
+  localizedLevel?: string;
 }
 
 export class SessionInstructorDto {

@@ -10,6 +10,8 @@ export class TranscriptCourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'EOD-1' }) code: string;
   @ApiProperty({ example: 'Explosive Ordnance Disposal Level 1' }) title: string;
+  @ApiProperty({ description: "The title in the reader's language (Accept-Language), else title" })
+  localizedTitle: string;
 }
 
 export class TranscriptEnrolmentDto {
@@ -44,6 +46,8 @@ export class TranscriptCertificateDto {
   @ApiProperty({ format: 'uuid' }) courseId: string;
   @ApiProperty({ example: 'EOD-1' }) courseCode: string;
   @ApiProperty() courseTitle: string;
+  @ApiProperty({ description: "courseTitle in the reader's language, else the original" })
+  localizedCourseTitle: string;
   @ApiProperty({ format: 'date-time' }) issuedAt: string;
   @ApiProperty({ format: 'date', nullable: true, type: String, description: 'Null: never expires' })
   validUntil: string | null;

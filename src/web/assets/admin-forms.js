@@ -173,6 +173,17 @@ export function courseFields(c = {}, courses = []) {
       value: c.status || 'draft',
       options: COURSE_STATUSES.map((s) => [s, label('courseStatus', s)]),
     },
+    // Named as the API names them in a 400, so a refused text is shown beside its field.
+    ...TRANSLATED.flatMap((lang) =>
+      TRANSLATED_FIELDS.map((field) => ({
+        name: `translations.${lang}.${field}`,
+        label: t(`course.translation.${field}.${lang}`),
+        type: field === 'description' ? 'textarea' : undefined,
+        maxlength: TRANSLATED_MAX[field],
+        value: c.translations?.[lang]?.[field],
+        hint: field === 'title' ? t('course.translationHint') : undefined,
+      })),
+    ),
   ];
 }
 
@@ -337,6 +348,53 @@ export function traineeFields(p = {}, orgs = []) {
 }
 
 const DOCUMENT_TYPES = ['passport', 'national_id', 'military_id'];
+
+const TRANSLATED = ['az', 'ru'];
+const TRANSLATED_FIELDS = ['title', 'level', 'description'];
+const TRANSLATED_MAX = { title: 200, level: 50, description: 5000 };
+
+/** The form's flat translation fields as the API's `translations` (empty ones left out). */
+function translationsOf(values) {
+  const out = {};
+  for (const lang of TRANSLATED) {
+    const one = {};
+    for (const field of TRANSLATED_FIELDS) {
+      const value = values[`translations.${lang}.${field}`];
+      if (value) one[field] = value;
+    }
+    if (Object.keys(one).length) out[lang] = one;
+  }
+  return out;
+}
+
+function withoutTranslationFields(values) {
+  return Object.fromEntries(
+    Object.entries(values).filter(([name]) => !name.startsWith('translations.')),
+  );
+}
+
+/** A new course's body from courseFields' values. */
+export function courseBody(values) {
+  return { ...withoutTranslationFields(values), translations: translationsOf(values) };
+}
+
+/** A PATCH of a course from courseFields' values: what changed, translations replaced whole. */
+export function courseChanges(before, values) {
+  const out = changes(before, withoutTranslationFields(values));
+  const next = translationsOf(values);
+  const stored = translationsOf(
+    Object.fromEntries(
+      TRANSLATED.flatMap((lang) =>
+        TRANSLATED_FIELDS.map((f) => [
+          `translations.${lang}.${f}`,
+          before.translations?.[lang]?.[f],
+        ]),
+      ),
+    ),
+  );
+  if (JSON.stringify(next) !== JSON.stringify(stored)) out.translations = next;
+  return out;
+}
 
 /** The form's flat document fields as the API's `identityDocument` (null: none). */
 function documentOf(values) {

@@ -94,7 +94,11 @@ export function renderTranscript(transcript, { canWithdraw, onChanged }) {
     ? table(
         [
           { label: t('cert.serial'), cell: (c) => h('span', { class: 'mono' }, c.serial) },
-          { label: t('field.course'), cell: (c) => `${c.courseCode} · ${c.courseTitle}` },
+          {
+            label: t('field.course'),
+            // The transcript answers the title in the page's language too (issue 17).
+            cell: (c) => `${c.courseCode} · ${c.localizedCourseTitle ?? c.courseTitle}`,
+          },
           { label: t('cert.issuedAt'), cell: (c) => day(c.issuedAt) },
           { label: t('cert.validUntil'), cell: (c) => validUntil(c.validUntil) },
           {
@@ -143,7 +147,10 @@ export function renderTranscript(transcript, { canWithdraw, onChanged }) {
           {
             label: t('field.course'),
             cell: (e) =>
-              link(`${e.course.code} · ${e.course.title}`, `/app/sessions/${e.sessionId}`),
+              link(
+                `${e.course.code} · ${e.course.localizedTitle ?? e.course.title}`,
+                `/app/sessions/${e.sessionId}`,
+              ),
           },
           { label: t('field.dates'), cell: (e) => `${e.startsOn} – ${e.endsOn}` },
           {

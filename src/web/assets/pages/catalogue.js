@@ -22,6 +22,9 @@ function seats(s) {
   return t('session.full');
 }
 
+/** The course in the page's language, as the server chose it (each field falls back to the original). */
+const shown = (course) => course.localized ?? course;
+
 function courseCard(course, sessions, byId, mine) {
   const prereqs = course.prerequisiteCourseIds.map((id) => byId.get(id)?.code).filter(Boolean);
   return h(
@@ -32,12 +35,12 @@ function courseCard(course, sessions, byId, mine) {
       { class: 'course__title' },
       h('span', { class: 'course__code' }, course.code),
       ' ',
-      course.title,
+      shown(course).title,
     ),
     h(
       'p',
       { class: 'course__meta' },
-      h('span', {}, `${t('course.level')}: ${course.level}`),
+      h('span', {}, `${t('course.level')}: ${shown(course).level}`),
       course.imasReferences.length ? h('span', {}, course.imasReferences.join(', ')) : null,
       h('span', {}, t('course.days', { n: course.durationDays })),
       h(
@@ -48,7 +51,7 @@ function courseCard(course, sessions, byId, mine) {
           : t('course.noExpiry'),
       ),
     ),
-    course.description && h('p', {}, course.description),
+    shown(course).description && h('p', {}, shown(course).description),
     prereqs.length
       ? h('p', { class: 'course__prereq' }, t('course.requires', { codes: prereqs.join(', ') }))
       : null,
@@ -114,6 +117,8 @@ export default async function render(root, { user }) {
   }
   const byId = new Map(allCourses.map((c) => [c.id, c]));
   const levels = [...new Set(allCourses.map((c) => c.level))].sort();
+  // The filter keeps the original level as its value; the reader sees it in their language.
+  const levelName = new Map(allCourses.map((c) => [c.level, shown(c).level]));
   const imas = [...new Set(allCourses.flatMap((c) => c.imasReferences))].sort();
   const languages = [...new Set([...LANGUAGES, ...openSessions.map((s) => s.language)])];
   const any = ['', t('filter.any')];
@@ -132,7 +137,7 @@ export default async function render(root, { user }) {
         label: t('course.level'),
         type: 'select',
         value: q.level,
-        options: [any, ...levels.map((l) => [l, l])],
+        options: [any, ...levels.map((l) => [l, levelName.get(l) ?? l])],
       }),
       field({
         name: 'imas',
@@ -199,7 +204,9 @@ export default async function render(root, { user }) {
       if (v.imas && !course.imasReferences.includes(v.imas)) continue;
       if (
         text &&
-        !`${course.code} ${course.title} ${course.description}`.toLowerCase().includes(text)
+        !`${course.code} ${course.title} ${shown(course).title} ${shown(course).description}`
+          .toLowerCase()
+          .includes(text)
       )
         continue;
       const sessions = openSessions

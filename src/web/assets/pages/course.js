@@ -3,7 +3,7 @@ import { all, get, patch, post } from '../api.js';
 import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
 import { href, t } from '../i18n.js';
-import { changes, courseFields, sessionFields } from '../admin-forms.js';
+import { courseChanges, courseFields, sessionFields } from '../admin-forms.js';
 import { courses as loadCourses, organisations as loadOrganisations } from '../lookups.js';
 import { reservationsEndOnField, reservedSeatsEditor } from '../reserved-seats.js';
 import { badge, empty, heading, link, notice, pathId, queryParams, section, table } from '../ui.js';
@@ -56,7 +56,7 @@ export default async function render(root, { may }) {
       form({
         fields: courseFields(course, courses),
         submitLabel: t('form.save'),
-        onSubmit: (v) => patch(`/api/v1/courses/${id}`, changes(course, v)),
+        onSubmit: (v) => patch(`/api/v1/courses/${id}`, courseChanges(course, v)),
         onDone: (updated) => {
           Object.assign(course, updated);
           replace(flash, notice('success', t('form.saved')));

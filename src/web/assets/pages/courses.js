@@ -3,7 +3,7 @@ import { post } from '../api.js';
 import { h } from '../dom.js';
 import { form } from '../forms.js';
 import { href, label, t } from '../i18n.js';
-import { courseFields } from '../admin-forms.js';
+import { courseBody, courseFields } from '../admin-forms.js';
 import { courses as loadCourses } from '../lookups.js';
 import { badge, empty, heading, link, section, table } from '../ui.js';
 
@@ -52,7 +52,7 @@ export default async function render(root, { may }) {
       form({
         fields: courseFields({}, courses),
         submitLabel: t('courses.createSubmit'),
-        onSubmit: (v) => post('/api/v1/courses', v),
+        onSubmit: (v) => post('/api/v1/courses', courseBody(v)),
         onDone: (course) =>
           window.location.assign(href(`/app/courses/${course.id}`, { created: '1' })),
       }),

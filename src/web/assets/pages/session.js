@@ -440,7 +440,7 @@ export default async function render(root, { user }) {
     const prereqs = course.prerequisiteCourseIds.map((p) => byId.get(p)).filter(Boolean);
     replace(flash, message || []);
     root.append(
-      heading(`${session.course.code} · ${session.course.title}`),
+      heading(`${session.course.code} · ${session.course.localizedTitle ?? session.course.title}`),
       flash,
       h(
         'div',
@@ -467,7 +467,7 @@ export default async function render(root, { user }) {
               .map((i) => `${personName(i)} (${label('instructorRole', i.role)})`)
               .join(', ') || '—',
           ],
-          [t('course.level'), course.level],
+          [t('course.level'), course.localized?.level ?? course.level],
           [t('course.imas'), course.imasReferences.join(', ')],
           [
             t('course.passMark'),
@@ -475,7 +475,8 @@ export default async function render(root, { user }) {
           ],
           [
             t('course.prerequisites'),
-            prereqs.map((p) => `${p.code} · ${p.title}`).join('; ') || t('course.none'),
+            prereqs.map((p) => `${p.code} · ${p.localized?.title ?? p.title}`).join('; ') ||
+              t('course.none'),
           ],
           [
             t('course.medicalTitle'),
