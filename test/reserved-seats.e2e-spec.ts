@@ -409,6 +409,34 @@ describe('reserved seats', () => {
       expect(c1.status).toBe('enrolled');
     });
 
+    it('the daily job gives the unused seats to the waiting once the last day has passed', async () => {
+      const id = await openSession({
+        capacity: 2,
+        reservedSeats: [{ organisationId: orgA, seats: 1 }],
+        reservationsEndOn: day(0),
+      });
+      await nominate(id, orgC);
+      const waiting = await nominate(id, orgB);
+      expect(waiting.status).toBe('waitlisted');
+      await t.db.query('UPDATE course_sessions SET reservations_end_on = $2 WHERE id = $1', [
+        id,
+        day(-1),
+      ]);
+      const run = await t.http.post('/api/v1/jobs/expiry-reminders').set(admin.auth);
+      expect(run.status).toBe(202);
+      expect(run.body.byType['enrolment.promoted']).toBeGreaterThanOrEqual(1);
+      expect(await enrolment(waiting.id)).toMatchObject({ status: 'enrolled' });
+      const events = await t.http
+        .get(
+          `/api/v1/audit-events?entityType=enrolment&entityId=${waiting.id}&action=enrolment.promoted`,
+        )
+        .set(admin.auth);
+      expect(events.body.items[0]).toMatchObject({ reason: 'reservations_ended', actorId: null });
+      // Nothing left to settle: a second run promotes nobody.
+      const again = await t.http.post('/api/v1/jobs/expiry-reminders').set(admin.auth);
+      expect(again.body.byType['enrolment.promoted']).toBeUndefined();
+    });
+
     it('ending the reservations early by a change promotes the waiting at once', async () => {
       const id = await openSession({
         capacity: 2,

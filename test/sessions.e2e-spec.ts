@@ -371,6 +371,8 @@ describe('sessions', () => {
           language: 'az',
           capacity: 10,
           joiningInstructions: null,
+          reservationsEndOn: null,
+          reservedSeats: [],
         },
         after: {
           startsOn: days(8),
@@ -379,6 +381,8 @@ describe('sessions', () => {
           language: 'ru',
           capacity: 20,
           joiningInstructions: null,
+          reservationsEndOn: null,
+          reservedSeats: [],
         },
       });
     });

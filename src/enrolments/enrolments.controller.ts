@@ -69,7 +69,7 @@ export class EnrolmentsController {
   @ApiOperation({
     summary: 'The session roster',
     description:
-      "Admins and auditors; instructors only for sessions they are assigned to; a coordinator gets only their organisation's people in any session. Each row carries the trainee's attendance (of the days so far until the session is completed), the result (`passed`, null until then), `certification` (whether the caller may issue a certificate now, or the reason: NOT_ELIGIBLE's reasons, SELF_CERTIFICATION, ALREADY_ISSUED) and the `certificate` issued from the enrolment, or null.",
+      "Admins and auditors; instructors only for sessions they are assigned to; a coordinator gets only their organisation's people in any session. Each row carries the trainee's attendance (of the days so far until the session is completed), the result (`passed`, null until then), `certification` (whether the caller may issue a certificate now, or the reason: NOT_ELIGIBLE's reasons, SELF_CERTIFICATION, ALREADY_ISSUED) and the `certificate` issued from the enrolment, or null. With `status=waitlisted` the rows are the waiting line in position order (1..n); otherwise in the order people enrolled.",
   })
   @ApiOkResponse({ type: RosterPageDto })
   roster(

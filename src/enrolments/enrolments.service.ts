@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertMayReach, sessionRecordScope } from '../access/record-access.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { Actor } from '../common/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import { today } from '../common/calendar.js';
 import { isUniqueViolation } from '../common/database-errors.js';
 import { conflict, notFound, referenceNotFound, ruleViolation } from '../common/errors.js';
@@ -18,13 +18,14 @@ import { EnrolmentMail } from './enrolment-mail.js';
 import { Enrolment } from './enrolment.entity.js';
 import { enrolmentRefusalError, enrolmentRefusals, readEnrolmentFacts } from './enrolment-rules.js';
 import { rosterRows } from './roster.js';
-import { reservationsHold, seatFor } from './seat-rule.js';
+import { reservationsHold, seatFor, type SeatPicture } from './seat-rule.js';
 import {
   closeGap,
   giveSeat,
   moveInLine,
   promoteWhileSeatsFree,
   readSeatPicture,
+  someoneWaitingMaySit,
   traineeOrganisation,
   waitingCount,
 } from './waiting-list.js';
@@ -70,16 +71,32 @@ export class EnrolmentsService {
 
         const day = today(this.config.timeZone);
         // People already waiting come before the newcomer: seats that opened since the last
-        // change (the reservations' last day has passed) go to them first.
-        const settled = await promoteWhileSeatsFree(
-          tx,
-          this.audit,
-          actor,
-          sessionId,
-          day,
-          'reservations_ended',
-        );
-        const seat = seatFor(await readSeatPicture(tx, sessionId), trainee.organisationId, day);
+        // change (the reservations' last day has passed) go to them first. Without
+        // reservations no seat opens by the passing of a day, so the line needs no settling
+        // and the locked row is the whole picture (no extra read on the hot path).
+        let picture: SeatPicture = {
+          capacity: session.capacity,
+          seatsTaken: session.seatsTaken,
+          reservations: [],
+          reservationsEndOn: null,
+        };
+        let settled: string[] = [];
+        if (session.reservationsEndOn !== null) {
+          const withLine = await readSeatPicture(tx, sessionId);
+          picture = withLine;
+          if (someoneWaitingMaySit(withLine, day)) {
+            settled = await promoteWhileSeatsFree(
+              tx,
+              this.audit,
+              actor,
+              sessionId,
+              day,
+              'reservations_ended',
+            );
+            picture = await readSeatPicture(tx, sessionId);
+          }
+        }
+        const seat = seatFor(picture, trainee.organisationId, day);
         const enrolment = tx.create(Enrolment, {
           sessionId,
           traineeId,
@@ -254,6 +271,39 @@ export class EnrolmentsService {
       });
       return EnrolmentDto.from(moved);
     });
+  }
+
+  /**
+   * The daily job's share of the seat rule: in each open session whose reservations ended
+   * before `day`, with people waiting and seats free, the waiting take the unused seats, as the
+   * first enrolment, withdrawal or change after the day would give them. In the caller's
+   * transaction, each session under its row lock; answers how many were promoted (each mailed).
+   */
+  async settleEndedReservations(tx: EntityManager, day: string): Promise<number> {
+    const sessions = (await tx.query(
+      `SELECT s.id FROM course_sessions s
+        WHERE s.status = 'open' AND s.reservations_end_on < $1::date
+          AND s.seats_taken < s.capacity
+          AND EXISTS (SELECT 1 FROM enrolments e
+                       WHERE e.session_id = s.id AND e.status = 'waitlisted')
+        ORDER BY s.id`,
+      [day],
+    )) as { id: string }[];
+    let promotedCount = 0;
+    for (const { id } of sessions) {
+      await lockSession(tx, id);
+      const promoted = await promoteWhileSeatsFree(
+        tx,
+        this.audit,
+        SYSTEM_ACTOR,
+        id,
+        day,
+        'reservations_ended',
+      );
+      await this.mail.promoted(tx, id, promoted);
+      promotedCount += promoted.length;
+    }
+    return promotedCount;
   }
 
   /** A waiting enrolment and its session, both locked (the session row first, as everywhere). */

@@ -55,34 +55,42 @@ export async function waitingCount(tx: EntityManager, sessionId: string): Promis
 
 /**
  * The seats of a session as the seat rule sees them, read inside the caller's transaction
- * (which holds the session row lock when it is about to give a seat): capacity, seats held,
- * and each reservation with the seats its organisation holds against it.
+ * (which holds the session row lock when it is about to give a seat) in one statement:
+ * capacity, seats held, each reservation with the seats its organisation holds against it, and
+ * how many people wait in line.
  */
-export async function readSeatPicture(tx: EntityManager, sessionId: string): Promise<SeatPicture> {
-  const [session] = (await tx.query(
-    `SELECT capacity, seats_taken, reservations_end_on::text AS reservations_end_on
-       FROM course_sessions WHERE id = $1`,
-    [sessionId],
-  )) as { capacity: number; seats_taken: number; reservations_end_on: string | null }[];
-  const reservations = (await tx.query(
-    `SELECT r.organisation_id, r.seats,
+export async function readSeatPicture(
+  tx: EntityManager,
+  sessionId: string,
+): Promise<SeatPicture & { waiting: number }> {
+  const [row] = (await tx.query(
+    `SELECT s.capacity, s.seats_taken, s.reservations_end_on::text AS reservations_end_on,
             (SELECT count(*)::int FROM enrolments e
-              WHERE e.session_id = r.session_id AND e.reserved_organisation_id = r.organisation_id
-                AND e.status = ANY ($2::text[])) AS taken
-       FROM session_reservations r
-      WHERE r.session_id = $1
-      ORDER BY r.organisation_id`,
+              WHERE e.session_id = s.id AND e.status = 'waitlisted') AS waiting,
+            COALESCE((
+              SELECT json_agg(json_build_object(
+                       'organisationId', r.organisation_id, 'seats', r.seats,
+                       'taken', (SELECT count(*)::int FROM enrolments e
+                                  WHERE e.session_id = r.session_id
+                                    AND e.reserved_organisation_id = r.organisation_id
+                                    AND e.status = ANY ($2::text[])))
+                     ORDER BY r.organisation_id)
+                FROM session_reservations r WHERE r.session_id = s.id), '[]'::json) AS reservations
+       FROM course_sessions s WHERE s.id = $1`,
     [sessionId, SEAT_HOLDING],
-  )) as { organisation_id: string; seats: number; taken: number }[];
+  )) as {
+    capacity: number;
+    seats_taken: number;
+    reservations_end_on: string | null;
+    waiting: number;
+    reservations: SeatPicture['reservations'];
+  }[];
   return {
-    capacity: session.capacity,
-    seatsTaken: session.seats_taken,
-    reservationsEndOn: session.reservations_end_on,
-    reservations: reservations.map((r) => ({
-      organisationId: r.organisation_id,
-      seats: r.seats,
-      taken: r.taken,
-    })),
+    capacity: row.capacity,
+    seatsTaken: row.seats_taken,
+    reservationsEndOn: row.reservations_end_on,
+    reservations: row.reservations,
+    waiting: row.waiting,
   };
 }
 
@@ -128,6 +136,7 @@ export async function promoteFirstInLine(
   today: string,
 ): Promise<{ before: EnrolmentDto; after: EnrolmentDto } | null> {
   const picture = await readSeatPicture(tx, sessionId);
+  if (picture.waiting === 0) return null;
   const open = seatsOpenTo(picture, today);
   if (!open.anyone && open.organisationIds.length === 0) return null;
   const [next] = (await tx.query(
@@ -149,6 +158,19 @@ export async function promoteFirstInLine(
 }
 
 /** Why the people waiting were given seats, on each promotion's audit event. */
+/**
+ * Whether anyone waiting may take a free seat now (after the reservations' last day passed,
+ * say): what an enrolment checks before taking its own turn, without reading the line.
+ */
+export function someoneWaitingMaySit(
+  picture: SeatPicture & { waiting: number },
+  today: string,
+): boolean {
+  if (picture.waiting === 0) return false;
+  const open = seatsOpenTo(picture, today);
+  return open.anyone || open.organisationIds.length > 0;
+}
+
 export type PromotionReason =
   'seat_freed' | 'capacity_increased' | 'reservations_changed' | 'reservations_ended';
 

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { sessionCalendarFile, sessionMailParams } from '../enrolments/enrolment-mail.js';
+import { EnrolmentsService } from '../enrolments/enrolments.service.js';
 import { qualificationCurrentOnSql } from '../instructors/qualification-rule.js';
 import { publicLink } from '../notifications/links.js';
 import type { NotificationRequest, NotificationType } from '../notifications/notification-types.js';
@@ -20,6 +21,8 @@ export const DAILY_JOBS = [
   'session-reminders',
   'qualification-expiry',
   'expiry-digest',
+  /** Reserved seats whose last day has passed: the people waiting take the unused ones. */
+  'reservations-ended',
 ] as const;
 export type DailyJob = (typeof DAILY_JOBS)[number];
 
@@ -57,6 +60,7 @@ export class ReminderScan {
     private readonly config: AppConfig,
     private readonly notifier: Notifier,
     private readonly recipients: Recipients,
+    private readonly enrolments: EnrolmentsService,
   ) {}
 
   run(job: DailyJob, tx: EntityManager, day: string): Promise<QueuedCounts> {
@@ -69,6 +73,10 @@ export class ReminderScan {
         return this.qualificationExpiry(tx, day);
       case 'expiry-digest':
         return this.expiryDigest(tx, day);
+      case 'reservations-ended':
+        return this.enrolments
+          .settleEndedReservations(tx, day)
+          .then((n): QueuedCounts => (n > 0 ? { 'enrolment.promoted': n } : {}));
     }
   }
 
