@@ -145,7 +145,10 @@ describe('the attendance sheet (GET /api/v1/sessions/:id/attendance-sheet)', () 
   });
 
   it('turns landscape for many days and continues the days on further pages', async () => {
-    const course = await makeCourse(t.db);
+    const course = await makeCourse(t.db, {
+      title: 'Battle Area Clearance',
+      translations: { ru: { title: 'Очистка районов боевых действий' } },
+    });
     const long = await makeSession(t.db, course.id, {
       startsOn: '2026-12-01',
       endsOn: '2026-12-20',
@@ -157,6 +160,8 @@ describe('the attendance sheet (GET /api/v1/sessions/:id/attendance-sheet)', () 
     for (const page of pages) {
       expect(page.size).toEqual([A4[1], A4[0]]);
       expect(page.text).toContain('Лист посещаемости');
+      // The course as the session's language names it.
+      expect(page.text).toContain('Очистка районов боевых действий');
       expect(page.text).toContain('Преображенский Александр');
     }
     const all = pages.map((p) => p.text).join('\n');

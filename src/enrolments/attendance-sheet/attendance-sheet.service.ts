@@ -6,12 +6,14 @@ import type { Actor } from '../../common/actor.js';
 import { daysBetween } from '../../common/calendar.js';
 import { notFound } from '../../common/errors.js';
 import { AppConfig } from '../../config/app-config.js';
+import { localizedTitle, type CourseTranslations } from '../../courses/course-translations.js';
 import { SEAT_HOLDING } from '../enrolment.entity.js';
 import { renderAttendanceSheetPdf, sheetLanguage } from './attendance-sheet-pdf.js';
 
 interface SessionRow {
   course_code: string;
   course_title: string;
+  translations: CourseTranslations | null;
   location: string;
   language: string;
   starts_on: string;
@@ -36,7 +38,8 @@ export class AttendanceSheetService {
       "Only the session's instructors and the registrars print its attendance sheet",
     );
     const [session] = (await manager.query(
-      `SELECT c.code AS course_code, c.title AS course_title, s.location, s.language,
+      `SELECT c.code AS course_code, c.title AS course_title, c.translations,
+              s.location, s.language,
               to_char(s.starts_on, 'YYYY-MM-DD') AS starts_on,
               to_char(s.ends_on, 'YYYY-MM-DD') AS ends_on
          FROM course_sessions s JOIN courses c ON c.id = s.course_id
@@ -72,7 +75,14 @@ export class AttendanceSheetService {
     const pdf = await renderAttendanceSheetPdf({
       language,
       centerName: this.config.centerName,
-      course: { code: session.course_code, title: session.course_title },
+      // The title as the session's language has it, when the course was translated.
+      course: {
+        code: session.course_code,
+        title: localizedTitle(
+          { title: session.course_title, translations: session.translations },
+          language,
+        ),
+      },
       location: session.location,
       startsOn: session.starts_on,
       endsOn: session.ends_on,
