@@ -240,6 +240,35 @@ describe('course translations', () => {
     expect(await page('ru')).toContain(newTitle);
   });
 
+  it('mail about a session names the course in the recipient’s language', async () => {
+    const course = await makeCourse(t.db, { ...ORIGINAL, translations: { az: AZ, ru: RU } });
+    const session = await makeSession(t.db, course.id, { status: 'open' });
+    const enrolAs = async (country: string) => {
+      const organisation = await makeOrganisation(t.db, { country });
+      const trainee = await makeTrainee(t.db, {
+        organisationId: organisation.id,
+        email: `mail-${randomUUID().slice(0, 8)}@operator.example`,
+      });
+      const res = await t.http
+        .post(`/api/v1/sessions/${session.id}/enrolments`)
+        .set(admin.auth)
+        .send({ traineeId: trainee.id });
+      expect(res.status).toBe(201);
+      const [mail] = (await t.db.query(
+        `SELECT language, subject, body_text FROM notifications WHERE recipient = $1`,
+        [trainee.email],
+      )) as { language: string; subject: string; body_text: string }[];
+      return mail;
+    };
+    const russian = await enrolAs('KZ');
+    expect(russian.language).toBe('ru');
+    expect(`${russian.subject}\n${russian.body_text}`).toContain(RU.title);
+    const azerbaijani = await enrolAs('AZ');
+    expect(`${azerbaijani.subject}\n${azerbaijani.body_text}`).toContain(AZ.title);
+    const english = await enrolAs('GB');
+    expect(`${english.subject}\n${english.body_text}`).toContain(ORIGINAL.title);
+  });
+
   it('the certificate PDF adds Russian for a Russian-speaking holder, by account or organisation', async () => {
     const course = await makeCourse(t.db, { ...ORIGINAL, translations: { az: AZ, ru: RU } });
     const pdfOf = async (traineeId: string) => {

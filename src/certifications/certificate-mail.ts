@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
+import { localizedTitle } from '../courses/course-translations.js';
 import { Course } from '../courses/course.entity.js';
+import type { Lang } from '../web/i18n.js';
 import { verificationUrl } from '../credentials/credential-builder.js';
 import { publicLink } from '../notifications/links.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -46,7 +48,7 @@ export class CertificateMail {
         type: 'certificate.issued',
         to: { email: recipient.email, name: recipient.name },
         language: recipient.language,
-        params: { ...this.params(cert, course), name: recipient.name },
+        params: { ...this.params(cert, course, recipient.language), name: recipient.name },
         idempotencyKey: `certificate.issued:${cert.id}`,
         userId: recipient.userId,
       });
@@ -72,18 +74,28 @@ export class CertificateMail {
       type,
       to: { email: recipient.email, name: recipient.name },
       language: recipient.language,
-      params: { ...this.params(cert, course), name: recipient.name, reason, note },
+      params: {
+        ...this.params(cert, course, recipient.language),
+        name: recipient.name,
+        reason,
+        note,
+      },
       idempotencyKey: `${type}:${cert.id}:${cert.version}`,
       userId: recipient.userId,
     });
   }
 
-  private params(cert: Omit<MailedCertificate, 'version'>, course: Course): CertificateParams {
+  /** `language`: the recipient's, in which the course is named (issue 17). */
+  private params(
+    cert: Omit<MailedCertificate, 'version'>,
+    course: Course,
+    language: Lang,
+  ): CertificateParams {
     const api = `/api/v1/certificates/${cert.id}`;
     return {
       serial: cert.serial,
       courseCode: course.code,
-      courseTitle: course.title,
+      courseTitle: localizedTitle(course, language),
       issuedOn: today(this.config.timeZone, cert.issuedAt),
       validUntil: cert.validUntil,
       verifyUrl: verificationUrl(this.config.publicBaseUrl, cert.serial),

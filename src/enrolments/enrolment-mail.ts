@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { localizedTitle } from '../courses/course-translations.js';
 import { Course } from '../courses/course.entity.js';
+import type { Lang } from '../web/i18n.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { sessionCalendarAttachment } from '../notifications/calendar.js';
 import { publicLink } from '../notifications/links.js';
@@ -145,7 +147,13 @@ export class EnrolmentMail {
   ): Promise<void> {
     const recipient = await this.recipients.ofTrainee(tx, traineeId);
     if (!recipient) return;
-    const params = sessionMailParams(this.config, session, course, recipient.name);
+    const params = sessionMailParams(
+      this.config,
+      session,
+      course,
+      recipient.name,
+      recipient.language,
+    );
     const attachments: MailAttachment[] = options.calendar
       ? [sessionCalendarFile(this.config, session, course, { cancelled: options.cancelled })]
       : [];
@@ -167,11 +175,13 @@ export function sessionMailParams(
   session: CourseSession,
   course: Course,
   name: string | null,
+  /** The recipient's language, in which the course is named (the original when untranslated). */
+  language?: Lang,
 ): SessionParams {
   return {
     name,
     courseCode: course.code,
-    courseTitle: course.title,
+    courseTitle: localizedTitle(course, language),
     startsOn: session.startsOn,
     endsOn: session.endsOn,
     location: session.location,
