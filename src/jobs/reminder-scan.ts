@@ -219,7 +219,7 @@ export class ReminderScan {
           to: { email: recipient.email, name: recipient.name },
           language: recipient.language,
           params: {
-            ...sessionMailParams(this.config, session, course, recipient.name),
+            ...sessionMailParams(this.config, session, course, recipient.name, recipient.language),
             daysLeft,
             instructors,
           },
