@@ -21,6 +21,17 @@ import {
 import { SessionInstructorsService } from './session-instructors.service.js';
 import { SessionsService } from './sessions.service.js';
 
+/** How reserved seats are checked, on creating and changing a session (seat-rule.ts). */
+const RESERVED_SEATS_RULES =
+  '`reservedSeats` keeps seats for organisations until `reservationsEndOn` (inclusive): ' +
+  '422 REFERENCE_NOT_FOUND (details.field reservedSeats.<i>.organisationId) for an unknown ' +
+  'organisation; 422 DUPLICATE_RESERVATION for one listed twice; RESERVATIONS_END_REQUIRED ' +
+  'without a last day; RESERVATIONS_END_AFTER_SESSION for one after endsOn; ' +
+  'RESERVATIONS_EXCEED_CAPACITY when they add up to more than the capacity (also when the ' +
+  'capacity is lowered below them); RESERVATION_BELOW_TAKEN below the seats an organisation ' +
+  'already holds; RESERVATIONS_EXCEED_FREE_SEATS when, while they hold, they would leave fewer ' +
+  'general seats than people in them.';
+
 @ApiTags('sessions')
 @Controller('api/v1')
 export class SessionsController {
@@ -36,7 +47,8 @@ export class SessionsController {
     description:
       'Starts as `planned`. 422 COURSE_NOT_ACTIVE for a draft or retired course; 422 ' +
       'INVALID_DATES when endsOn is before startsOn, or (details reason starts_in_past, ' +
-      "startsOn, today) when startsOn is in the past (today is allowed; days are counted in the Center's time zone).",
+      "startsOn, today) when startsOn is in the past (today is allowed; days are counted in the Center's time zone). " +
+      RESERVED_SEATS_RULES,
   })
   @ApiCreatedResponse({ type: SessionDto })
   create(
@@ -84,7 +96,9 @@ export class SessionsController {
       'Only while planned or open (409 SESSION_NOT_EDITABLE). Capacity cannot go below the ' +
       'seats taken (422 CAPACITY_BELOW_SEATS_TAKEN). The dates are checked as on creation ' +
       '(422 INVALID_DATES; reason starts_in_past when a new startsOn is in the past). Give ' +
-      '`version` to be refused (409 STALE_VERSION) if someone changed the session first.',
+      '`version` to be refused (409 STALE_VERSION) if someone changed the session first. ' +
+      RESERVED_SEATS_RULES +
+      ' A change that frees seats (more capacity, fewer or ended reservations) gives them to the people waiting, by the seat rule, in the same transaction.',
   })
   @ApiOkResponse({ type: SessionDto })
   update(
