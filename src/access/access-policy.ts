@@ -64,6 +64,7 @@ export const PERMISSIONS = {
   'notifications.read': STAFF_READERS,
   /** A queued or sent message itself (the development outbox page shows it): admins only. */
   'notifications.readMessage': ['admin'],
+  /** The registrar's waiting list: promote someone into a free seat, move them in the line. */
   'waitlist.manage': ['admin'],
   /** Run a scheduled job now (`POST /api/v1/jobs/expiry-reminders`). */
   'jobs.run': ['admin'],
