@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Logger, QueryRunner } from 'typeorm';
 import { addDays, today } from '../src/common/calendar.js';
 import { Certificate } from '../src/certifications/certificate.entity.js';
 import { Enrolment } from '../src/enrolments/enrolment.entity.js';
@@ -271,6 +272,38 @@ describe("the registrar's desk (GET /api/v1/desk)", () => {
     );
   });
 
+  it('asks the database the same number of times however many sessions there are', async () => {
+    const logger = t.db.logger as Logger;
+    const logQuery = logger.logQuery.bind(logger);
+    let statements = 0;
+    logger.logQuery = (query: string, parameters?: unknown[], runner?: QueryRunner) => {
+      statements++;
+      return logQuery(query, parameters, runner);
+    };
+    const count = async () => {
+      statements = 0;
+      await desk();
+      return statements;
+    };
+    try {
+      const before = await count();
+      // The four sections at least (the logger sees every statement).
+      expect(before).toBeGreaterThanOrEqual(4);
+      const course = await makeCourse(t.db, { maxTraineesPerInstructor: 2 });
+      for (let i = 0; i < 5; i++) {
+        const session = await makeSession(t.db, course.id, {
+          startsOn: addDays(day, i + 1),
+          endsOn: addDays(day, i + 2),
+        });
+        await seat(session.id, 'waitlisted', 1);
+        await assign(t.db, session.id, (await makeInstructor(t.db)).id, 'assistant');
+      }
+      expect(await count()).toBe(before);
+    } finally {
+      logger.logQuery = logQuery;
+    }
+  });
+
   it('answers auditors as admins, and refuses everyone else', async () => {
     const organisation = await makeOrganisation(t.db);
     expect((await desk(auditor)).today).toBe(day);
@@ -298,5 +331,42 @@ describe("the registrar's desk (GET /api/v1/desk)", () => {
       'expiring',
     ]);
     expect(Object.keys(doc.components.schemas.DeskSessionDto.properties)).toContain('staffing');
+  });
+});
+
+describe("the desk counts days in the Center's time zone", () => {
+  // A zone whose date differs from UTC's now, whatever the hour the suite runs at.
+  const timeZone = new Date().getUTCHours() < 10 ? 'Pacific/Pago_Pago' : 'Pacific/Kiritimati';
+  let t: TestApp;
+  let admin: SignedInUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ timeZone });
+    admin = await createUser(t, ['admin']);
+  });
+  afterAll(() => t.close());
+
+  it('takes today, the 30 days and the 90 days from where the Center is', async () => {
+    const day = today(timeZone);
+    expect(day).not.toBe(today('UTC'));
+    const course = await makeCourse(t.db);
+    const starting = (offset: number) =>
+      makeSession(t.db, course.id, {
+        startsOn: addDays(day, offset),
+        endsOn: addDays(day, offset + 1),
+      });
+    const [before, first, last, after] = await Promise.all(
+      [-1, 0, 30, 31].map((offset) => starting(offset)),
+    );
+    const res = await t.http.get('/api/v1/desk').set(admin.auth);
+    expect(res.body).toMatchObject({
+      today: day,
+      upcoming: { from: day, to: addDays(day, 30) },
+      expiring: { from: day, to: addDays(day, 90) },
+    });
+    const ids = (res.body.upcoming.sessions as { id: string }[]).map((s) => s.id);
+    expect(ids).toEqual([first.id, last.id]);
+    expect(ids).not.toContain(before.id);
+    expect(ids).not.toContain(after.id);
   });
 });
