@@ -361,8 +361,19 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
 
   const withRussian = (text: string, russian: string) =>
     doc.russian ? `${text} / ${russian}` : text;
+  // The title in Azerbaijani (the page's second language), and in Russian for a Russian reader.
+  const original = clean(doc.courseTitle);
+  const translatedTitles = [
+    doc.translatedTitles?.az,
+    doc.russian ? doc.translatedTitles?.ru : undefined,
+  ]
+    .map((title) => (title ? clean(title) : ''))
+    .filter((title) => title && title !== original);
+  // Each translated line costs the name some of its size, so a two-line name still leaves the
+  // body within its band above the footer.
+  const nameMax = 30 - 3 * translatedTitles.length;
   label(withRussian(LABEL.certifies, RUSSIAN_LABEL.certifies), 0);
-  fitted(clean(doc.holderName), FONT.bold, INK, 2, 30, 14, 4);
+  fitted(clean(doc.holderName), FONT.bold, INK, 2, nameMax, 14, 4);
   parts.push({
     height: 1,
     gapBefore: 4,
@@ -375,16 +386,8 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
         .stroke(),
   });
   label(withRussian(LABEL.completed, RUSSIAN_LABEL.completed), 10);
-  fitted(clean(doc.courseTitle), FONT.bold, NAVY, 2, 19, 10, 4);
-  // The title in Azerbaijani (the page's second language), and in Russian for a Russian reader.
-  const original = clean(doc.courseTitle);
-  for (const translated of [
-    doc.translatedTitles?.az,
-    doc.russian ? doc.translatedTitles?.ru : undefined,
-  ]) {
-    const title = translated ? clean(translated) : '';
-    if (title && title !== original) fitted(title, FONT.italic, NAVY, 1, 14, 8, 2);
-  }
+  fitted(original, FONT.bold, NAVY, 2, 19, 10, 4);
+  for (const title of translatedTitles) fitted(title, FONT.italic, NAVY, 1, 12.5, 8, 1);
   fitted(
     `${LABEL.course}: ${clean(doc.courseCode)}   ·   ${LABEL.level}: ${clean(doc.courseLevel)}`,
     FONT.regular,
