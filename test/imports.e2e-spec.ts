@@ -320,6 +320,25 @@ describe('imports and exports', () => {
       expect(await count('audit_events', "action = 'course.created'")).toBe(2);
     });
 
+    it('imports the trainees one instructor may supervise, empty for no limit', async () => {
+      const csv = [
+        'code;title;level;durationDays;passMark;minAttendancePercent;validityMonths;maxTraineesPerInstructor',
+        'DEMO-1;Demolitions;EOD 2;5;70;80;24;4',
+        'EORE-2;Risk education;Basic;2;70;80;;',
+        'BAD-1;Bad ratio;Basic;2;70;80;;0',
+      ].join('\n');
+      const res = await importCsv('courses', csv, '?skipInvalid=true');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ imported: 2, invalidCount: 1 });
+      expect((res.body as Report).invalid.map((p) => [p.row, p.column])).toEqual([
+        [4, 'maxTraineesPerInstructor'],
+      ]);
+      const list = await t.http.get('/api/v1/courses?q=DEMO-1').set(admin.auth);
+      expect(list.body.items[0]).toMatchObject({ code: 'DEMO-1', maxTraineesPerInstructor: 4 });
+      const other = await t.http.get('/api/v1/courses?q=EORE-2').set(admin.auth);
+      expect(other.body.items[0]).toMatchObject({ maxTraineesPerInstructor: null });
+    });
+
     it('refuses prerequisites that go round in a circle', async () => {
       const csv = [
         'code,title,level,durationDays,passMark,minAttendancePercent,validityMonths,prerequisiteCodes',

@@ -31,6 +31,8 @@ export const COURSE_COLUMNS: ColumnSet = {
     { field: 'renewsCode', aliases: ['renewsCourseCode', 'renews'] },
     { field: 'requiresMedicalClearance' },
     { field: 'status' },
+    // Optional: an empty cell or no column is no limit.
+    { field: 'maxTraineesPerInstructor' },
   ],
   ignored: ['id', 'prerequisiteCourseIds', 'renewsCourseId', 'version', 'createdAt', 'updatedAt'],
 };
@@ -87,6 +89,8 @@ export class CourseImporter implements Importer<NewCourse> {
           validityMonths: integerCell(header.cell(record, 'validityMonths')) ?? null,
           requiresMedicalClearance: booleanCell(header.cell(record, 'requiresMedicalClearance')),
           status: header.cell(record, 'status')?.toLowerCase(),
+          maxTraineesPerInstructor:
+            integerCell(header.cell(record, 'maxTraineesPerInstructor')) ?? null,
         },
         { row: record.line, problems, required: REQUIRED, column: (f) => header.column(f) },
       );
