@@ -105,7 +105,12 @@ describe("the registrar's desk (GET /api/v1/desk)", () => {
     expect(ids.indexOf(lastDay.id)).toBeGreaterThan(ids.indexOf(startsToday.id));
     const row = body.upcoming.sessions.find((s) => s.id === startsToday.id)!;
     expect(row).toMatchObject({
-      course: { id: course.id, code: course.code, title: course.title },
+      course: {
+        id: course.id,
+        code: course.code,
+        title: course.title,
+        localizedTitle: course.title,
+      },
       startsOn: day,
       capacity: 8,
       seatsTaken: 2,
@@ -118,6 +123,26 @@ describe("the registrar's desk (GET /api/v1/desk)", () => {
     await assign(t.db, startsToday.id, second.id, 'assistant');
     const after = (await desk()).upcoming.sessions.find((s) => s.id === startsToday.id)!;
     expect(after.staffing).toMatchObject({ instructors: 2, needed: 2, ok: true });
+  });
+
+  it("names courses in the caller's language too, when translated", async () => {
+    const course = await makeCourse(t.db, {
+      title: 'Non-Technical Survey',
+      translations: { az: { title: 'Qeyri-texniki tədqiqat' } },
+    });
+    const session = await makeSession(t.db, course.id, {
+      startsOn: addDays(day, 2),
+      endsOn: addDays(day, 3),
+    });
+    const read = async (language: string) => {
+      const res = await t.http.get('/api/v1/desk').set(admin.auth).set('Accept-Language', language);
+      return (res.body.upcoming.sessions as DeskSession[]).find((s) => s.id === session.id)!.course;
+    };
+    expect(await read('az')).toMatchObject({
+      title: 'Non-Technical Survey',
+      localizedTitle: 'Qeyri-texniki tədqiqat',
+    });
+    expect(await read('ru')).toMatchObject({ localizedTitle: 'Non-Technical Survey' });
   });
 
   it('shows no staffing warning for a course without a maximum', async () => {
@@ -197,7 +222,12 @@ describe("the registrar's desk (GET /api/v1/desk)", () => {
     expect(rows.filter((r) => r.sessionId === waiting.id)).toEqual([
       {
         sessionId: waiting.id,
-        course: { id: course.id, code: course.code, title: course.title },
+        course: {
+          id: course.id,
+          code: course.code,
+          title: course.title,
+          localizedTitle: course.title,
+        },
         startsOn: done.startsOn,
         endsOn: done.endsOn,
         location: waiting.location,

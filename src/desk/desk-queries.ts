@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { expiringWithinSql } from '../certifications/certificate-status.js';
 import { ineligibility } from '../certifications/eligibility.js';
 import type { Course } from '../courses/course.entity.js';
+import { localizedTitle, type CourseTranslations } from '../courses/course-translations.js';
 import type { CourseSession, SessionStatus } from '../courses/session.entity.js';
 import { staffingOf } from '../courses/staffing.js';
 import {
@@ -9,6 +10,7 @@ import {
   type Enrolment,
   type EnrolmentStatus,
 } from '../enrolments/enrolment.entity.js';
+import type { Lang } from '../web/i18n.js';
 import type {
   DeskOrganisationExpiringDto,
   DeskSessionDto,
@@ -27,6 +29,7 @@ interface SessionSqlRow {
   course_id: string;
   code: string;
   title: string;
+  translations: CourseTranslations | null;
   starts_on: string;
   ends_on: string;
   location: string;
@@ -41,7 +44,7 @@ interface SessionSqlRow {
 
 /** Sessions with their waiting line and instructors counted per row (no query per session). */
 const SESSION_ROWS = `
-  SELECT s.id, c.id AS course_id, c.code, c.title,
+  SELECT s.id, c.id AS course_id, c.code, c.title, c.translations,
          to_char(s.starts_on, 'YYYY-MM-DD') AS starts_on,
          to_char(s.ends_on, 'YYYY-MM-DD') AS ends_on,
          s.location, s.status, s.capacity, s.seats_taken, c.max_trainees_per_instructor,
@@ -53,10 +56,23 @@ const SESSION_ROWS = `
     FROM course_sessions s
     JOIN courses c ON c.id = s.course_id`;
 
-function sessionDto(row: SessionSqlRow): DeskSessionDto {
+/** The course as the desk names it: its title, and the title in the reader's language. */
+function courseRef(
+  row: { course_id: string; code: string; title: string; translations: CourseTranslations | null },
+  language: Lang | undefined,
+) {
+  return {
+    id: row.course_id,
+    code: row.code,
+    title: row.title,
+    localizedTitle: localizedTitle({ title: row.title, translations: row.translations }, language),
+  };
+}
+
+function sessionDto(row: SessionSqlRow, language: Lang | undefined): DeskSessionDto {
   return {
     id: row.id,
-    course: { id: row.course_id, code: row.code, title: row.title },
+    course: courseRef(row, language),
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     location: row.location,
@@ -79,6 +95,7 @@ export async function upcomingSessions(
   manager: EntityManager,
   from: string,
   to: string,
+  language: Lang | undefined,
 ): Promise<DeskSessionDto[]> {
   const rows = (await manager.query(
     `${SESSION_ROWS}
@@ -87,11 +104,14 @@ export async function upcomingSessions(
       ORDER BY s.starts_on, c.code, s.id`,
     [from, to],
   )) as SessionSqlRow[];
-  return rows.map(sessionDto);
+  return rows.map((row) => sessionDto(row, language));
 }
 
 /** Open sessions, whatever their dates, that nobody leads yet, soonest first. */
-export async function openSessionsWithoutLead(manager: EntityManager): Promise<DeskSessionDto[]> {
+export async function openSessionsWithoutLead(
+  manager: EntityManager,
+  language: Lang | undefined,
+): Promise<DeskSessionDto[]> {
   const rows = (await manager.query(
     `${SESSION_ROWS}
       WHERE s.status = 'open'
@@ -99,7 +119,7 @@ export async function openSessionsWithoutLead(manager: EntityManager): Promise<D
                          WHERE si.session_id = s.id AND si.role = 'lead')
       ORDER BY s.starts_on, c.code, s.id`,
   )) as SessionSqlRow[];
-  return rows.map(sessionDto);
+  return rows.map((row) => sessionDto(row, language));
 }
 
 interface CandidateSqlRow {
@@ -115,6 +135,7 @@ interface CandidateSqlRow {
   course_id: string;
   code: string;
   title: string;
+  translations: CourseTranslations | null;
   pass_mark: number;
   min_attendance_percent: number;
 }
@@ -127,6 +148,7 @@ interface CandidateSqlRow {
  */
 export async function sessionsAwaitingCertificates(
   manager: EntityManager,
+  language: Lang | undefined,
 ): Promise<DeskUncertifiedDto[]> {
   const rows = (await manager.query(
     `SELECT e.id AS enrolment_id, e.status AS enrolment_status, e.passed,
@@ -134,7 +156,8 @@ export async function sessionsAwaitingCertificates(
             s.id AS session_id, s.status AS session_status,
             to_char(s.starts_on, 'YYYY-MM-DD') AS starts_on,
             to_char(s.ends_on, 'YYYY-MM-DD') AS ends_on, s.location,
-            c.id AS course_id, c.code, c.title, c.pass_mark, c.min_attendance_percent
+            c.id AS course_id, c.code, c.title, c.translations, c.pass_mark,
+            c.min_attendance_percent
        FROM course_sessions s
        JOIN courses c ON c.id = s.course_id
        JOIN enrolments e ON e.session_id = s.id AND e.status = ANY ($1::text[])
@@ -158,7 +181,7 @@ export async function sessionsAwaitingCertificates(
     if (ineligibility(enrolment, session, course) !== null) continue;
     const entry = bySession.get(row.session_id) ?? {
       sessionId: row.session_id,
-      course: { id: row.course_id, code: row.code, title: row.title },
+      course: courseRef(row, language),
       startsOn: row.starts_on,
       endsOn: row.ends_on,
       location: row.location,

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../access/access.decorators.js';
+import { CurrentActor, type Actor } from '../common/actor.js';
 import { DeskService } from './desk.service.js';
 import { DeskDto } from './dto/desk.dto.js';
 
@@ -22,7 +23,7 @@ export class DeskController {
       "holder's organisation.",
   })
   @ApiOkResponse({ type: DeskDto })
-  get(): Promise<DeskDto> {
-    return this.desk.desk();
+  get(@CurrentActor() actor: Actor): Promise<DeskDto> {
+    return this.desk.desk(actor);
   }
 }

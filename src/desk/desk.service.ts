@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Actor } from '../common/actor.js';
 import { addDays, today } from '../common/calendar.js';
 import { AppConfig } from '../config/app-config.js';
 import {
@@ -24,7 +25,9 @@ export class DeskService {
     private readonly config: AppConfig,
   ) {}
 
-  async desk(): Promise<DeskDto> {
+  /** Course titles also in the reader's language (`actor.language`). */
+  async desk(actor: Actor): Promise<DeskDto> {
+    const language = actor.language;
     const day = today(this.config.timeZone);
     const upcomingTo = addDays(day, UPCOMING_DAYS);
     const expiringTo = addDays(day, EXPIRING_DAYS);
@@ -32,9 +35,9 @@ export class DeskService {
     // queries would otherwise show in neither or both). Four queries, one after another on
     // the transaction's connection.
     return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const upcoming = await upcomingSessions(tx, day, upcomingTo);
-      const withoutLead = await openSessionsWithoutLead(tx);
-      const awaitingCertificates = await sessionsAwaitingCertificates(tx);
+      const upcoming = await upcomingSessions(tx, day, upcomingTo, language);
+      const withoutLead = await openSessionsWithoutLead(tx, language);
+      const awaitingCertificates = await sessionsAwaitingCertificates(tx, language);
       const organisations = await expiringByOrganisation(tx, day, expiringTo);
       return {
         today: day,

@@ -6,6 +6,11 @@ export class DeskCourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'EOD-2' }) code: string;
   @ApiProperty({ example: 'Explosive Ordnance Disposal Level 2' }) title: string;
+  @ApiProperty({
+    example: 'Partlayıcı sursatların zərərsizləşdirilməsi, 2-ci səviyyə',
+    description: "The title in the caller's language (Accept-Language) when translated, else title",
+  })
+  localizedTitle: string;
 }
 
 /** A session as the desk lists it: enough to act on it, with a link to its page. */

@@ -11,7 +11,7 @@ import { badge, empty, heading, link, section, table } from '../ui.js';
 
 const dates = (s) => `${s.startsOn} – ${s.endsOn}`;
 const courseLink = (course) =>
-  link(`${course.code} · ${course.title}`, `/app/courses/${course.id}`);
+  link(`${course.code} · ${course.localizedTitle ?? course.title}`, `/app/courses/${course.id}`);
 const sessionLink = (s, id = s.id) => link(dates(s), `/app/sessions/${id}`);
 
 function staffingCell(staffing) {
