@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { account, browserDescribe, BrowserHarness, seen } from './browser.js';
+import { account, browserDescribe, BrowserHarness, m, seen } from './browser.js';
 
 /**
  * The catalogue in the reader's language (issue 17): the server answers each course's title and
  * level in the page's language (Accept-Language from the page), and the page shows what it got,
  * the original beside the code only where a course has no translation.
  */
-browserDescribe('web: the catalogue names courses in the page’s language', () => {
+browserDescribe('web: courses in the page’s language; trainees’ identity documents', () => {
   const harness = new BrowserHarness();
 
   beforeAll(async () => {
@@ -44,4 +44,25 @@ browserDescribe('web: the catalogue names courses in the page’s language', () 
     },
     60_000,
   );
+
+  it('the registrar finds a trainee by document number: masked in the list, whole on the record', async () => {
+    const lang = 'az';
+    const page = await harness.open(lang);
+    await harness.signIn(page, lang, account('admin'));
+    await harness.go(page, '/app/trainees', lang);
+    // Typed as it reads on the card; the demo record holds C03581247.
+    await page.getByLabel(m(lang, 'trainees.searchWithDocument')).fill('c 0358 1247');
+    await page.getByRole('button', { name: m(lang, 'filter.apply') }).click();
+    const rows = page.locator('main table tbody tr');
+    await seen(rows.filter({ hasText: 'Hüseynova' }));
+    await expect(rows.count()).resolves.toBe(1);
+    const row = await rows.first().innerText();
+    expect(row).toContain(`${m(lang, 'documentType.passport')} ••••1247`);
+    expect(row).not.toContain('C03581247');
+    await rows.first().getByRole('link').first().click();
+    await seen(page.locator('main', { hasText: 'C03581247' }));
+    await expect(page.locator('main').innerText()).resolves.toContain('+994502143786');
+    await harness.shot(page, 'trainee-identity-document-az');
+    expect(harness.pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -59,8 +59,8 @@ export function filteredList(
 }
 
 /** The free-text search filter of the people lists. */
-export function searchField() {
-  return { name: 'q', label: t('trainees.search'), type: 'search', maxlength: 100 };
+export function searchField(labelKey = 'trainees.search') {
+  return { name: 'q', label: t(labelKey), type: 'search', maxlength: 100 };
 }
 
 /** The "any" choice that heads a filter's options. */

@@ -758,6 +758,7 @@ export const az: Messages = {
   'trainees.title': 'Təlim iştirakçıları',
   'trainees.filters': 'İştirakçı filtrləri',
   'trainees.search': 'Ad',
+  'trainees.searchWithDocument': 'Ad və ya sənədin nömrəsi',
   'trainees.empty': 'Bu filtrlərə uyğun iştirakçı yoxdur.',
   'trainees.create': 'Yeni iştirakçı',
   'trainees.createSubmit': 'İştirakçı yarat',

@@ -759,6 +759,7 @@ export const en = {
   'trainees.title': 'Trainees',
   'trainees.filters': 'Trainee filters',
   'trainees.search': 'Name',
+  'trainees.searchWithDocument': 'Name or document number',
   'trainees.empty': 'No trainees match these filters.',
   'trainees.create': 'New trainee',
   'trainees.createSubmit': 'Create trainee',

@@ -768,6 +768,7 @@ export const ru: Messages = {
   'trainees.title': 'Слушатели',
   'trainees.filters': 'Фильтры слушателей',
   'trainees.search': 'Имя или фамилия',
+  'trainees.searchWithDocument': 'Имя, фамилия или номер документа',
   'trainees.empty': 'Нет слушателей, подходящих под эти фильтры.',
   'trainees.create': 'Новый слушатель',
   'trainees.createSubmit': 'Создать карточку слушателя',

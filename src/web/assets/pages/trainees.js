@@ -14,7 +14,8 @@ export default async function render(root, { user, may }) {
   root.append(heading(t('trainees.title')));
   const load = filteredList(root, {
     fields: [
-      searchField(),
+      // The server also finds a trainee by a whole identity document number.
+      searchField('trainees.searchWithDocument'),
       {
         name: 'organisationId',
         label: t('field.organisation'),
@@ -38,6 +39,14 @@ export default async function render(root, { user, may }) {
       { label: t('field.sex'), cell: (p) => label('sex', p.sex) },
       { label: t('field.nationality'), cell: (p) => p.nationality },
       { label: t('field.organisation'), cell: (p) => orgName.get(p.organisationId) ?? '—' },
+      // Lists answer the last four characters only (••••1234); the record has the whole number.
+      {
+        label: t('field.identityDocument'),
+        cell: (p) =>
+          p.identityDocument
+            ? `${label('documentType', p.identityDocument.type)} ${p.identityDocument.number}`
+            : '—',
+      },
     ],
     caption: t('trainees.title'),
     empty: t('trainees.empty'),
