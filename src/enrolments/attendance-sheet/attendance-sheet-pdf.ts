@@ -94,6 +94,8 @@ const NAME_W = 190;
 const MIN_DAY_W = 44;
 const HEADER_ROW_H = 30;
 const ROW_H = 26;
+/** Rows shrink to this (still room to sign) rather than leave a few names to a page of their own. */
+const MIN_ROW_H = 22;
 const INSTRUCTOR_ROW_H = 32;
 const FOOTER_H = 44;
 
@@ -243,13 +245,14 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
     top: number,
     days: string[],
     rows: { number: number; name: string; organisation: string | null }[],
+    rowH: number,
   ) => {
     const dayW = Math.min(90, (contentW - NUMBER_W - NAME_W) / Math.max(1, days.length));
     const nameW = contentW - NUMBER_W - dayW * days.length;
     const nameX = MARGIN + NUMBER_W;
     const dayX = (i: number) => nameX + nameW + i * dayW;
     const bodyRows = Math.max(1, rows.length);
-    const bottom = top + HEADER_ROW_H + bodyRows * ROW_H + INSTRUCTOR_ROW_H;
+    const bottom = top + HEADER_ROW_H + bodyRows * rowH + INSTRUCTOR_ROW_H;
 
     pdf.rect(MARGIN, top, contentW, HEADER_ROW_H).fill(SHADE);
     const instructorTop = bottom - INSTRUCTOR_ROW_H;
@@ -272,12 +275,16 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
       });
     }
     for (const [r, row] of rows.entries()) {
-      const y = top + HEADER_ROW_H + r * ROW_H;
-      text(String(row.number), MARGIN + 3, y + 8, NUMBER_W - 6, { size: 8.5, align: 'right' });
-      const nameY = row.organisation ? y + 3 : y + 8;
+      const y = top + HEADER_ROW_H + r * rowH;
+      // The name (and the organisation under it) centred in the row's height.
+      const nameY = y + (rowH - (row.organisation ? 20 : 12)) / 2;
+      text(String(row.number), MARGIN + 3, y + rowH / 2 - 5, NUMBER_W - 6, {
+        size: 8.5,
+        align: 'right',
+      });
       text(row.name, nameX + 5, nameY, nameW - 10, { font: 'semibold', size: 9.5, minSize: 6.5 });
       if (row.organisation) {
-        text(row.organisation, nameX + 5, y + 15, nameW - 10, {
+        text(row.organisation, nameX + 5, nameY + 12, nameW - 10, {
           size: 6.5,
           minSize: 5.5,
           color: MUTED,
@@ -292,7 +299,7 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
     // The grid: every cell a box to sign in.
     pdf.lineWidth(0.5).strokeColor(RULE);
     const lines = [top, top + HEADER_ROW_H];
-    for (let r = 1; r <= bodyRows; r++) lines.push(top + HEADER_ROW_H + r * ROW_H);
+    for (let r = 1; r <= bodyRows; r++) lines.push(top + HEADER_ROW_H + r * rowH);
     lines.push(bottom);
     for (const y of lines)
       pdf
@@ -338,8 +345,19 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
       pdf.addPage({ size: 'A4', layout: landscape ? 'landscape' : 'portrait', margin: 0 });
       const top = header(dayRange);
       const available = pageH - MARGIN - FOOTER_H - top - HEADER_ROW_H - INSTRUCTOR_ROW_H;
-      const perPage = Math.max(1, Math.floor(available / ROW_H));
-      table(top, days, numbered.slice(next, next + perPage));
+      const left = numbered.length - next;
+      let perPage: number;
+      let rowH = ROW_H;
+      if (left <= Math.floor(available / MIN_ROW_H)) {
+        // The rest fit on this page with rows a little lower.
+        perPage = Math.max(1, left);
+        rowH = Math.min(ROW_H, available / perPage);
+      } else {
+        // Pages of even length: 30 names on three pages of 10, not 13, 13 and 4.
+        const pages = Math.ceil(left / Math.floor(available / ROW_H));
+        perPage = Math.ceil(left / pages);
+      }
+      table(top, days, numbered.slice(next, next + perPage), rowH);
       next += perPage;
     } while (next < numbered.length);
     dayOffset += days.length;
