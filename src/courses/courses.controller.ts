@@ -16,6 +16,12 @@ const NO_DELETE =
   'Courses are never deleted: sessions, certificates and qualifications refer to them. ' +
   'Retire a course instead (PATCH status `retired`); a retired course can be re-activated.';
 
+/** Issue 17: how answers carry the course in the caller's language. */
+const TRANSLATIONS =
+  'title, description and level in Azerbaijani and Russian go in translations (az, ru; each ' +
+  'optional, other languages 400); answers keep the originals and add localized in the ' +
+  "caller's language (Accept-Language), each field falling back to the original. ";
+
 @ApiTags('courses')
 @Controller('api/v1/courses')
 export class CoursesController {
@@ -29,6 +35,7 @@ export class CoursesController {
       'The code is trimmed and upper-cased and must be unique (409 COURSE_CODE_TAKEN). ' +
       'Prerequisites and renewsCourseId must name existing courses (422 REFERENCE_NOT_FOUND). ' +
       'New courses are drafts unless a status is given. ' +
+      TRANSLATIONS +
       NO_DELETE,
   })
   @ApiCreatedResponse({ type: CourseDto })
@@ -43,7 +50,8 @@ export class CoursesController {
     description:
       'Sorted by code. Trainees and instructors see active and retired courses only. ' +
       'Filters: status, level (exact, any case), imas (one of the IMAS references), ' +
-      'q (part of the code or title).',
+      'q (part of the code or title, in any language). ' +
+      TRANSLATIONS,
   })
   @ApiOkResponse({ type: CoursePageDto })
   list(@CurrentActor() actor: Actor, @Query() query: ListCoursesQueryDto): Promise<CoursePageDto> {
@@ -70,7 +78,8 @@ export class CoursesController {
       'cycle is refused (422 PREREQUISITE_CYCLE, details.cycle lists the codes). Status: ' +
       'draft → active | retired, active → retired, retired → active; otherwise 409 ' +
       'ILLEGAL_TRANSITION. Give `version` to be refused (409 STALE_VERSION) if someone ' +
-      'changed the course first. ' +
+      'changed the course first. translations replaces the whole value. ' +
+      TRANSLATIONS +
       NO_DELETE,
   })
   @ApiOkResponse({ type: CourseDto })

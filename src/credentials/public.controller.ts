@@ -77,7 +77,7 @@ export class PublicController {
   @ApiOperation({
     summary: 'Verify a certificate by its serial number',
     description:
-      'A browser gets an HTML page (English, Azerbaijani or Russian from ?lang= or Accept-Language); `Accept: application/json` gets JSON. Unknown serial: 404 with `status: "not_found"`. Shows only a masked holder name. Rate-limited per address.',
+      'A browser gets an HTML page (English, Azerbaijani or Russian from ?lang= or Accept-Language); `Accept: application/json` gets JSON. Unknown serial: 404 with `status: "not_found"`. Shows only a masked holder name (and, with VERIFY_SHOW_DOCUMENT_LAST4=true, holderDocument: the type and last four characters of the holder\'s identity document). The page names the course in its language (course translations); the JSON keeps the original title. Rate-limited per address.',
   })
   @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ type: SerialVerificationDto })
