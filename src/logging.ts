@@ -25,6 +25,10 @@ export const REDACTED_PATHS = [
   // A mailed link's token (password reset, invitation), should a body ever be logged.
   '*.token',
   '*.privateKey',
+  // A trainee's identity document and phone (issue 17), should a body or a record ever be logged.
+  '*.identityDocument',
+  '*.identityDocumentNumber',
+  '*.phone',
 ];
 
 /**
