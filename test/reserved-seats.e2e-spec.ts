@@ -455,6 +455,11 @@ describe('reserved seats', () => {
 
   describe('concurrency', () => {
     it('30 simultaneous nominations from three organisations never exceed capacity or a reservation', async () => {
+      // Each organisation's coordinator nominates its own people, as employers do.
+      const coordinators = new Map<string, SignedInUser>();
+      for (const org of [orgA, orgB, orgC]) {
+        coordinators.set(org, await createUser(t, ['coordinator'], { organisationId: org }));
+      }
       for (let round = 0; round < 3; round++) {
         // 12 seats: 4 kept for A, 3 for B, 5 general.
         const id = await openSession({
@@ -467,13 +472,15 @@ describe('reserved seats', () => {
         });
         const trainees = [];
         for (let i = 0; i < 30; i++) {
-          trainees.push(await makeTrainee(t.db, { organisationId: [orgA, orgB, orgC][i % 3] }));
+          const organisationId = [orgA, orgB, orgC][i % 3];
+          const { id: traineeId } = await makeTrainee(t.db, { organisationId });
+          trainees.push({ id: traineeId, organisationId });
         }
         const answers = await Promise.all(
           trainees.map((trainee) =>
             t.http
               .post(`/api/v1/sessions/${id}/enrolments`)
-              .set(admin.auth)
+              .set(coordinators.get(trainee.organisationId)!.auth)
               .send({ traineeId: trainee.id }),
           ),
         );
