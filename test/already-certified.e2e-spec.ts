@@ -77,6 +77,7 @@ describe('enrolling when already certified and current', () => {
     expect(await canEnrol(w)).toEqual({
       allowed: false,
       reasons: [{ code: 'ALREADY_CERTIFIED', details: expected, message: expect.any(String) }],
+      seatAvailable: true,
     });
     const refused = expectError(await enrol(w.user, w), 422, 'ALREADY_CERTIFIED');
     expect(refused.details).toEqual(expected);
@@ -106,7 +107,7 @@ describe('enrolling when already certified and current', () => {
     ]) {
       const w = await world();
       await hold(w, validUntil(w));
-      expect(await canEnrol(w)).toEqual({ allowed: true, reasons: [] });
+      expect(await canEnrol(w)).toEqual({ allowed: true, reasons: [], seatAvailable: true });
       expect((await enrol(w.user, w)).status).toBe(201);
     }
   });
@@ -122,7 +123,7 @@ describe('enrolling when already certified and current', () => {
       await hold(w, validUntil, status);
       expect({ status, canEnrol: await canEnrol(w) }).toEqual({
         status,
-        canEnrol: { allowed: true, reasons: [] },
+        canEnrol: { allowed: true, reasons: [], seatAvailable: true },
       });
       expect((await enrol(w.user, w)).status).toBe(201);
     }

@@ -691,7 +691,11 @@ describe('enrolment', () => {
       });
       await makeCertificate(t.db, { traineeId: trainee.id, courseId: first.id });
       await makeCertificate(t.db, { traineeId: trainee.id, courseId: second.id });
-      expect((await readAs(user, session.id)).canEnrol).toEqual({ allowed: true, reasons: [] });
+      expect((await readAs(user, session.id)).canEnrol).toEqual({
+        allowed: true,
+        reasons: [],
+        seatAvailable: true,
+      });
       expect((await enrol(user, session.id, trainee.id)).status).toBe(201);
     });
 

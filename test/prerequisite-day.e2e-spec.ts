@@ -59,6 +59,6 @@ describe("prerequisites are held by the first day in the Center's time zone", ()
   it('accepts one issued late on the first day in Baku', async () => {
     const { view, enrol } = await story('2027-01-10T19:30:00Z');
     expect(enrol.status).toBe(201);
-    expect(view.body.canEnrol).toEqual({ allowed: true, reasons: [] });
+    expect(view.body.canEnrol).toEqual({ allowed: true, reasons: [], seatAvailable: true });
   });
 });

@@ -342,6 +342,36 @@ describe('reserved seats', () => {
       expect(taken(s)).toEqual({ [orgA]: [2, 2], [orgB]: [1, 1] });
     });
 
+    it('tells a trainee before the click whether a seat awaits them or a place in line', async () => {
+      // 3 seats: 2 kept for A, 1 general; the general one is taken.
+      const id = await openSession({
+        capacity: 3,
+        reservedSeats: [{ organisationId: orgA, seats: 2 }],
+        reservationsEndOn: day(5),
+      });
+      await nominate(id, orgC);
+      const viewAs = async (organisationId: string) => {
+        const trainee = await makeTrainee(t.db, { organisationId });
+        const user = await createUser(t, ['trainee'], { traineeId: trainee.id });
+        const res = await t.http.get(`/api/v1/sessions/${id}`).set(user.auth).expect(200);
+        return { body: res.body as { seatsLeft: number; canEnrol: object }, user, trainee };
+      };
+      // Seats left counts what anyone may take: the two kept for A are not B's.
+      const b = await viewAs(orgB);
+      expect(b.body.seatsLeft).toBe(0);
+      expect(b.body.canEnrol).toEqual({ allowed: true, reasons: [], seatAvailable: false });
+      const a = await viewAs(orgA);
+      expect(a.body.canEnrol).toEqual({ allowed: true, reasons: [], seatAvailable: true });
+      // What the route then does is what the answer said.
+      const enrolAs = (v: typeof a) =>
+        t.http
+          .post(`/api/v1/sessions/${id}/enrolments`)
+          .set(v.user.auth)
+          .send({ traineeId: v.trainee.id });
+      expect((await enrolAs(b)).body).toMatchObject({ status: 'waitlisted' });
+      expect((await enrolAs(a)).body).toMatchObject({ status: 'enrolled' });
+    });
+
     it('after reservationsEndOn the people waiting are promoted into unused reserved seats', async () => {
       const id = await openSession({
         capacity: 3,

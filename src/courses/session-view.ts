@@ -13,7 +13,12 @@ import { localizedLevel, localizedTitle } from './course-translations.js';
 import { Course } from './course.entity.js';
 import type { CourseSession } from './session.entity.js';
 import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
-import { reservationsHold } from '../enrolments/seat-rule.js';
+import {
+  generalSeatsFree,
+  reservationsHold,
+  seatFor,
+  type SeatPicture,
+} from '../enrolments/seat-rule.js';
 import type {
   CanEnrolDto,
   ReservedSeatsDto,
@@ -81,10 +86,10 @@ export async function sessionDtos(
     sessions.map((s) => s.id),
   );
   const seats = await seatsBySession(manager, sessions);
-  const enrolmentFacts = await traineeFacts(manager, sessions, courses, viewer);
+  const reader = await traineeFacts(manager, sessions, courses, viewer);
   return sessions.map((s) => {
     const course = courses.get(s.courseId)!;
-    const facts = enrolmentFacts?.get(s.id);
+    const facts = reader?.facts.get(s.id);
     return {
       ...sessionRecord(s, course, instructors.get(s.id) ?? [], seats.get(s.id), viewer.today),
       course: courseSummary(course, viewer.actor.language),
@@ -97,7 +102,13 @@ export async function sessionDtos(
         (instructors.get(s.id) ?? []).map((i) => i.instructorId),
       ),
       enrolment: facts?.latest ?? null,
-      canEnrol: facts ? canEnrol(facts, viewer.actor) : null,
+      canEnrol: facts
+        ? canEnrol(
+            facts,
+            viewer.actor,
+            seatFor(seatPicture(s, seats.get(s.id)), reader!.organisationId, viewer.today) !== null,
+          )
+        : null,
       staffing: staffingOf(
         s,
         course.maxTraineesPerInstructor,
@@ -132,13 +143,23 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
 }
 
 /** The trainee enrolling themself: the enrol route's rule, with the reader as the enroller. */
-function canEnrol(facts: EnrolmentFacts, actor: Actor): CanEnrolDto {
+function canEnrol(facts: EnrolmentFacts, actor: Actor, seatAvailable: boolean): CanEnrolDto {
   const reasons = enrolmentRefusals(facts, actor).map((refusal) => ({
     code: refusal.code,
     details: refusal.details,
     message: refusalMessage(actor.language ?? 'en', refusal),
   }));
-  return { allowed: reasons.length === 0, reasons };
+  return { allowed: reasons.length === 0, reasons, seatAvailable };
+}
+
+/** The session's seats as the seat rule reads them. */
+function seatPicture(s: CourseSession, seats: SessionSeats | undefined): SeatPicture {
+  return {
+    capacity: s.capacity,
+    seatsTaken: s.seatsTaken,
+    reservations: seats?.reserved ?? [],
+    reservationsEndOn: s.reservationsEndOn,
+  };
 }
 
 /**
@@ -150,15 +171,18 @@ async function traineeFacts(
   sessions: CourseSession[],
   courses: ReadonlyMap<string, CourseFacts>,
   viewer: SessionViewer,
-): Promise<Map<string, EnrolmentFacts> | null> {
+): Promise<{ facts: Map<string, EnrolmentFacts>; organisationId: string | null } | null> {
   const { actor } = viewer;
   if (!actor.traineeId || !reachOf(actor, 'enrolments.enrol').has('own')) return null;
   const trainee = await manager.findOne(Trainee, {
     where: { id: actor.traineeId },
-    select: { id: true, medicalClearanceUntil: true },
+    select: { id: true, medicalClearanceUntil: true, organisationId: true },
   });
   if (!trainee) return null;
-  return readEnrolmentFacts(manager, trainee, sessions, courses, viewer.timeZone);
+  return {
+    facts: await readEnrolmentFacts(manager, trainee, sessions, courses, viewer.timeZone),
+    organisationId: trainee.organisationId ?? null,
+  };
 }
 
 function sessionRecord(
@@ -178,7 +202,11 @@ function sessionRecord(
     language: s.language,
     capacity: s.capacity,
     seatsTaken: s.seatsTaken,
-    seatsLeft: Math.max(0, s.capacity - s.seatsTaken),
+    // Seats anyone may take now: while reservations hold, those kept for organisations are
+    // theirs, and counting them here would promise a trainee a seat they would not get.
+    seatsLeft: reservationsHold(seatPicture(s, seats), today)
+      ? generalSeatsFree(seatPicture(s, seats))
+      : Math.max(0, s.capacity - s.seatsTaken),
     waitingCount: seats.waiting,
     reservedSeats: seats.reserved,
     reservationsEndOn: s.reservationsEndOn,

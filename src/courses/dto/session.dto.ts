@@ -104,7 +104,12 @@ export class SessionRecordDto {
   @ApiProperty({ example: 12 }) capacity: number;
   @ApiProperty({ description: 'Seats held by enrolled, completed or failed trainees' })
   seatsTaken: number;
-  @ApiProperty() seatsLeft: number;
+  @ApiProperty({
+    description:
+      'Free seats anyone may take now. While reservations hold, seats kept for organisations ' +
+      'are not counted here (see reservedSeats); a trainee reads `canEnrol.seatAvailable`.',
+  })
+  seatsLeft: number;
   @ApiProperty({ description: 'People in the waiting line (their positions are 1..waitingCount)' })
   waitingCount: number;
   @ApiProperty({
@@ -187,6 +192,14 @@ export class CanEnrolDto {
     description: 'Every reason it would be refused, in checking order; the route answers the first',
   })
   reasons: EnrolmentRefusalDto[];
+
+  @ApiProperty({
+    description:
+      'Whether enrolling now would give this trainee a seat (false: a place in the waiting ' +
+      "line), by the seat rule: seats reserved for the trainee's organisation count, other " +
+      "organisations' do not while their reservations hold",
+  })
+  seatAvailable: boolean;
 }
 
 /** The staffing rule's answer (staffing.ts): instructors assigned against the course's maximum. */

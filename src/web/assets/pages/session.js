@@ -84,7 +84,7 @@ function enrolmentBox(session, course, user, redraw) {
     return box;
   }
   box.append(
-    h('p', {}, session.seatsLeft > 0 ? t('enrol.seatAvailable') : t('enrol.willWait')),
+    h('p', {}, session.canEnrol?.seatAvailable ? t('enrol.seatAvailable') : t('enrol.willWait')),
     button(t('enrol.enrol'), async () => {
       try {
         const e = await post(`/api/v1/sessions/${session.id}/enrolments`, {
