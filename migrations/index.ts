@@ -18,6 +18,7 @@ import { ReservedSeats1796600000100 } from './1796600000100-ReservedSeats.js';
 import { CourseInstructorRatio1796600000300 } from './1796600000300-CourseInstructorRatio.js';
 import { TraineeIdentityDocuments1796600000400 } from './1796600000400-TraineeIdentityDocuments.js';
 import { CourseTranslations1796600000410 } from './1796600000410-CourseTranslations.js';
+import { StatusListCredentials1796600000520 } from './1796600000520-StatusListCredentials.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   CourseInstructorRatio1796600000300,
   TraineeIdentityDocuments1796600000400,
   CourseTranslations1796600000410,
+  StatusListCredentials1796600000520,
 ];
