@@ -19,6 +19,7 @@ import { CourseInstructorRatio1796600000300 } from './1796600000300-CourseInstru
 import { TraineeIdentityDocuments1796600000400 } from './1796600000400-TraineeIdentityDocuments.js';
 import { CourseTranslations1796600000410 } from './1796600000410-CourseTranslations.js';
 import { StatusListCredentials1796600000520 } from './1796600000520-StatusListCredentials.js';
+import { TrustedIssuersRecognitions1796600000530 } from './1796600000530-TrustedIssuersRecognitions.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   TraineeIdentityDocuments1796600000400,
   CourseTranslations1796600000410,
   StatusListCredentials1796600000520,
+  TrustedIssuersRecognitions1796600000530,
 ];

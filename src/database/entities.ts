@@ -17,7 +17,9 @@ import { ScheduledRun } from '../jobs/scheduled-run.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { Qualification } from '../instructors/qualification.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { Recognition } from '../recognitions/recognition.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
+import { TrustedIssuer } from '../trusted-issuers/trusted-issuer.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: the app, the CLI data source and the tests use this list. */
@@ -43,4 +45,6 @@ export const ENTITIES = [
   SigningKey,
   Notification,
   ScheduledRun,
+  TrustedIssuer,
+  Recognition,
 ];
