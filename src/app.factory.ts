@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { sendError } from './common/all-exceptions.filter.js';
 import { STATUS_TEXT } from './common/errors.js';
 import { limitConnectionsPerAddress } from './common/connection-limit.js';
+import { registerPublicCors } from './common/public-cors.js';
 import {
   DEFAULT_JSON_LIMITS,
   jsonLimitBreach,
@@ -150,6 +151,8 @@ export async function createApp(
       done(error instanceof Error ? error : undefined),
     ),
   );
+  // After the security headers: keys, status lists and verification open to every origin.
+  registerPublicCors(fastify);
   await registerImportUploads(app);
 
   // API_DOCS: off by default in production, where the route list need not be public.
