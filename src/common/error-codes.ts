@@ -97,6 +97,15 @@ export const ERROR_CODES = [
   'NOT_ELIGIBLE',
   'ALREADY_ISSUED',
   'CERTIFICATE_REVOKED',
+  // Credentials from other centres (src/trusted-issuers, src/recognitions).
+  'TRUSTED_ISSUER_EXISTS',
+  'JWKS_UNAVAILABLE',
+  'ISSUER_NOT_TRUSTED',
+  'CREDENTIAL_NOT_VERIFIED',
+  'CREDENTIAL_EXPIRED',
+  'CREDENTIAL_REVOKED',
+  'CREDENTIAL_SUSPENDED',
+  'ALREADY_RECOGNISED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -957,6 +957,11 @@ export const az: Messages = {
   'action.signing_key.rotated': 'İmza açarı dəyişdirildi',
   'action.trainee.created': 'İştirakçı yaradıldı',
   'action.trainee.updated': 'İştirakçı dəyişdirildi',
+  'action.recognition.recorded': 'Başqa mərkəzin etimadnaməsi tanındı',
+  'action.recognition.ended': 'Tanınma başa çatdı',
+  'action.trusted_issuer.created': 'Etibarlı verən qurum əlavə edildi',
+  'action.trusted_issuer.updated': 'Etibarlı verən qurum dəyişdirildi',
+  'action.trusted_issuer.removed': 'Etibarlı verən qurum silindi',
   'action.user.created': 'Hesab yaradıldı',
   'action.user.updated': 'Hesab dəyişdirildi',
   'action.user.disabled': 'Hesab bağlandı',
@@ -1051,6 +1056,17 @@ export const az: Messages = {
   'error.NOT_YOUR_ORGANISATION':
     'Koordinatorlar yalnız öz təşkilatlarının əməkdaşlarını qeydə ala və dəyişə bilər.',
   'error.CERTIFICATE_REVOKED': 'Ləğv edilmiş sertifikatı dəyişmək mümkün deyil.',
+  'error.TRUSTED_ISSUER_EXISTS': 'Bu verən qurum artıq etibarlı qurumlar siyahısındadır.',
+  'error.JWKS_UNAVAILABLE':
+    'Verən qurumun açarlarını JWKS ünvanından almaq mümkün olmadı: onları jwks sahəsində verin.',
+  'error.ISSUER_NOT_TRUSTED':
+    'Etimadnamə həqiqidir, lakin onu verən qurum etibarlı qurumlar siyahısında deyil.',
+  'error.CREDENTIAL_NOT_VERIFIED': 'Etimadnaməni yoxlamaq mümkün olmadı: qeydə alınmır.',
+  'error.CREDENTIAL_EXPIRED':
+    'Etimadnamənin müddəti bitib (və ya hələ qüvvədə deyil): qeydə alınmır.',
+  'error.CREDENTIAL_REVOKED': 'Verən qurum bu etimadnaməni ləğv edib: qeydə alınmır.',
+  'error.CREDENTIAL_SUSPENDED': 'Verən qurum bu etimadnaməni dayandırıb: qeydə alınmır.',
+  'error.ALREADY_RECOGNISED': 'Bu etimadnamə bu iştirakçı və kurs üçün artıq tanınıb.',
   'error.REFERENCE_NOT_FOUND': 'Burada seçilmiş qeyd mövcud deyil.',
   'error.INVALID_CURRENT_PASSWORD': 'Cari şifrə düzgün deyil.',
   'error.PASSWORD_UNCHANGED': 'Yeni şifrə cari şifrədən fərqlənməlidir.',

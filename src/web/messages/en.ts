@@ -958,6 +958,11 @@ export const en = {
   'action.signing_key.rotated': 'Signing key rotated',
   'action.trainee.created': 'Trainee created',
   'action.trainee.updated': 'Trainee changed',
+  'action.recognition.recorded': 'Credential from another centre recognised',
+  'action.recognition.ended': 'Recognition ended',
+  'action.trusted_issuer.created': 'Trusted issuer added',
+  'action.trusted_issuer.updated': 'Trusted issuer changed',
+  'action.trusted_issuer.removed': 'Trusted issuer removed',
   'action.user.created': 'Account created',
   'action.user.updated': 'Account changed',
   'action.user.disabled': 'Account disabled',
@@ -1055,6 +1060,17 @@ export const en = {
   'error.NOT_YOUR_ORGANISATION':
     'Coordinators register and change only the people of their own organisation.',
   'error.CERTIFICATE_REVOKED': 'A revoked certificate cannot be changed.',
+  'error.TRUSTED_ISSUER_EXISTS': 'This issuer is already on the list of trusted issuers.',
+  'error.JWKS_UNAVAILABLE':
+    "The issuer's keys could not be fetched from its JWKS address: give them in jwks instead.",
+  'error.ISSUER_NOT_TRUSTED':
+    'The credential is genuine but its issuer is not on the list of trusted issuers.',
+  'error.CREDENTIAL_NOT_VERIFIED': 'The credential could not be verified: it is not recorded.',
+  'error.CREDENTIAL_EXPIRED':
+    'The credential has expired (or is not valid yet): it is not recorded.',
+  'error.CREDENTIAL_REVOKED': 'Its issuer has revoked this credential: it is not recorded.',
+  'error.CREDENTIAL_SUSPENDED': 'Its issuer has suspended this credential: it is not recorded.',
+  'error.ALREADY_RECOGNISED': 'This credential is already recognised for this trainee and course.',
   'error.REFERENCE_NOT_FOUND': 'The record chosen here does not exist.',
   'error.INVALID_CURRENT_PASSWORD': 'The current password is not correct.',
   'error.PASSWORD_UNCHANGED': 'The new password must differ from the current one.',

@@ -967,6 +967,11 @@ export const ru: Messages = {
   'action.signing_key.rotated': 'Ключ подписи заменён',
   'action.trainee.created': 'Карточка слушателя создана',
   'action.trainee.updated': 'Карточка слушателя изменена',
+  'action.recognition.recorded': 'Удостоверение другого центра признано',
+  'action.recognition.ended': 'Признание прекращено',
+  'action.trusted_issuer.created': 'Доверенный эмитент добавлен',
+  'action.trusted_issuer.updated': 'Доверенный эмитент изменён',
+  'action.trusted_issuer.removed': 'Доверенный эмитент удалён',
   'action.user.created': 'Учётная запись создана',
   'action.user.updated': 'Учётная запись изменена',
   'action.user.disabled': 'Учётная запись заблокирована',
@@ -1064,6 +1069,16 @@ export const ru: Messages = {
   'error.NOT_YOUR_ORGANISATION':
     'Координаторы регистрируют и изменяют только сотрудников своей организации.',
   'error.CERTIFICATE_REVOKED': 'Аннулированный сертификат изменить нельзя.',
+  'error.TRUSTED_ISSUER_EXISTS': 'Этот эмитент уже есть в списке доверенных.',
+  'error.JWKS_UNAVAILABLE':
+    'Не удалось получить ключи эмитента по адресу JWKS: укажите их в поле jwks.',
+  'error.ISSUER_NOT_TRUSTED': 'Удостоверение подлинное, но его эмитента нет в списке доверенных.',
+  'error.CREDENTIAL_NOT_VERIFIED': 'Удостоверение не удалось проверить: оно не записано.',
+  'error.CREDENTIAL_EXPIRED':
+    'Срок действия удостоверения истёк (или ещё не начался): оно не записано.',
+  'error.CREDENTIAL_REVOKED': 'Эмитент аннулировал это удостоверение: оно не записано.',
+  'error.CREDENTIAL_SUSPENDED': 'Эмитент приостановил это удостоверение: оно не записано.',
+  'error.ALREADY_RECOGNISED': 'Это удостоверение уже признано для этого слушателя и курса.',
   'error.REFERENCE_NOT_FOUND': 'Выбранная здесь запись не существует.',
   'error.INVALID_CURRENT_PASSWORD': 'Текущий пароль указан неверно.',
   'error.PASSWORD_UNCHANGED': 'Новый пароль должен отличаться от текущего.',
