@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * did:key or a stored JWKS, and the hosts their status lists may be fetched from), and the
  * recognitions recorded against trainees: a verified credential of a trusted issuer accepted as
  * satisfying one of our courses until its own validUntil, or until its issuer revokes or
- * suspends it (state `ended` with the reason). Removing an issuer keeps its recognitions (the
+ * suspends it (state `ended` with the reason). What a trainee or coordinator presents waits
+ * (`pending`) for a registrar. Removing an issuer keeps its recognitions (the
  * issuer's name is copied onto them); the next status check ends them.
  */
 export class TrustedIssuersRecognitions1796600000530 implements MigrationInterface {
@@ -19,7 +20,7 @@ export class TrustedIssuersRecognitions1796600000530 implements MigrationInterfa
       `CREATE UNIQUE INDEX "trusted_issuers_did_key" ON "trusted_issuers" ("did") `,
     );
     await queryRunner.query(
-      `CREATE TABLE "recognitions" ("created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', "id" uuid NOT NULL DEFAULT gen_random_uuid(), "trainee_id" uuid NOT NULL, "course_id" uuid NOT NULL, "trusted_issuer_id" uuid, "issuer_name" text NOT NULL, "issuer_ref" text NOT NULL, "credential_format" text NOT NULL, "credential" jsonb NOT NULL, "credential_id" text, "valid_from" TIMESTAMP(3) WITH TIME ZONE, "valid_until" TIMESTAMP(3) WITH TIME ZONE, "state" text NOT NULL DEFAULT 'active', "decided_by" uuid, "decided_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, "note" text NOT NULL, "status_checked_at" TIMESTAMP(3) WITH TIME ZONE, "ended_at" TIMESTAMP(3) WITH TIME ZONE, "end_reason" text, CONSTRAINT "recognitions_ended_check" CHECK (("state" = 'ended') = ("ended_at" IS NOT NULL AND "end_reason" IS NOT NULL)), CONSTRAINT "recognitions_state_check" CHECK ("state" IN ('active', 'ended')), CONSTRAINT "recognitions_pkey" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "recognitions" ("created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', "id" uuid NOT NULL DEFAULT gen_random_uuid(), "trainee_id" uuid NOT NULL, "course_id" uuid NOT NULL, "trusted_issuer_id" uuid, "issuer_name" text NOT NULL, "issuer_ref" text NOT NULL, "credential_format" text NOT NULL, "credential" jsonb NOT NULL, "credential_id" text, "valid_from" TIMESTAMP(3) WITH TIME ZONE, "valid_until" TIMESTAMP(3) WITH TIME ZONE, "state" text NOT NULL DEFAULT 'active', "presented_by" uuid, "presented_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, "note" text NOT NULL, "decided_by" uuid, "decided_at" TIMESTAMP(3) WITH TIME ZONE, "decision_note" text, "status_checked_at" TIMESTAMP(3) WITH TIME ZONE, "ended_at" TIMESTAMP(3) WITH TIME ZONE, "end_reason" text, CONSTRAINT "recognitions_decided_check" CHECK (("state" = 'pending') = ("decided_at" IS NULL)), CONSTRAINT "recognitions_ended_check" CHECK (("state" = 'ended') = ("ended_at" IS NOT NULL AND "end_reason" IS NOT NULL)), CONSTRAINT "recognitions_state_check" CHECK ("state" IN ('pending', 'active', 'ended')), CONSTRAINT "recognitions_pkey" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
       `CREATE INDEX "recognitions_trainee_course_idx" ON "recognitions" ("trainee_id", "course_id") `,

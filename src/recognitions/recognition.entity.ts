@@ -12,11 +12,24 @@ import { Course } from '../courses/course.entity.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { TrustedIssuer } from '../trusted-issuers/trusted-issuer.entity.js';
 
-export const RECOGNITION_STATES = ['active', 'ended'] as const;
+/**
+ * `pending`: presented by the trainee or their coordinator, waiting for a registrar's decision
+ * (it does not count yet); `active`: counts as the course until `validUntil`; `ended`: no longer
+ * counts (revoked or suspended by its issuer, issuer taken off the list, or rejected).
+ */
+export const RECOGNITION_STATES = ['pending', 'active', 'ended'] as const;
 export type RecognitionState = (typeof RECOGNITION_STATES)[number];
 
-/** Why a recognition ended: its issuer changed the credential's status, or stopped being trusted. */
-export const RECOGNITION_END_REASONS = ['revoked', 'suspended', 'issuer_untrusted'] as const;
+/**
+ * Why a recognition ended: its issuer revoked or suspended the credential, the issuer is no
+ * longer trusted, or a registrar rejected what a trainee or coordinator presented.
+ */
+export const RECOGNITION_END_REASONS = [
+  'revoked',
+  'suspended',
+  'issuer_untrusted',
+  'rejected',
+] as const;
 export type RecognitionEndReason = (typeof RECOGNITION_END_REASONS)[number];
 
 export const CREDENTIAL_FORMATS = ['vc+jwt', 'data-integrity'] as const;
@@ -29,7 +42,8 @@ export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
  */
 @Entity('recognitions')
 @Index('recognitions_trainee_course_idx', ['traineeId', 'courseId'])
-@Check('recognitions_state_check', `"state" IN ('active', 'ended')`)
+@Check('recognitions_decided_check', `("state" = 'pending') = ("decided_at" IS NULL)`)
+@Check('recognitions_state_check', `"state" IN ('pending', 'active', 'ended')`)
 @Check(
   'recognitions_ended_check',
   `("state" = 'ended') = ("ended_at" IS NOT NULL AND "end_reason" IS NOT NULL)`,
@@ -91,15 +105,27 @@ export class Recognition extends Tracked {
   @Column({ type: 'text', default: 'active' })
   state: RecognitionState;
 
+  /** The user who presented it (a registrar, the trainee, or their coordinator). */
+  @Column({ name: 'presented_by', type: 'uuid', nullable: true })
+  presentedBy: string | null;
+
+  @Column({ name: 'presented_at', type: 'timestamptz', precision: 3 })
+  presentedAt: Date;
+
+  /** Why it should count, in the presenter's words (required). */
+  @Column({ type: 'text' })
+  note: string;
+
+  /** The registrar who accepted (or rejected) it; null while pending. */
   @Column({ name: 'decided_by', type: 'uuid', nullable: true })
   decidedBy: string | null;
 
-  @Column({ name: 'decided_at', type: 'timestamptz', precision: 3 })
-  decidedAt: Date;
+  @Column({ name: 'decided_at', type: 'timestamptz', precision: 3, nullable: true })
+  decidedAt: Date | null;
 
-  /** Why the credential was accepted (required). */
-  @Column({ type: 'text' })
-  note: string;
+  /** The registrar's reason, when deciding on what someone else presented. */
+  @Column({ name: 'decision_note', type: 'text', nullable: true })
+  decisionNote: string | null;
 
   @Column({ name: 'status_checked_at', type: 'timestamptz', precision: 3, nullable: true })
   statusCheckedAt: Date | null;
