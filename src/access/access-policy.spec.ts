@@ -87,6 +87,8 @@ describe('the access policy', () => {
       'roster.read',
       'certificates.read',
       'expiringCertificates.read',
+      'recognitions.read',
+      'recognitions.present',
     ]);
     for (const p of permissionsOf(coordinator))
       expect({ p, reach: [...reachOf(coordinator, p)] }).toEqual({
@@ -105,6 +107,8 @@ describe('the access policy', () => {
       'reports.read',
       'registers.read',
       'sessions.manage',
+      'recognitions.decide',
+      'trustedIssuers.manage',
     ] as const)
       expect({ p, coordinator: can(coordinator, p) }).toEqual({ p, coordinator: false });
     // An organisation's reach is its people's records in a session, never the session as a whole.
@@ -119,6 +123,8 @@ describe('the access policy', () => {
       'enrolments.enrol',
       'enrolments.read',
       'certificates.read',
+      'recognitions.read',
+      'recognitions.present',
     ]);
     expect(permissionsOf(as())).toEqual([]);
   });

@@ -75,6 +75,18 @@ export const PERMISSIONS = {
    * it names every organisation's people in the session.
    */
   'attendanceSheet.read': ['admin', 'auditor', 'instructor'],
+  /** The other centres whose credentials the Center accepts (`/api/v1/trusted-issuers`). */
+  'trustedIssuers.read': STAFF_READERS,
+  'trustedIssuers.manage': ['admin'],
+  /** A trainee's recognised credentials from other centres: within the reader's reach. */
+  'recognitions.read': ['admin', 'auditor', 'trainee', 'coordinator'],
+  /**
+   * Present a credential from another centre for a trainee: the registrar's counts at once; a
+   * trainee's own, or a coordinator's for their organisation's people, waits for a registrar.
+   */
+  'recognitions.present': ['admin', 'trainee', 'coordinator'],
+  /** Accept or reject a presented credential, and re-check recognitions' status now. */
+  'recognitions.decide': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
