@@ -126,19 +126,26 @@ export class CertificateDocumentsService {
    * A certificate gets its Data Integrity form on first request (issuance signs only the vc+jwt:
    * see CredentialsService.sign), made from the claims of its vc+jwt, and keeps it: the first
    * one stored wins when requests race, so a holder never sees two different credentials for
-   * one certificate.
+   * one certificate. One made before issue 18 (two status entries, which the Open Badges 3.0
+   * schema refuses) is made again once in the current shape; the old one, already in wallets,
+   * still verifies and its status lists are still kept current (docs/credentials.md).
    */
   private async dataIntegrityOf(
     cert: Certificate,
     credential: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    if (cert.credentialDataIntegrity) return cert.credentialDataIntegrity;
+    const stored = cert.credentialDataIntegrity;
+    if (stored && !Array.isArray(stored.credentialStatus)) return stored;
     const signed = await this.credentials.signDataIntegrity(credential, {
       listNumber: cert.statusListNumber,
       index: cert.statusListIndex,
     });
     const [rows] = (await this.dataSource.query(
-      `UPDATE certificates SET credential_data_integrity = COALESCE(credential_data_integrity, $2)
+      `UPDATE certificates
+          SET credential_data_integrity = CASE
+                WHEN credential_data_integrity IS NULL
+                  OR jsonb_typeof(credential_data_integrity->'credentialStatus') = 'array' THEN $2
+                ELSE credential_data_integrity END
         WHERE id = $1 RETURNING credential_data_integrity AS stored`,
       [cert.id, signed],
     )) as [{ stored: Record<string, unknown> }[], number];

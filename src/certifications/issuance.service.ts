@@ -204,6 +204,7 @@ export class IssuanceService {
         return {
           serial: serials[i],
           holderName: `${trainee.givenName} ${trainee.familyName}`,
+          holderEmail: trainee.email,
           course: ctx.course,
           issuedAt,
           validUntil,

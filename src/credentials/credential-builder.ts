@@ -1,14 +1,18 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
+  CURRENT_STATUS_LIST,
+  STATUS_LIST_KINDS,
   statusListId,
+  type StatusListKind,
   type StatusPosition,
-  type StatusPurpose,
-  STATUS_PURPOSES,
 } from './status-lists.service.js';
 
 /** What a credential says, independent of how it is secured (vc+jwt now, Data Integrity too). */
 export interface CredentialFacts {
   serial: string;
   holderName: string;
+  /** The trainee's e-mail when the register has one: carried only as a salted hash. */
+  holderEmail?: string | null;
   course: {
     code: string;
     title: string;
@@ -36,8 +40,8 @@ export function verificationUrl(baseUrl: string, serial: string): string {
   return `${baseUrl}/verify/${encodeURIComponent(serial)}`;
 }
 
-export function statusListUrl(baseUrl: string, purpose: StatusPurpose, listNumber: number): string {
-  return `${baseUrl}/credentials/status/${statusListId(purpose, listNumber)}`;
+export function statusListUrl(baseUrl: string, kind: StatusListKind, listNumber: number): string {
+  return `${baseUrl}/credentials/status/${statusListId(kind, listNumber)}`;
 }
 
 /**
@@ -47,11 +51,11 @@ export function statusListUrl(baseUrl: string, purpose: StatusPurpose, listNumbe
  */
 export function dataIntegrityStatusListUrl(
   baseUrl: string,
-  purpose: StatusPurpose,
+  kind: StatusListKind,
   listNumber: number,
   keyFingerprint: string,
 ): string {
-  return `${statusListUrl(baseUrl, purpose, listNumber)}/${keyFingerprint}`;
+  return `${statusListUrl(baseUrl, kind, listNumber)}/${keyFingerprint}`;
 }
 
 /** The last valid day (inclusive) as the instant it ends. */
@@ -87,6 +91,7 @@ export function buildCredential(
           identityType: 'identifier',
           hashed: false,
         },
+        ...(facts.holderEmail ? [hashedEmail(facts.holderEmail)] : []),
       ],
       achievement: {
         id: `${baseUrl}/achievements/${encodeURIComponent(course.code)}`,
@@ -107,8 +112,9 @@ export function buildCredential(
         })),
       },
     },
-    credentialStatus: statusEntries(facts.status, (purpose) =>
-      statusListUrl(baseUrl, purpose, facts.status.listNumber),
+    credentialStatus: statusEntry(
+      facts.status,
+      statusListUrl(baseUrl, CURRENT_STATUS_LIST, facts.status.listNumber),
     ),
   };
 }
@@ -134,22 +140,51 @@ export function dataIntegrityForm(
   return {
     ...credential,
     issuer: { id: issuer.did, type: ['Profile'], name: issuer.name, url: issuer.url },
-    credentialStatus: statusEntries(status, (purpose) =>
-      dataIntegrityStatusListUrl(baseUrl, purpose, status.listNumber, issuer.keyFingerprint),
+    credentialStatus: statusEntry(
+      status,
+      dataIntegrityStatusListUrl(
+        baseUrl,
+        CURRENT_STATUS_LIST,
+        status.listNumber,
+        issuer.keyFingerprint,
+      ),
     ),
   };
 }
 
-/** One entry per purpose: the same index in the revocation and the suspension list. */
-function statusEntries(
-  status: StatusPosition,
-  listUrl: (purpose: StatusPurpose) => string,
-): Record<string, string>[] {
-  return STATUS_PURPOSES.map((purpose) => ({
-    id: `${listUrl(purpose)}#${status.index}`,
+/**
+ * One entry, as Open Badges 3.0 allows one `credentialStatus` object: in the list whose bit is
+ * set while the certificate is suspended or revoked (see STATUS_LIST_KINDS).
+ */
+function statusEntry(status: StatusPosition, listUrl: string): Record<string, string> {
+  return {
+    id: `${listUrl}#${status.index}`,
     type: 'BitstringStatusListEntry',
-    statusPurpose: purpose,
+    statusPurpose: STATUS_LIST_KINDS[CURRENT_STATUS_LIST].purpose,
     statusListIndex: String(status.index),
-    statusListCredential: listUrl(purpose),
-  }));
+    statusListCredential: listUrl,
+  };
+}
+
+/**
+ * The holder's e-mail as an Open Badges IdentityObject: `sha256$` and the hex SHA-256 of the
+ * address (trimmed, lower-cased) followed by a random salt, so whoever knows the person's
+ * address can confirm the credential is theirs, while the credential does not give the address
+ * away (a fresh salt per credential also keeps two credentials of one person from being linked
+ * by this value).
+ */
+export function hashedEmail(email: string, salt = randomBytes(16).toString('hex')) {
+  return {
+    type: 'IdentityObject',
+    identityHash: `sha256$${createHash('sha256')
+      .update(normalisedEmail(email) + salt, 'utf8')
+      .digest('hex')}`,
+    identityType: 'emailAddress',
+    hashed: true,
+    salt,
+  };
+}
+
+export function normalisedEmail(email: string): string {
+  return email.trim().toLowerCase();
 }

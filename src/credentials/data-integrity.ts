@@ -13,6 +13,10 @@ const MAX_DEPTH = 16;
 /**
  * Signs with the key's Ed25519 KeyObject directly: the private key never leaves Node's crypto
  * for another library's representation.
+ *
+ * The proof is given as a set of one (`proof: [{…}]`): the same statement in JSON-LD (proofs
+ * are a graph container either way, and verifiers accept both), and the shape the Open Badges
+ * 3.0 JSON Schema requires.
  */
 export async function signDataIntegrity(
   credential: Record<string, unknown>,
@@ -26,11 +30,12 @@ export async function signDataIntegrity(
       sign: ({ data }) => Promise.resolve(sign(null, data, key.privateKey)),
     },
   });
-  return vc.issue({
+  const signed = (await vc.issue({
     credential: structuredClone(credential),
     suite,
     documentLoader: offlineDocumentLoader,
-  });
+  })) as Record<string, unknown>;
+  return { ...signed, proof: [signed.proof].flat() };
 }
 
 export type DataIntegrityCheck =
@@ -48,7 +53,7 @@ export async function verifyDataIntegrity(
 ): Promise<DataIntegrityCheck> {
   const credential = wellFormed(input);
   if (!credential) return { ok: false, reason: 'malformed' };
-  const proof = credential.proof as { verificationMethod: string };
+  const proof = proofOf(credential) as { verificationMethod: string };
   const did = proof.verificationMethod.split('#')[0];
   if (!(await isCenterDid(did))) return { ok: false, reason: 'unknown_key' };
   const issuer = credential.issuer;
@@ -88,7 +93,7 @@ function wellFormed(input: unknown): Record<string, unknown> | null {
   const context = input['@context'];
   if (!Array.isArray(context) || context.length === 0) return null;
   if (!context.every((c) => typeof c === 'string' && isKnownContext(c))) return null;
-  const proof = input.proof;
+  const proof = proofOf(input);
   if (!isRecord(proof)) return null;
   if (
     proof.type !== 'DataIntegrityProof' ||
@@ -99,6 +104,16 @@ function wellFormed(input: unknown): Record<string, unknown> | null {
   )
     return null;
   return input;
+}
+
+/**
+ * The one proof, given as an object (credentials stored before issue 18) or as a set of one (as
+ * issued since); anything else (several proofs, none) is not a credential we issue.
+ */
+function proofOf(credential: Record<string, unknown>): unknown {
+  const { proof } = credential;
+  if (!Array.isArray(proof)) return proof;
+  return proof.length === 1 ? (proof[0] as unknown) : null;
 }
 
 /** No nested contexts (we never issue any) and a bounded depth. */

@@ -27,6 +27,7 @@ import { badRequest, STATUS_TEXT } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
 import { renderVerificationForm, renderVerificationPage } from '../web/verification-page.js';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT } from './credential-builder.js';
 import { CredentialsService } from './credentials.service.js';
 import {
   CredentialVerificationDto,
@@ -34,7 +35,11 @@ import {
   VerifyCredentialDto,
 } from './dto/verify.dto.js';
 import { SigningKeysService } from './signing-keys.service.js';
-import { StatusListCredentialsService } from './status-list-credentials.service.js';
+import { STATUS_LIST_TTL_MS } from './status-list-credential.js';
+import {
+  StatusListCredentialsService,
+  type PublishedStatusList,
+} from './status-list-credentials.service.js';
 import { VerificationService } from './verification.service.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
 
@@ -175,11 +180,13 @@ export class PublicController {
     const issuer = this.credentials.issuer();
     const keys = await this.keys.keyInfos();
     return {
+      // An Open Badges 3.0 Profile document, as the credentials naming this URL expect.
+      '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
       ...issuer,
       type: ['Profile'],
       jwksUri: `${this.config.publicBaseUrl}/.well-known/jwks.json`,
       otherIdentifier: keys.map((k) => ({
-        type: ['IdentifierEntry'],
+        type: 'IdentifierEntry',
         identifier: k.did,
         identifierType: 'ext:did',
       })),
@@ -196,40 +203,66 @@ export class PublicController {
   @Get('credentials/status/:listId')
   @Public()
   @ApiOperation({
-    summary: 'A Bitstring Status List credential',
+    summary: 'A Bitstring Status List credential (vc+jwt)',
     description:
-      "The list the vc+jwt credentials' `credentialStatus` entries point to (`revocation-N`, `suspension-N`). `Accept: application/vc+jwt` gets it signed as a statuslist+jwt by `{base}/issuer`; otherwise JSON secured with a Data Integrity proof by the current key's did:key. Always current: a suspension or revocation shows at once.",
+      "The list the vc+jwt credentials' `credentialStatus` entries point to: `suspended-or-revoked-N` (credentials issued since issue 18: purpose `suspension`, the bit set while the certificate is suspended or revoked) and, for credentials issued before, `revocation-N` and `suspension-N`. Always a `vc+jwt` (EdDSA, `kid` in the header) issued by `{base}/issuer`, whatever the Accept header: the list comes from the issuer of the credentials that point here. Signed once per content: `validFrom`/`iat`/`nbf` and the ETag change only when a suspension, reinstatement or revocation changes the bits. `ttl` (ms) and `Cache-Control: max-age` say how long to use it; revalidate with If-None-Match or If-Modified-Since (304).",
   })
-  @ApiProduces('application/json', 'application/vc+jwt')
+  @ApiProduces('application/vc+jwt')
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   async statusList(
     @Param('listId') listId: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    void reply.header('Cache-Control', 'no-cache').header('Vary', 'Accept');
-    if ((request.headers.accept ?? '').includes('application/vc+jwt')) {
-      return reply.type('application/vc+jwt').send(await this.statusListCredentials.jwt(listId));
-    }
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(await this.statusListCredentials.dataIntegrity(listId, null));
+    return sendStatusList(request, reply, await this.statusListCredentials.jwt(listId));
   }
 
   @Get('credentials/status/:listId/:keyFingerprint')
   @Public()
-  @Header('Cache-Control', 'no-cache')
   @ApiOperation({
     summary: 'A Bitstring Status List credential for the Data Integrity credentials of one key',
     description:
-      "The list the Data Integrity credentials' `credentialStatus` entries point to: secured with a Data Integrity proof by the did:key whose multibase key is `keyFingerprint`, the same issuer as the credentials it speaks for (retired keys included). Same bits as the vc+jwt form's list.",
+      "The list the Data Integrity credentials' `credentialStatus` entries point to: secured with a Data Integrity proof by the did:key whose multibase key is `keyFingerprint`, the same issuer as the credentials it speaks for (retired keys included). Same bits as the vc+jwt form's list of the same name. Signed once per content, with the same caching and revalidation (ETag, Last-Modified, 304) as the vc+jwt form.",
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  statusListOfKey(
+  async statusListOfKey(
     @Param('listId') listId: string,
     @Param('keyFingerprint') keyFingerprint: string,
-  ): Promise<Record<string, unknown>> {
-    return this.statusListCredentials.dataIntegrity(listId, keyFingerprint.slice(0, 100));
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const list = await this.statusListCredentials.dataIntegrity(
+      listId,
+      keyFingerprint.slice(0, 100),
+    );
+    return sendStatusList(request, reply, list);
   }
+}
+
+/**
+ * A status list with HTTP caching: public for a short while (the list's own `ttl`), then
+ * revalidated; 304 when the client's copy is still the current one.
+ */
+function sendStatusList(request: FastifyRequest, reply: FastifyReply, list: PublishedStatusList) {
+  void reply
+    .header('Cache-Control', `public, max-age=${STATUS_LIST_TTL_MS / 1000}`)
+    .header('ETag', list.etag)
+    .header('Last-Modified', list.signedAt.toUTCString());
+  if (notModified(request, list)) return reply.status(304).send();
+  return reply.type(list.contentType).send(list.body);
+}
+
+/** RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it. */
+function notModified(request: FastifyRequest, list: PublishedStatusList): boolean {
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    return ifNoneMatch
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''))
+      .some((tag) => tag === '*' || tag === list.etag);
+  }
+  const ifModifiedSince = Date.parse(request.headers['if-modified-since'] ?? '');
+  return Number.isFinite(ifModifiedSince) && list.signedAt.getTime() <= ifModifiedSince;
 }
 
 /** JSON when the client prefers it to HTML (programs), HTML otherwise (browsers). */

@@ -2,16 +2,24 @@ import { VC_V2_CONTEXT } from './credential-builder.js';
 import type { StatusPurpose } from './status-lists.service.js';
 
 /**
- * A W3C BitstringStatusListCredential for one purpose and list. `validFrom` is left out of the
- * Data Integrity form: the list is current as served, and a wallet whose clock runs a little
- * behind ours would otherwise reject a freshly signed list as "not yet valid".
+ * How long a verifier may use a fetched list before fetching it again: the Bitstring Status
+ * List's `ttl` (milliseconds) and the HTTP `max-age` of its responses say the same. Short,
+ * because a suspension must reach verifiers soon; revalidation (ETag, 304) keeps it cheap.
+ */
+export const STATUS_LIST_TTL_MS = 60_000;
+
+/**
+ * A W3C BitstringStatusListCredential for one list. `validFrom` is the moment it was signed and
+ * changes only with its content (the vc+jwt form needs it for `nbf`/`iat`); the Data Integrity
+ * form leaves it out, as it is optional and a wallet whose clock runs a little behind ours
+ * would otherwise reject a list re-signed a moment ago as "not yet valid".
  */
 export function buildStatusListCredential(
   url: string,
   issuer: { id: string; name: string },
   purpose: StatusPurpose,
   encodedList: string,
-  options: { validFrom: Date | null } = { validFrom: new Date() },
+  options: { validFrom: Date | null },
 ): Record<string, unknown> {
   return {
     '@context': [VC_V2_CONTEXT],
@@ -24,6 +32,7 @@ export function buildStatusListCredential(
       type: 'BitstringStatusList',
       statusPurpose: purpose,
       encodedList,
+      ttl: STATUS_LIST_TTL_MS,
     },
   };
 }

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource, EntityManager } from 'typeorm';
 import { badRequest, notFound } from '../common/errors.js';
+import type { StoredCertificateStatus } from '../certifications/certificate.entity.js';
 import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
 
 /** W3C Bitstring Status List: 131,072 entries (16 KB) per list, the spec's minimum for privacy. */
@@ -12,23 +13,47 @@ export const STATUS_LIST_SIZE = 131_072;
 const FILL_LIMIT = 0.75;
 const ALLOCATION_LOCK = ADVISORY_LOCKS.statusListAllocation;
 
-export const STATUS_PURPOSES = ['revocation', 'suspension'] as const;
-export type StatusPurpose = (typeof STATUS_PURPOSES)[number];
+/** The Bitstring Status List purposes our lists use. */
+export type StatusPurpose = 'revocation' | 'suspension';
+
+/**
+ * The lists published for each list number, all from the same positions (each certificate has
+ * one index, used in every list):
+ * - `suspended-or-revoked`: the one list credentials issued since issue 18 point to. Its purpose
+ *   is `suspension` and its bit is set while a certificate is suspended *or* revoked, so a
+ *   verifier that reads the one entry Open Badges 3.0 allows can never take a suspended or a
+ *   revoked certificate for a valid one (docs/credentials.md says why not a `message` list).
+ *   A revocation never clears it (revoked is final); a reinstatement of a suspension does.
+ * - `revocation` and `suspension`: the two lists of credentials issued before, each with its
+ *   own status, still served and kept current so a credential already in a wallet keeps its
+ *   revocation.
+ */
+export const STATUS_LIST_KINDS = {
+  'suspended-or-revoked': { purpose: 'suspension', statuses: ['suspended', 'revoked'] },
+  revocation: { purpose: 'revocation', statuses: ['revoked'] },
+  suspension: { purpose: 'suspension', statuses: ['suspended'] },
+} as const satisfies Record<
+  string,
+  { purpose: StatusPurpose; statuses: readonly StoredCertificateStatus[] }
+>;
+export type StatusListKind = keyof typeof STATUS_LIST_KINDS;
+/** The kind new credentials point to. */
+export const CURRENT_STATUS_LIST: StatusListKind = 'suspended-or-revoked';
 
 export interface StatusPosition {
   listNumber: number;
   index: number;
 }
 
-/** `revocation-3` ↔ {purpose: revocation, listNumber: 3}. */
-export function statusListId(purpose: StatusPurpose, listNumber: number): string {
-  return `${purpose}-${listNumber}`;
+/** `revocation-3` ↔ {kind: revocation, listNumber: 3}. */
+export function statusListId(kind: StatusListKind, listNumber: number): string {
+  return `${kind}-${listNumber}`;
 }
 
-export function parseStatusListId(listId: string): { purpose: StatusPurpose; listNumber: number } {
-  const match = /^(revocation|suspension)-([1-9]\d{0,6})$/.exec(listId);
+export function parseStatusListId(listId: string): { kind: StatusListKind; listNumber: number } {
+  const match = /^(suspended-or-revoked|revocation|suspension)-([1-9]\d{0,6})$/.exec(listId);
   if (!match) throw notFound('Status list');
-  return { purpose: match[1] as StatusPurpose, listNumber: Number(match[2]) };
+  return { kind: match[1] as StatusListKind, listNumber: Number(match[2]) };
 }
 
 /**
@@ -65,11 +90,10 @@ export class StatusListsService {
   }
 
   /** The GZIP-compressed bitstring, multibase base64url-encoded, as the spec's encodedList. */
-  async encodedList(purpose: StatusPurpose, listNumber: number): Promise<string> {
-    const status = purpose === 'revocation' ? 'revoked' : 'suspended';
+  async encodedList(kind: StatusListKind, listNumber: number): Promise<string> {
     const rows = (await this.dataSource.query(
-      'SELECT status_list_index AS i FROM certificates WHERE status_list_number = $1 AND status = $2',
-      [listNumber, status],
+      'SELECT status_list_index AS i FROM certificates WHERE status_list_number = $1 AND status = ANY($2)',
+      [listNumber, STATUS_LIST_KINDS[kind].statuses],
     )) as { i: number }[];
     return encodeBitstring(rows.map((r) => r.i));
   }

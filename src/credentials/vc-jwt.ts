@@ -9,18 +9,22 @@ import type { ActiveSigningKey } from './signing-keys.service.js';
  * A JWS compact serialisation signed with node:crypto directly: for a whole session's
  * certificates it is about 3 times faster than jose's SignJWT (which re-checks the key and
  * re-encodes on every call), and the result is verified with jose everywhere, tests included.
+ *
+ * Status list credentials are signed here too, with the same `typ`: a Bitstring Status List is
+ * a verifiable credential like any other (`statuslist+jwt` is the IETF Token Status List's type,
+ * a different format). `iat` and `nbf` are the credential's `validFrom`, so a list signed once
+ * and served unchanged keeps them.
  */
 export function signCredentialJwt(
   credential: Record<string, unknown>,
   key: ActiveSigningKey,
-  typ: 'vc+jwt' | 'statuslist+jwt' = 'vc+jwt',
 ): Promise<string> {
   const issuer = credential.issuer as { id: string } | string;
   const validFrom = Math.floor(Date.parse(credential.validFrom as string) / 1000);
   const validUntil = credential.validUntil
     ? Math.floor(Date.parse(credential.validUntil as string) / 1000)
     : undefined;
-  const header = { alg: 'EdDSA', typ, kid: key.kid };
+  const header = { alg: 'EdDSA', typ: 'vc+jwt', kid: key.kid };
   const claims = {
     ...credential,
     iss: typeof issuer === 'string' ? issuer : issuer.id,

@@ -199,12 +199,22 @@ function isPublicReason(reason: string | null): boolean {
   return reason !== null && reason !== 'medical_unfit' && reason !== 'deceased';
 }
 
-/** Our credentials carry the serial as the subject's identifier (and at the end of their id). */
+/**
+ * Our credentials carry the serial as the subject's plain `identifier` entry (beside, since
+ * issue 18, the holder's hashed e-mail) and at the end of their id.
+ */
 function serialOf(credential: Record<string, unknown>): string | null {
-  const subject = credential.credentialSubject as
-    { identifier?: { identityHash?: unknown }[] } | undefined;
-  const fromIdentifier = subject?.identifier?.[0]?.identityHash;
-  if (typeof fromIdentifier === 'string') return fromIdentifier;
+  const subject = credential.credentialSubject as { identifier?: unknown } | undefined;
+  const identifiers = Array.isArray(subject?.identifier) ? (subject.identifier as unknown[]) : [];
+  const plain = identifiers.find(
+    (i): i is { identityHash: string } =>
+      typeof i === 'object' &&
+      i !== null &&
+      (i as { identityType?: unknown }).identityType === 'identifier' &&
+      (i as { hashed?: unknown }).hashed === false &&
+      typeof (i as { identityHash?: unknown }).identityHash === 'string',
+  );
+  if (plain) return plain.identityHash;
   const id = typeof credential.id === 'string' ? credential.id : '';
   const match = /\/verify\/([^/?#]+)$/.exec(id);
   return match ? decodeURIComponent(match[1]) : null;

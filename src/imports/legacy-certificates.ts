@@ -26,6 +26,7 @@ export interface NewLegacyCertificate {
   serial: string;
   traineeId: string;
   holderName: string;
+  holderEmail: string | null;
   course: Course;
   issuedOn: string;
   validUntil: string | null;
@@ -193,13 +194,19 @@ export class LegacyCertificateImporter implements Importer<NewLegacyCertificate>
       ).map((c) => [c.code, c]),
     );
     const holders = (await tx.query(
-      `SELECT id, given_name, family_name, identity_key FROM trainees
+      `SELECT id, given_name, family_name, email, identity_key FROM trainees
         WHERE id = ANY($1::uuid[]) OR identity_key = ANY($2::text[])`,
       [
         rows.flatMap((r) => (r.dto.traineeId ? [r.dto.traineeId] : [])),
         rows.flatMap((r) => (r.holderKey ? [r.holderKey] : [])),
       ],
-    )) as { id: string; given_name: string; family_name: string; identity_key: string }[];
+    )) as {
+      id: string;
+      given_name: string;
+      family_name: string;
+      email: string | null;
+      identity_key: string;
+    }[];
     const holderById = new Map(holders.map((h) => [h.id, h]));
     const holderByKey = new Map(holders.map((h) => [h.identity_key, h]));
     const existing = new Map(
@@ -267,6 +274,7 @@ export class LegacyCertificateImporter implements Importer<NewLegacyCertificate>
         serial: dto.serial,
         traineeId: holder.id,
         holderName: `${holder.given_name} ${holder.family_name}`,
+        holderEmail: holder.email,
         course,
         issuedOn: dto.issuedOn,
         validUntil,
@@ -300,6 +308,7 @@ export class LegacyCertificateImporter implements Importer<NewLegacyCertificate>
           const credential = buildCredential(this.config.publicBaseUrl, issuer, {
             serial: c.serial,
             holderName: c.holderName,
+            holderEmail: c.holderEmail,
             course: c.course,
             issuedAt,
             validUntil: c.validUntil,
