@@ -81,6 +81,7 @@ export class CertificateDocumentsService {
       status: effectiveStatus(cert, today(this.config.timeZone)),
       translatedTitles: { az: row.translations?.az?.title, ru: row.translations?.ru?.title },
       russian: holderLanguage === 'ru',
+      language: holderLanguage,
     });
     return { serial: cert.serial, pdf };
   }

@@ -1,8 +1,15 @@
-import { openSync, type Font } from 'fontkit';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
+import {
+  artifact,
+  clean,
+  createTaggedPdf,
+  loadFonts,
+  tag,
+  type FontName,
+  type PdfLanguage,
+  type StructOptions,
+} from './pdf-document.js';
 
 export interface CertificateDocument {
   serial: string;
@@ -30,48 +37,15 @@ export interface CertificateDocument {
    * page adds Russian to its English and Azerbaijani, and the Russian title.
    */
   russian?: boolean;
+  /**
+   * The holder's language (issue 18): the PDF's document language, its title's and its QR code's
+   * description. Defaults to Russian when `russian` is set, else English.
+   */
+  language?: PdfLanguage;
 }
 
 type Status = CertificateDocument['status'];
 
-// The standard PDF fonts stop at Latin-1: no ə, ğ, ı, ş, nor Cyrillic. Noto Serif covers both, and
-// loading it from its npm package keeps font binaries out of the repository.
-const FONT_WEIGHTS = {
-  regular: '400Regular',
-  italic: '400Regular_Italic',
-  semibold: '600SemiBold',
-  bold: '700Bold',
-} as const;
-type FontName = keyof typeof FONT_WEIGHTS;
-
-// Parsing Noto's layout tables costs far more than drawing a page, so each font is parsed once per
-// process and shared: pdfkit makes its own glyph subset per document from the parsed font.
-let parsedFonts: Record<FontName, Font> | undefined;
-/** The Noto Serif weights, parsed once per process (the attendance sheet uses them too). */
-export function loadFonts(): Record<FontName, Font> {
-  if (!parsedFonts) {
-    const require = createRequire(import.meta.url);
-    const open = (weight: string): Font => {
-      const file = require.resolve(
-        `@expo-google-fonts/noto-serif/${weight}/NotoSerif_${weight}.ttf`,
-      );
-      const font = openSync(file);
-      if (!('layout' in font)) throw new Error(`${file} is a font collection`);
-      // fontkit caches each glyph with the characters it was first asked for. A glyph first met as
-      // a part of another (I inside İ, when a subset is written) would stay without characters,
-      // and every later PDF would map it to no text. Asking once by character prevents that.
-      for (const codePoint of font.characterSet) font.glyphForCodePoint(codePoint);
-      return font;
-    };
-    parsedFonts = {
-      regular: open(FONT_WEIGHTS.regular),
-      italic: open(FONT_WEIGHTS.italic),
-      semibold: open(FONT_WEIGHTS.semibold),
-      bold: open(FONT_WEIGHTS.bold),
-    };
-  }
-  return parsedFonts;
-}
 const FONT: Record<FontName, FontName> = {
   regular: 'regular',
   italic: 'italic',
@@ -161,64 +135,79 @@ export async function verificationQrPng(url: string): Promise<Buffer> {
   });
 }
 
-/** One A4 landscape page, bilingual English / Azerbaijani, with every value drawn as plain text. */
-export async function renderCertificatePdf(doc: CertificateDocument): Promise<Buffer> {
-  const qr = await verificationQrPng(doc.verificationUrl);
-  const pdf = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: 0,
-    bufferPages: true,
-    // No default font: pdfkit would otherwise load Helvetica, which cannot write these names.
-    font: '',
-    lang: 'en',
-    displayTitle: true,
-    info: {
-      Title: `Certificate ${clean(doc.serial)}`,
-      Author: clean(doc.issuerName),
-      Subject: `${clean(doc.courseCode)} ${clean(doc.courseTitle)}`,
-    },
-  });
-  const done = collect(pdf);
-  for (const [name, font] of Object.entries(loadFonts())) {
-    // pdfkit 0.20 accepts a parsed fontkit font, which its type definitions do not know yet.
-    pdf.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
-  }
-  pdf.font(FONT.regular);
+/** The document's title, in its language: what a viewer's title bar and a screen reader say. */
+const DOCUMENT_TITLE: Record<PdfLanguage, string> = {
+  en: 'Certificate',
+  az: 'Sertifikat',
+  ru: 'Сертификат',
+};
 
-  drawFrame(pdf);
-  drawHeader(pdf, doc);
-  drawBody(pdf, doc);
-  drawFooter(pdf, doc, qr);
-  const mark = INVALID_MARK[doc.status];
-  if (mark) drawInvalidMark(pdf, mark);
+/** What the QR code encodes, for a reader who cannot see it. */
+const QR_ALT: Record<PdfLanguage, (serial: string) => string> = {
+  en: (serial) =>
+    `QR code: opens the verification page of certificate ${serial}, at the address printed under it`,
+  az: (serial) =>
+    `QR kod: ${serial} nömrəli sertifikatın yoxlama səhifəsini açır; ünvanı kodun altında yazılıb`,
+  ru: (serial) =>
+    `QR-код: открывает страницу проверки сертификата ${serial}; её адрес напечатан под кодом`,
+};
 
-  // Every block has a bounded height, so a second page means the layout itself is broken.
-  if (pdf.bufferedPageRange().count !== 1) throw new Error('Certificate layout overflowed A4');
-  pdf.end();
-  return done;
-}
-
-function collect(pdf: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+/** The language the certificate is addressed in: the holder's, English unless known. */
+function languageOf(doc: CertificateDocument): PdfLanguage {
+  return doc.language ?? (doc.russian ? 'ru' : 'en');
 }
 
 /**
- * NFC so that a decomposed ə or ş maps to the font's precomposed glyph; control and bidi override
- * characters removed so a value cannot break lines or reorder what the reader sees.
+ * One A4 landscape page, bilingual English / Azerbaijani, with every value drawn as plain text.
+ * Tagged: the structure tree reads the page top to bottom, left to right, a stamp's words first.
  */
-export function clean(value: string): string {
-  return value
-    .normalize('NFC')
-    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
-    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+export async function renderCertificatePdf(doc: CertificateDocument): Promise<Buffer> {
+  const qr = await verificationQrPng(doc.verificationUrl);
+  const lang = languageOf(doc);
+  const serial = clean(doc.serial);
+  const localTitle = lang === 'en' ? undefined : doc.translatedTitles?.[lang];
+  const { pdf, root, finish } = createTaggedPdf({
+    layout: 'landscape',
+    lang,
+    title: `${DOCUMENT_TITLE[lang]} ${serial}`,
+    author: doc.issuerName,
+    subject: `${doc.courseCode} ${localTitle ?? doc.courseTitle}`,
+    keywords: [doc.serial, doc.courseCode],
+  });
+  pdf.font(FONT.regular);
+
+  const mark = INVALID_MARK[doc.status];
+  // Drawn last, over everything, but read first: a reader learns before anything else that the
+  // certificate is not valid.
+  const warning = mark ? pdf.struct('P') : null;
+  if (warning) root.add(warning);
+
+  artifact(pdf, () => drawFrame(pdf));
+  drawHeader(pdf, root, doc);
+  drawBody(pdf, root, doc);
+  drawFooter(pdf, root, doc, qr, QR_ALT[lang](serial));
+  if (mark && warning) drawInvalidMark(pdf, warning, mark);
+
+  // Every block has a bounded height, so a second page means the layout itself is broken.
+  if (pdf.bufferedPageRange().count !== 1) throw new Error('Certificate layout overflowed A4');
+  return finish();
+}
+
+/** Adds a structure element to `parent`, drawing its content now; returns what `draw` returns. */
+function tagged<T>(
+  pdf: PDFKit.PDFDocument,
+  parent: PDFKit.PDFStructureElement,
+  role: string,
+  options: StructOptions,
+  draw: () => T,
+): T {
+  let result: T | undefined;
+  parent.add(
+    tag(pdf, role, options, () => {
+      result = draw();
+    }),
+  );
+  return result as T;
 }
 
 interface Fitted {
@@ -306,35 +295,55 @@ function drawFrame(pdf: PDFKit.PDFDocument): void {
   }
 }
 
-function drawHeader(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
+function drawHeader(
+  pdf: PDFKit.PDFDocument,
+  root: PDFKit.PDFStructureElement,
+  doc: CertificateDocument,
+): void {
   const issuer = clean(doc.issuerName);
   const issuerFit = fit(pdf, issuer, FONT.semibold, CONTENT_W, 1, 12, 7);
-  pdf.fillColor(NAVY);
-  box(pdf, issuer, CONTENT_X, 58, CONTENT_W, issuerFit.height);
-  pdf
-    .lineWidth(1)
-    .strokeColor(GOLD)
-    .moveTo(PAGE_W / 2 - 70, 82)
-    .lineTo(PAGE_W / 2 + 70, 82)
-    .stroke();
-  line(pdf, LABEL.title, { font: FONT.bold, size: 30, color: NAVY }, CONTENT_X, 90, CONTENT_W);
+  tagged(pdf, root, 'P', {}, () => {
+    pdf.fillColor(NAVY);
+    box(pdf, issuer, CONTENT_X, 58, CONTENT_W, issuerFit.height);
+  });
+  artifact(pdf, () =>
+    pdf
+      .lineWidth(1)
+      .strokeColor(GOLD)
+      .moveTo(PAGE_W / 2 - 70, 82)
+      .lineTo(PAGE_W / 2 + 70, 82)
+      .stroke(),
+  );
+  tagged(pdf, root, 'H1', { lang: 'en' }, () =>
+    line(pdf, LABEL.title, { font: FONT.bold, size: 30, color: NAVY }, CONTENT_X, 90, CONTENT_W),
+  );
+  // A line in one language says so; a line in two keeps the document's language.
   const subtitle = doc.russian ? `${LABEL.titleAz} · ${RUSSIAN_LABEL.title}` : LABEL.titleAz;
-  line(pdf, subtitle, { font: FONT.italic, size: 18, color: NAVY }, CONTENT_X, 132, CONTENT_W);
+  tagged(pdf, root, 'P', doc.russian ? {} : { lang: 'az' }, () =>
+    line(pdf, subtitle, { font: FONT.italic, size: 18, color: NAVY }, CONTENT_X, 132, CONTENT_W),
+  );
 }
 
 interface BodyPart {
   height: number;
   gapBefore: number;
+  /** A paragraph, in its own language when it has one; null for decoration. */
+  tag: StructOptions | null;
   draw: (y: number) => void;
 }
 
-function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
+function drawBody(
+  pdf: PDFKit.PDFDocument,
+  root: PDFKit.PDFStructureElement,
+  doc: CertificateDocument,
+): void {
   const parts: BodyPart[] = [];
   const label = (text: string, gapBefore: number): void => {
     pdf.font(FONT.italic).fontSize(11);
     parts.push({
       height: pdf.currentLineHeight(true),
       gapBefore,
+      tag: {},
       draw: (y) =>
         line(pdf, text, { font: FONT.italic, size: 11, color: MUTED }, CONTENT_X, y, CONTENT_W),
     });
@@ -347,11 +356,13 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
     max: number,
     min: number,
     gapBefore: number,
+    lang?: PdfLanguage,
   ): void => {
     const f = fit(pdf, text, font, CONTENT_W, lines, max, min);
     parts.push({
       height: f.height,
       gapBefore,
+      tag: lang ? { lang } : {},
       draw: (y) => {
         pdf.font(font).fontSize(f.size).fillColor(color);
         box(pdf, text, CONTENT_X, y, CONTENT_W, f.height);
@@ -363,12 +374,14 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
     doc.russian ? `${text} / ${russian}` : text;
   // The title in Azerbaijani (the page's second language), and in Russian for a Russian reader.
   const original = clean(doc.courseTitle);
-  const translatedTitles = [
-    doc.translatedTitles?.az,
-    doc.russian ? doc.translatedTitles?.ru : undefined,
-  ]
-    .map((title) => (title ? clean(title) : ''))
-    .filter((title) => title && title !== original);
+  const translatedTitles = (
+    [
+      { lang: 'az', title: doc.translatedTitles?.az },
+      { lang: 'ru', title: doc.russian ? doc.translatedTitles?.ru : undefined },
+    ] as const
+  )
+    .map(({ lang, title }) => ({ lang, title: title ? clean(title) : '' }))
+    .filter(({ title }) => title && title !== original);
   // Each translated line costs the name some of its size, so a two-line name still leaves the
   // body within its band above the footer.
   const nameMax = 30 - 3 * translatedTitles.length;
@@ -377,6 +390,7 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
   parts.push({
     height: 1,
     gapBefore: 4,
+    tag: null,
     draw: (y) =>
       pdf
         .lineWidth(0.6)
@@ -387,7 +401,9 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
   });
   label(withRussian(LABEL.completed, RUSSIAN_LABEL.completed), 10);
   fitted(original, FONT.bold, NAVY, 2, 19, 10, 4);
-  for (const title of translatedTitles) fitted(title, FONT.italic, NAVY, 1, 12.5, 8, 1);
+  for (const { lang, title } of translatedTitles) {
+    fitted(title, FONT.italic, NAVY, 1, 12.5, 8, 1, lang);
+  }
   fitted(
     `${LABEL.course}: ${clean(doc.courseCode)}   ·   ${LABEL.level}: ${clean(doc.courseLevel)}`,
     FONT.regular,
@@ -408,7 +424,9 @@ function drawBody(pdf: PDFKit.PDFDocument, doc: CertificateDocument): void {
   let y = BODY_TOP + Math.max(0, (BODY_BOTTOM - BODY_TOP - total) / 2);
   for (const part of parts) {
     y += part.gapBefore;
-    part.draw(y);
+    const top = y;
+    if (part.tag) tagged(pdf, root, 'P', part.tag, () => part.draw(top));
+    else artifact(pdf, () => part.draw(top));
     y += part.height;
   }
 }
@@ -425,65 +443,105 @@ function sessionText(doc: CertificateDocument): string | null {
   return pieces.length > 0 ? pieces.join('   ·   ') : null;
 }
 
-function drawFooter(pdf: PDFKit.PDFDocument, doc: CertificateDocument, qr: Buffer): void {
+function drawFooter(
+  pdf: PDFKit.PDFDocument,
+  root: PDFKit.PDFStructureElement,
+  doc: CertificateDocument,
+  qr: Buffer,
+  qrAlt: string,
+): void {
   const small = { font: FONT.regular, size: 8, color: MUTED };
   const value = { font: FONT.semibold, size: 11.5, color: INK };
+  /** A label and its value, read as one paragraph. */
+  const labelled = (...draw: (() => void)[]) => root.add(tag(pdf, 'P', {}, ...draw));
 
   // Left: the facts an inspector reads first.
   const leftW = 230;
   let y = FOOTER_TOP;
-  y += line(pdf, LABEL.serial, small, CONTENT_X, y, leftW, 'left');
   const serial = clean(doc.serial);
   const serialFit = fit(pdf, serial, FONT.bold, leftW, 1, 15, 8);
-  pdf.fillColor(NAVY);
-  box(pdf, serial, CONTENT_X, y, leftW, serialFit.height, 'left');
-  y += serialFit.height + 8;
-  y += line(pdf, LABEL.issued, small, CONTENT_X, y, leftW, 'left');
-  y += line(pdf, clean(doc.issuedOn), value, CONTENT_X, y, leftW, 'left') + 6;
-  y += line(pdf, LABEL.validUntil, small, CONTENT_X, y, leftW, 'left');
+  labelled(
+    () => (y += line(pdf, LABEL.serial, small, CONTENT_X, y, leftW, 'left')),
+    () => {
+      pdf.font(FONT.bold).fontSize(serialFit.size).fillColor(NAVY);
+      box(pdf, serial, CONTENT_X, y, leftW, serialFit.height, 'left');
+      y += serialFit.height + 8;
+    },
+  );
+  labelled(
+    () => (y += line(pdf, LABEL.issued, small, CONTENT_X, y, leftW, 'left')),
+    () => (y += line(pdf, clean(doc.issuedOn), value, CONTENT_X, y, leftW, 'left') + 6),
+  );
   const validity = doc.validUntil ? clean(doc.validUntil) : LABEL.noExpiry;
-  line(pdf, validity, value, CONTENT_X, y, leftW, 'left');
+  labelled(
+    () => (y += line(pdf, LABEL.validUntil, small, CONTENT_X, y, leftW, 'left')),
+    () => line(pdf, validity, value, CONTENT_X, y, leftW, 'left'),
+  );
 
   // Centre: where the instructor signs.
   const signW = 230;
   const signX = PAGE_W / 2 - signW / 2;
   const signLineY = FOOTER_TOP + 78;
-  pdf
-    .lineWidth(0.7)
-    .strokeColor(INK)
-    .moveTo(signX, signLineY)
-    .lineTo(signX + signW, signLineY)
-    .stroke();
+  artifact(pdf, () =>
+    pdf
+      .lineWidth(0.7)
+      .strokeColor(INK)
+      .moveTo(signX, signLineY)
+      .lineTo(signX + signW, signLineY)
+      .stroke(),
+  );
   const signer = doc.instructorName ? clean(doc.instructorName) : clean(doc.issuerName);
   const signerFit = fit(pdf, signer, FONT.semibold, signW, 2, 11.5, 7);
-  pdf.fillColor(INK);
-  box(pdf, signer, signX, signLineY + 5, signW, signerFit.height);
-  line(
-    pdf,
-    doc.instructorName ? LABEL.instructor : LABEL.forCenter,
-    small,
-    signX,
-    signLineY + 6 + signerFit.height,
-    signW,
+  labelled(
+    () => {
+      pdf.font(FONT.semibold).fontSize(signerFit.size).fillColor(INK);
+      box(pdf, signer, signX, signLineY + 5, signW, signerFit.height);
+    },
+    () =>
+      line(
+        pdf,
+        doc.instructorName ? LABEL.instructor : LABEL.forCenter,
+        small,
+        signX,
+        signLineY + 6 + signerFit.height,
+        signW,
+      ),
   );
 
   // Right: the QR code and the same address in print, for a reader without a phone.
   const qrColW = 200;
   const qrColX = PAGE_W - CONTENT_X - qrColW;
   const qrX = qrColX + (qrColW - QR_SIZE) / 2;
-  line(pdf, LABEL.verify, small, qrColX, FOOTER_TOP - 10, qrColW);
-  pdf.image(qr, qrX, FOOTER_TOP + 2, { width: QR_SIZE, height: QR_SIZE });
+  const qrY = FOOTER_TOP + 2;
   const url = clean(doc.verificationUrl);
   const urlFit = fit(pdf, url, FONT.regular, qrColW, 2, 7.5, 5.5);
-  pdf.fillColor(INK);
-  box(pdf, url, qrColX, FOOTER_TOP + QR_SIZE + 4, qrColW, urlFit.height);
+  labelled(
+    () => line(pdf, LABEL.verify, small, qrColX, FOOTER_TOP - 10, qrColW),
+    () => {
+      pdf.font(FONT.regular).fontSize(urlFit.size).fillColor(INK);
+      box(pdf, url, qrColX, FOOTER_TOP + QR_SIZE + 4, qrColW, urlFit.height);
+    },
+  );
+  tagged(pdf, root, 'Figure', { alt: qrAlt, bbox: [qrX, qrY, qrX + QR_SIZE, qrY + QR_SIZE] }, () =>
+    pdf.image(qr, qrX, qrY, { width: QR_SIZE, height: QR_SIZE }),
+  );
 }
 
-/** A banner at the top and a large diagonal stamp across the page, drawn over everything. */
-function drawInvalidMark(pdf: PDFKit.PDFDocument, mark: { en: string; az: string }): void {
+/**
+ * A banner at the top and a large diagonal stamp across the page, drawn over everything. The
+ * banner's words are the first paragraph read; the stamp repeats them, so it is an artifact.
+ */
+function drawInvalidMark(
+  pdf: PDFKit.PDFDocument,
+  warning: PDFKit.PDFStructureElement,
+  mark: { en: string; az: string },
+): void {
   const banner = `${mark.en} — ${NOT_VALID.en}   ·   ${mark.az} — ${NOT_VALID.az}`;
-  pdf.rect(32, 32, PAGE_W - 64, 20).fill(ALERT);
-  line(pdf, banner, { font: FONT.bold, size: 10.5, color: '#ffffff' }, 32, 35, PAGE_W - 64);
+  artifact(pdf, () => pdf.rect(32, 32, PAGE_W - 64, 20).fill(ALERT));
+  warning.add(() =>
+    line(pdf, banner, { font: FONT.bold, size: 10.5, color: '#ffffff' }, 32, 35, PAGE_W - 64),
+  );
+  warning.end();
 
   const stampW = 600;
   const stampX = PAGE_W / 2 - stampW / 2;
@@ -494,20 +552,22 @@ function drawInvalidMark(pdf: PDFKit.PDFDocument, mark: { en: string; az: string
   const stampH = 2 * padding + en.capHeight + gap + az.capHeight;
   const stampY = PAGE_H / 2 - stampH / 2;
 
-  pdf.save();
-  pdf.rotate(-24, { origin: [PAGE_W / 2, PAGE_H / 2] });
-  pdf.fillOpacity(0.28).strokeOpacity(0.5);
-  pdf.lineWidth(4).strokeColor(ALERT).rect(stampX, stampY, stampW, stampH).stroke();
-  pdf
-    .lineWidth(1.2)
-    .rect(stampX + 7, stampY + 7, stampW - 14, stampH - 14)
-    .stroke();
-  pdf.font(FONT.bold).fillColor(ALERT);
-  pdf.fontSize(en.size);
-  box(pdf, mark.en, stampX, stampY + padding - en.capTop, stampW, 0);
-  pdf.fontSize(az.size);
-  box(pdf, mark.az, stampX, stampY + padding + en.capHeight + gap - az.capTop, stampW, 0);
-  pdf.restore();
+  artifact(pdf, () => {
+    pdf.save();
+    pdf.rotate(-24, { origin: [PAGE_W / 2, PAGE_H / 2] });
+    pdf.fillOpacity(0.28).strokeOpacity(0.5);
+    pdf.lineWidth(4).strokeColor(ALERT).rect(stampX, stampY, stampW, stampH).stroke();
+    pdf
+      .lineWidth(1.2)
+      .rect(stampX + 7, stampY + 7, stampW - 14, stampH - 14)
+      .stroke();
+    pdf.font(FONT.bold).fillColor(ALERT);
+    pdf.fontSize(en.size);
+    box(pdf, mark.en, stampX, stampY + padding - en.capTop, stampW, 0);
+    pdf.fontSize(az.size);
+    box(pdf, mark.az, stampX, stampY + padding + en.capHeight + gap - az.capTop, stampW, 0);
+    pdf.restore();
+  });
 }
 
 /** Where the capitals of a line sit below the line's top, so a stamp can frame them evenly. */

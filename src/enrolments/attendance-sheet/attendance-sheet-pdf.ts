@@ -1,5 +1,10 @@
-import PDFDocument from 'pdfkit';
-import { clean, loadFonts } from '../../certifications/pdf/certificate-pdf.js';
+import {
+  artifact,
+  clean,
+  createTaggedPdf,
+  tag,
+  type StructOptions,
+} from '../../certifications/pdf/pdf-document.js';
 
 /**
  * The printable attendance sheet of a session, for field sites without a connection: one row per
@@ -7,6 +12,11 @@ import { clean, loadFonts } from '../../certifications/pdf/certificate-pdf.js';
  * signature and a row for the instructor's, on A4. Portrait while the days fit; landscape when
  * there are more; with more days than a landscape page holds, the days continue on further
  * pages (each page repeats the header and the names), as do rows beyond a page.
+ *
+ * Tagged (issue 18): the header is read once, on the first page (later pages repeat it as a
+ * running header, an artifact); each page's grid is a Table whose header cells name the days and
+ * whose row headers name the trainees, so a screen reader says whose box and which day a cell
+ * is; the grid's lines and shading are artifacts.
  */
 
 export type SheetLanguage = 'en' | 'az' | 'ru';
@@ -130,30 +140,29 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
   const dayChunks = chunks(doc.days, Math.max(1, Math.ceil(doc.days.length / Math.max(1, groups))));
   const weekday = new Intl.DateTimeFormat(doc.language, { weekday: 'short', timeZone: 'UTC' });
 
-  const pdf = new PDFDocument({
-    size: 'A4',
+  const { pdf, root, finish } = createTaggedPdf({
     layout: landscape ? 'landscape' : 'portrait',
-    margin: 0,
     autoFirstPage: false,
-    bufferPages: true,
-    font: '',
     lang: doc.language,
-    displayTitle: true,
-    info: {
-      Title: `${words.title}: ${clean(doc.course.code)} ${doc.startsOn} – ${doc.endsOn}`,
-      Author: clean(doc.centerName),
-      Subject: clean(doc.course.title),
-    },
+    title: `${words.title}: ${clean(doc.course.code)} ${doc.startsOn} – ${doc.endsOn}`,
+    author: doc.centerName,
+    subject: doc.course.title,
+    keywords: [doc.course.code, `${doc.startsOn} – ${doc.endsOn}`],
   });
-  const done = new Promise<Buffer>((resolve, reject) => {
-    const parts: Buffer[] = [];
-    pdf.on('data', (chunk: Buffer) => parts.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(parts)));
-    pdf.on('error', reject);
-  });
-  for (const [name, font] of Object.entries(loadFonts())) {
-    pdf.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
-  }
+  /**
+   * Content read once: a structure element where `read`, else a running header or footer (what
+   * every page repeats), which a screen reader skips.
+   */
+  const once = (
+    read: boolean,
+    at: 'Top' | 'Bottom',
+    role: string,
+    options: StructOptions,
+    draw: () => void,
+  ) => {
+    if (read) root.add(tag(pdf, role, options, draw));
+    else artifact(pdf, draw, { type: 'Pagination', attached: [at] });
+  };
 
   /** One line of text that can neither wrap nor start a page: cut with an ellipsis instead. */
   const text = (
@@ -195,50 +204,92 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
           .join(', ')
       : '—';
 
-  /** The header every page repeats; returns where the table starts. */
-  const header = (dayRange: string | null): number => {
+  /**
+   * The header every page repeats; returns where the table starts. Read on the first page only,
+   * and a group's days where the group starts.
+   */
+  const header = (dayRange: string | null, firstPage: boolean, groupStart: boolean): number => {
     let y = MARGIN;
-    text(clean(doc.centerName), MARGIN, y, contentW, { font: 'semibold', size: 8.5, color: MUTED });
+    const top = y;
+    once(firstPage, 'Top', 'P', {}, () =>
+      text(clean(doc.centerName), MARGIN, top, contentW, {
+        font: 'semibold',
+        size: 8.5,
+        color: MUTED,
+      }),
+    );
     y += 13;
-    text(words.title, MARGIN, y, contentW, { font: 'bold', size: 16 });
+    const titleY = y;
+    once(firstPage, 'Top', 'H1', {}, () =>
+      text(words.title, MARGIN, titleY, contentW, { font: 'bold', size: 16 }),
+    );
     y += 22;
-    text(`${clean(doc.course.code)} · ${clean(doc.course.title)}`, MARGIN, y, contentW, {
-      font: 'semibold',
-      size: 11,
-      minSize: 8,
-    });
+    const courseY = y;
+    once(firstPage, 'Top', 'P', {}, () =>
+      text(`${clean(doc.course.code)} · ${clean(doc.course.title)}`, MARGIN, courseY, contentW, {
+        font: 'semibold',
+        size: 11,
+        minSize: 8,
+      }),
+    );
     y += 16;
     const meta = `${words.venue}: ${clean(doc.location)}   ·   ${words.dates}: ${doc.startsOn} – ${doc.endsOn}`;
-    text(meta, MARGIN, y, contentW, { size: 9 });
+    const metaY = y;
+    once(firstPage, 'Top', 'P', {}, () => text(meta, MARGIN, metaY, contentW, { size: 9 }));
     y += 13;
-    text(`${words.instructors}: ${instructorsText}`, MARGIN, y, contentW, { size: 9 });
+    const instructorsY = y;
+    once(firstPage, 'Top', 'P', {}, () =>
+      text(`${words.instructors}: ${instructorsText}`, MARGIN, instructorsY, contentW, {
+        size: 9,
+      }),
+    );
     y += 13;
     pdf.font('italic').fontSize(7.5).fillColor(MUTED);
     const instructionsH = pdf.heightOfString(words.instructions, { width: contentW });
-    pdf.text(words.instructions, MARGIN, y, { width: contentW, height: instructionsH + 1 });
+    const instructionsY = y;
+    once(firstPage, 'Top', 'P', {}, () => {
+      pdf.font('italic').fontSize(7.5).fillColor(MUTED);
+      pdf.text(words.instructions, MARGIN, instructionsY, {
+        width: contentW,
+        height: instructionsH + 1,
+      });
+    });
     y += instructionsH + 4;
     if (dayRange) {
-      text(dayRange, MARGIN, y, contentW, { font: 'semibold', size: 8.5 });
+      const rangeY = y;
+      once(groupStart, 'Top', 'H2', {}, () =>
+        text(dayRange, MARGIN, rangeY, contentW, { font: 'semibold', size: 8.5 }),
+      );
       y += 12;
     }
     return y + 4;
   };
 
+  /** The instructor's line, read once after the last table; the page number is never read. */
   const footer = (page: number, pages: number) => {
     const y = pageH - MARGIN - FOOTER_H + 14;
     const lineW = Math.min(300, contentW / 2);
-    pdf
-      .lineWidth(0.6)
-      .strokeColor(INK)
-      .moveTo(MARGIN, y + 18)
-      .lineTo(MARGIN + lineW, y + 18)
-      .stroke();
-    text(words.instructorLine, MARGIN, y + 21, lineW, { size: 7.5, color: MUTED });
-    text(fill(words.page, { n: page, total: pages }), pageW - MARGIN - 160, y + 21, 160, {
-      size: 7.5,
-      color: MUTED,
-      align: 'right',
-    });
+    artifact(pdf, () =>
+      pdf
+        .lineWidth(0.6)
+        .strokeColor(INK)
+        .moveTo(MARGIN, y + 18)
+        .lineTo(MARGIN + lineW, y + 18)
+        .stroke(),
+    );
+    once(page === pages, 'Bottom', 'P', {}, () =>
+      text(words.instructorLine, MARGIN, y + 21, lineW, { size: 7.5, color: MUTED }),
+    );
+    artifact(
+      pdf,
+      () =>
+        text(fill(words.page, { n: page, total: pages }), pageW - MARGIN - 160, y + 21, 160, {
+          size: 7.5,
+          color: MUTED,
+          align: 'right',
+        }),
+      { type: 'Pagination', attached: ['Bottom'] },
+    );
   };
 
   const table = (
@@ -254,75 +305,157 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
     const bodyRows = Math.max(1, rows.length);
     const bottom = top + HEADER_ROW_H + bodyRows * rowH + INSTRUCTOR_ROW_H;
 
-    pdf.rect(MARGIN, top, contentW, HEADER_ROW_H).fill(SHADE);
     const instructorTop = bottom - INSTRUCTOR_ROW_H;
-    pdf.rect(MARGIN, instructorTop, contentW, INSTRUCTOR_ROW_H).fill(SHADE);
-
-    const labelY = top + HEADER_ROW_H / 2 - 5;
-    text(words.number, MARGIN + 3, labelY, NUMBER_W - 6, { font: 'semibold', size: 8 });
-    text(words.trainee, nameX + 5, labelY, nameW - 10, { font: 'semibold', size: 8 });
-    for (const [i, day] of days.entries()) {
-      const name = weekday.format(new Date(`${day}T00:00:00Z`));
-      text(name, dayX(i) + 2, top + 5, dayW - 4, { font: 'semibold', size: 7.5, align: 'center' });
-      text(day, dayX(i) + 2, top + 16, dayW - 4, { size: 7, align: 'center' });
-    }
-
-    if (rows.length === 0) {
-      text(words.empty, nameX + 5, top + HEADER_ROW_H + 8, contentW - NUMBER_W - 10, {
-        font: 'italic',
-        size: 9,
-        color: MUTED,
-      });
-    }
-    for (const [r, row] of rows.entries()) {
-      const y = top + HEADER_ROW_H + r * rowH;
-      // The name (and the organisation under it) centred in the row's height.
-      const nameY = y + (rowH - (row.organisation ? 20 : 12)) / 2;
-      text(String(row.number), MARGIN + 3, y + rowH / 2 - 5, NUMBER_W - 6, {
-        size: 8.5,
-        align: 'right',
-      });
-      text(row.name, nameX + 5, nameY, nameW - 10, { font: 'semibold', size: 9.5, minSize: 6.5 });
-      if (row.organisation) {
-        text(row.organisation, nameX + 5, nameY + 12, nameW - 10, {
-          size: 6.5,
-          minSize: 5.5,
-          color: MUTED,
-        });
-      }
-    }
-    text(words.instructorRow, nameX + 5, instructorTop + INSTRUCTOR_ROW_H / 2 - 5, nameW - 10, {
-      font: 'semibold',
-      size: 8,
+    artifact(pdf, () => {
+      pdf.rect(MARGIN, top, contentW, HEADER_ROW_H).fill(SHADE);
+      pdf.rect(MARGIN, instructorTop, contentW, INSTRUCTOR_ROW_H).fill(SHADE);
     });
 
-    // The grid: every cell a box to sign in.
-    pdf.lineWidth(0.5).strokeColor(RULE);
-    const lines = [top, top + HEADER_ROW_H];
-    for (let r = 1; r <= bodyRows; r++) lines.push(top + HEADER_ROW_H + r * rowH);
-    lines.push(bottom);
-    for (const y of lines)
-      pdf
-        .moveTo(MARGIN, y)
-        .lineTo(MARGIN + contentW, y)
-        .stroke();
-    const columns = [MARGIN, nameX, nameX + nameW];
-    for (let i = 1; i <= days.length; i++) columns.push(dayX(i));
-    for (const x of columns) {
-      // An empty sheet's message spans the day columns of its one row.
-      if (rows.length === 0 && x > nameX) {
-        pdf
-          .moveTo(x, top)
-          .lineTo(x, top + HEADER_ROW_H)
-          .stroke();
-        pdf.moveTo(x, instructorTop).lineTo(x, bottom).stroke();
-      } else pdf.moveTo(x, top).lineTo(x, bottom).stroke();
+    const grid = pdf.struct('Table');
+    root.add(grid);
+    /** A row of cells, each drawn by its function; a cell without one is a box left to sign. */
+    const row = (cells: { role: 'TH' | 'TD'; scope?: 'Row' | 'Column'; draw?: () => void }[]) => {
+      const tr = pdf.struct('TR');
+      grid.add(tr);
+      for (const cell of cells) {
+        tr.add(
+          tag(
+            pdf,
+            cell.role,
+            cell.scope ? { scope: cell.scope } : {},
+            ...(cell.draw ? [cell.draw] : []),
+          ),
+        );
+      }
+      tr.end();
+    };
+    const signatureBoxes = days.map(() => ({ role: 'TD' as const }));
+
+    const labelY = top + HEADER_ROW_H / 2 - 5;
+    row([
+      {
+        role: 'TH',
+        scope: 'Column',
+        draw: () =>
+          text(words.number, MARGIN + 3, labelY, NUMBER_W - 6, { font: 'semibold', size: 8 }),
+      },
+      {
+        role: 'TH',
+        scope: 'Column',
+        draw: () =>
+          text(words.trainee, nameX + 5, labelY, nameW - 10, { font: 'semibold', size: 8 }),
+      },
+      ...days.map((day, i) => ({
+        role: 'TH' as const,
+        scope: 'Column' as const,
+        draw: () => {
+          const name = weekday.format(new Date(`${day}T00:00:00Z`));
+          text(name, dayX(i) + 2, top + 5, dayW - 4, {
+            font: 'semibold',
+            size: 7.5,
+            align: 'center',
+          });
+          text(day, dayX(i) + 2, top + 16, dayW - 4, { size: 7, align: 'center' });
+        },
+      })),
+    ]);
+
+    if (rows.length === 0) {
+      row([
+        { role: 'TD' },
+        {
+          role: 'TD',
+          draw: () =>
+            text(words.empty, nameX + 5, top + HEADER_ROW_H + 8, contentW - NUMBER_W - 10, {
+              font: 'italic',
+              size: 9,
+              color: MUTED,
+            }),
+        },
+      ]);
     }
-    pdf
-      .lineWidth(1)
-      .strokeColor(INK)
-      .rect(MARGIN, top, contentW, bottom - top)
-      .stroke();
+    for (const [r, trainee] of rows.entries()) {
+      const y = top + HEADER_ROW_H + r * rowH;
+      // The name (and the organisation under it) centred in the row's height.
+      const nameY = y + (rowH - (trainee.organisation ? 20 : 12)) / 2;
+      row([
+        {
+          role: 'TD',
+          draw: () =>
+            text(String(trainee.number), MARGIN + 3, y + rowH / 2 - 5, NUMBER_W - 6, {
+              size: 8.5,
+              align: 'right',
+            }),
+        },
+        {
+          // The row's header: a screen reader names the trainee with each day's box.
+          role: 'TH',
+          scope: 'Row',
+          draw: () => {
+            text(trainee.name, nameX + 5, nameY, nameW - 10, {
+              font: 'semibold',
+              size: 9.5,
+              minSize: 6.5,
+            });
+            if (trainee.organisation) {
+              text(trainee.organisation, nameX + 5, nameY + 12, nameW - 10, {
+                size: 6.5,
+                minSize: 5.5,
+                color: MUTED,
+              });
+            }
+          },
+        },
+        ...signatureBoxes,
+      ]);
+    }
+    row([
+      { role: 'TD' },
+      {
+        role: 'TH',
+        scope: 'Row',
+        draw: () =>
+          text(
+            words.instructorRow,
+            nameX + 5,
+            instructorTop + INSTRUCTOR_ROW_H / 2 - 5,
+            nameW - 10,
+            { font: 'semibold', size: 8 },
+          ),
+      },
+      ...signatureBoxes,
+    ]);
+    grid.end();
+
+    // The grid: every cell a box to sign in.
+    artifact(pdf, () => {
+      pdf.lineWidth(0.5).strokeColor(RULE);
+      const lines = [top, top + HEADER_ROW_H];
+      for (let r = 1; r <= bodyRows; r++) lines.push(top + HEADER_ROW_H + r * rowH);
+      lines.push(bottom);
+      for (const y of lines)
+        pdf
+          .moveTo(MARGIN, y)
+          .lineTo(MARGIN + contentW, y)
+          .stroke();
+      const columns = [MARGIN, nameX, nameX + nameW];
+      for (let i = 1; i <= days.length; i++) columns.push(dayX(i));
+      for (const x of columns) {
+        // An empty sheet's message spans the day columns of its one row.
+        if (rows.length === 0 && x > nameX) {
+          pdf
+            .moveTo(x, top)
+            .lineTo(x, top + HEADER_ROW_H)
+            .stroke();
+          pdf.moveTo(x, instructorTop).lineTo(x, bottom).stroke();
+        } else pdf.moveTo(x, top).lineTo(x, bottom).stroke();
+      }
+      pdf
+        .lineWidth(1)
+        .strokeColor(INK)
+        .rect(MARGIN, top, contentW, bottom - top)
+        .stroke();
+    });
   };
 
   const numbered = doc.trainees.map((trainee, i) => ({
@@ -343,7 +476,7 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
     let next = 0;
     do {
       pdf.addPage({ size: 'A4', layout: landscape ? 'landscape' : 'portrait', margin: 0 });
-      const top = header(dayRange);
+      const top = header(dayRange, pdf.bufferedPageRange().count === 1, next === 0);
       const available = pageH - MARGIN - FOOTER_H - top - HEADER_ROW_H - INSTRUCTOR_ROW_H;
       const left = numbered.length - next;
       let perPage: number;
@@ -368,6 +501,5 @@ export async function renderAttendanceSheetPdf(doc: AttendanceSheetDocument): Pr
     pdf.switchToPage(range.start + i);
     footer(i + 1, range.count);
   }
-  pdf.end();
-  return done;
+  return finish();
 }
