@@ -333,7 +333,36 @@ describe('coordinators', () => {
       allowedTransitions: [],
       allowedActions: ['nominate'],
       canEnrol: null,
+      canNominate: { allowed: true, reasons: [] },
     });
+    // A session under way takes no nominations: the page says so before anyone is named, in
+    // the enrol route's words, and the route agrees.
+    await t.db.query(`UPDATE course_sessions SET status = 'in_progress' WHERE id = $1`, [open.id]);
+    const underWay = await t.http
+      .get(`/api/v1/sessions/${open.id}`)
+      .set(coordinator.auth)
+      .set('Accept-Language', 'ru');
+    expect(underWay.body.canNominate).toEqual({
+      allowed: false,
+      reasons: [
+        {
+          code: 'SESSION_NOT_OPEN',
+          details: { status: 'in_progress' },
+          message: expect.stringMatching(/\S/),
+        },
+      ],
+    });
+    const refused = await t.http
+      .post(`/api/v1/sessions/${open.id}/enrolments`)
+      .set(coordinator.auth)
+      .set('Accept-Language', 'ru')
+      .send({ traineeId: own.trainee });
+    expectError(refused, 422, 'SESSION_NOT_OPEN');
+    expect(refused.body.message).toBe(underWay.body.canNominate.reasons[0].message);
+    // Readers who nominate no one get null.
+    expect((await t.http.get(`/api/v1/sessions/${open.id}`).set(admin.auth)).body.canNominate).toBe(
+      null,
+    );
   });
 
   it('never issues, changes certificates, records results, or reads the audit trail, users, mail or registers', async () => {

@@ -86,11 +86,18 @@ browserDescribe('coordinator pages', () => {
     await seen(inSession.getByRole('cell', { name: ours[1].name }));
     await harness.shot(page, `coordinator-nominated-${lang}`);
 
-    // The same person again: the server's refusal, worded in the page's language.
-    await page
-      .getByRole('button', { name: `${m(lang, 'nominate.submit')}: ${ours[0].name}` })
-      .click();
-    await seen(page.getByText(m(lang, 'nominate.refused', { name: ours[0].name })));
+    // Someone already in the session is marked so, with nothing to click.
+    const people = page.getByRole('table', { name: m(lang, 'nominate.people') });
+    await seen(
+      people
+        .getByRole('row', { name: new RegExp(ours[0].name) })
+        .getByText(m(lang, 'nominate.alreadyIn')),
+    );
+    expect(
+      await page
+        .getByRole('button', { name: `${m(lang, 'nominate.submit')}: ${ours[0].name}` })
+        .count(),
+    ).toBe(0);
 
     await page
       .getByRole('button', { name: `${m(lang, 'nominate.withdraw')}: ${ours[1].name}` })
@@ -105,6 +112,16 @@ browserDescribe('coordinator pages', () => {
       { trainee_id: ours[0].id, status: 'enrolled' },
       { trainee_id: ours[1].id, status: 'withdrawn' },
     ]);
+
+    // Under way, the session takes no nominations: the page says why instead of a search.
+    await t.db.query(`UPDATE course_sessions SET status = 'in_progress' WHERE id = $1`, [
+      sessionId,
+    ]);
+    await harness.go(page, `/app/sessions/${sessionId}`, lang);
+    await seen(page.getByText(m(lang, 'nominate.closed')));
+    await seen(inSession.getByRole('cell', { name: ours[0].name }));
+    expect(await page.getByLabel(m(lang, 'nominate.search')).count()).toBe(0);
+    await harness.shot(page, `coordinator-nominations-closed-${lang}`);
 
     // Another organisation's trainee by address: as if there were no such record.
     await harness.go(page, `/app/trainees/${theirs.id}`, lang);

@@ -4,6 +4,7 @@ import type { Actor } from '../common/actor.js';
 import { refusalMessage } from '../common/error-messages.js';
 import {
   enrolmentRefusals,
+  sessionClosedRefusal,
   readEnrolmentFacts,
   type EnrolmentFacts,
 } from '../enrolments/enrolment-rules.js';
@@ -21,6 +22,7 @@ import {
 } from '../enrolments/seat-rule.js';
 import type {
   CanEnrolDto,
+  CanNominateDto,
   ReservedSeatsDto,
   SessionDto,
   SessionInstructorDto,
@@ -90,6 +92,10 @@ export async function sessionDtos(
   return sessions.map((s) => {
     const course = courses.get(s.courseId)!;
     const facts = reader?.facts.get(s.id);
+    const actions = sessionActions(
+      viewer.actor,
+      (instructors.get(s.id) ?? []).map((i) => i.instructorId),
+    );
     return {
       ...sessionRecord(s, course, instructors.get(s.id) ?? [], seats.get(s.id), viewer.today),
       course: courseSummary(course, viewer.actor.language),
@@ -97,10 +103,7 @@ export async function sessionDtos(
         courseStatus: course.status,
         today: viewer.today,
       }),
-      allowedActions: sessionActions(
-        viewer.actor,
-        (instructors.get(s.id) ?? []).map((i) => i.instructorId),
-      ),
+      allowedActions: actions,
       enrolment: facts?.latest ?? null,
       canEnrol: facts
         ? canEnrol(
@@ -109,6 +112,7 @@ export async function sessionDtos(
             seatFor(seatPicture(s, seats.get(s.id)), reader!.organisationId, viewer.today) !== null,
           )
         : null,
+      canNominate: actions.includes('nominate') ? canNominate(s, viewer.actor) : null,
       staffing: staffingOf(
         s,
         course.maxTraineesPerInstructor,
@@ -134,6 +138,7 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
     allowedActions: _a,
     enrolment: _e,
     canEnrol: _c,
+    canNominate: _n,
     staffing: _s,
     ...record
   } = dto;
@@ -150,6 +155,21 @@ function canEnrol(facts: EnrolmentFacts, actor: Actor, seatAvailable: boolean): 
     message: refusalMessage(actor.language ?? 'en', refusal),
   }));
   return { allowed: reasons.length === 0, reasons, seatAvailable };
+}
+
+/** A coordinator nominating: the part of the enrol rule that refuses whoever is named. */
+function canNominate(session: CourseSession, actor: Actor): CanNominateDto {
+  const closed = sessionClosedRefusal(session);
+  const reasons = closed
+    ? [
+        {
+          code: closed.code,
+          details: closed.details,
+          message: refusalMessage(actor.language ?? 'en', closed),
+        },
+      ]
+    : [];
+  return { allowed: reasons.length === 0, reasons };
 }
 
 /** The session's seats as the seat rule reads them. */

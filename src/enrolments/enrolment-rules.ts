@@ -63,6 +63,23 @@ export interface EnrolmentFacts {
 }
 
 /**
+ * The refusal every enrolment into this session meets, whoever enrols whom: the session is not
+ * open (the status decides, not the date). Null when the session takes enrolments. The session
+ * page asks it once for a coordinator's nominations (`canNominate`), before any trainee is named.
+ */
+export function sessionClosedRefusal(
+  session: Pick<CourseSession, 'status'>,
+): EnrolmentRefusal | null {
+  return session.status === 'open'
+    ? null
+    : {
+        code: 'SESSION_NOT_OPEN',
+        message: `The session is ${session.status}, not open for enrolment`,
+        details: { status: session.status },
+      };
+}
+
+/**
  * Who may enrol a trainee who is already certified and current: the registrar (admin), whose
  * decision a re-qualification is (coordinators nominating their people may join later). A
  * trainee enrolling themself may not.
@@ -117,13 +134,8 @@ export function enrolmentRefusals(
 ): EnrolmentRefusal[] {
   const { session, course, trainee, latest, missingPrerequisites } = facts;
   const refusals: EnrolmentRefusal[] = [];
-  if (session.status !== 'open') {
-    refusals.push({
-      code: 'SESSION_NOT_OPEN',
-      message: `The session is ${session.status}, not open for enrolment`,
-      details: { status: session.status },
-    });
-  }
+  const closed = sessionClosedRefusal(session);
+  if (closed) refusals.push(closed);
   if (latest && latest.status !== 'withdrawn') {
     refusals.push({
       code: 'ALREADY_ENROLLED',

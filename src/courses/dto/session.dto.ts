@@ -202,6 +202,20 @@ export class CanEnrolDto {
   seatAvailable: boolean;
 }
 
+/** Whether the caller may nominate people into the session now, whoever they name. */
+export class CanNominateDto {
+  @ApiProperty({ description: 'Whether nominating someone now can be accepted' })
+  allowed: boolean;
+
+  @ApiProperty({
+    type: [EnrolmentRefusalDto],
+    description:
+      'What refuses every nomination into this session, whoever is named (SESSION_NOT_OPEN); ' +
+      "each trainee's own reasons come from the enrol route",
+  })
+  reasons: EnrolmentRefusalDto[];
+}
+
 /** The staffing rule's answer (staffing.ts): instructors assigned against the course's maximum. */
 export class StaffingDto {
   @ApiProperty({ description: 'Instructors assigned, lead and assistants' }) instructors: number;
@@ -267,6 +281,15 @@ export class SessionDto extends SessionRecordDto {
       'enrolling others get the answer from the route).',
   })
   canEnrol: CanEnrolDto | null;
+
+  @ApiProperty({
+    type: CanNominateDto,
+    nullable: true,
+    description:
+      'For callers whose allowedActions include `nominate` (coordinators): whether the session ' +
+      "takes nominations now, by the enrol route's rule. Null for everyone else.",
+  })
+  canNominate: CanNominateDto | null;
 
   @ApiProperty({
     type: StaffingDto,

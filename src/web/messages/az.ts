@@ -835,6 +835,8 @@ export const az: Messages = {
   'nominate.withdraw': 'Geri çək',
   'nominate.withdrawConfirm': '{name} bu sessiyadan geri çəkilsin?',
   'nominate.withdrawn': '{name} bu sessiyadan geri çəkildi.',
+  'nominate.closed': 'Bu sessiyaya namizəd göstərmək mümkün deyil.',
+  'nominate.alreadyIn': 'Bu sessiyadadır',
   'home.organisation': 'Təşkilatınız',
   'home.peopleUpcoming': 'Qarşıdakı sessiyalarda əməkdaşlarınız',
   'home.noPeopleUpcoming': 'Əməkdaşlarınızdan heç biri qarşıdakı sessiyalarda deyil.',

@@ -836,6 +836,8 @@ export const en = {
   'nominate.withdraw': 'Withdraw',
   'nominate.withdrawConfirm': 'Withdraw {name} from this session?',
   'nominate.withdrawn': '{name} was withdrawn from this session.',
+  'nominate.closed': 'Nominations are closed for this session.',
+  'nominate.alreadyIn': 'In this session',
   'home.organisation': 'Your organisation',
   'home.peopleUpcoming': 'Your people in sessions to come',
   'home.noPeopleUpcoming': 'None of your people is in a session to come.',

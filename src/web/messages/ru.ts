@@ -845,6 +845,8 @@ export const ru: Messages = {
   'nominate.withdraw': 'Отозвать',
   'nominate.withdrawConfirm': 'Отозвать {name} из этой сессии?',
   'nominate.withdrawn': '{name} отозван(а) из этой сессии.',
+  'nominate.closed': 'Выдвижение в эту сессию закрыто.',
+  'nominate.alreadyIn': 'Уже в этой сессии',
   'home.organisation': 'Ваша организация',
   'home.peopleUpcoming': 'Ваши сотрудники в предстоящих сессиях',
   'home.noPeopleUpcoming': 'Никто из ваших сотрудников не записан на предстоящие сессии.',

@@ -123,7 +123,19 @@ function nominateBoxes(session, redraw) {
   };
 
   const ours = h('div', {}, loading());
-  get(`/api/v1/sessions/${session.id}/enrolments`, { limit: 200 })
+  // Who of the organisation holds a seat or a place in line already: they get no Nominate
+  // button below (the route would answer ALREADY_ENROLLED).
+  const roster = get(`/api/v1/sessions/${session.id}/enrolments`, { limit: 200 });
+  const inSession = roster.then(
+    (page) =>
+      new Set(
+        page.items
+          .filter((e) => ['enrolled', 'waitlisted'].includes(e.status))
+          .map((e) => e.traineeId),
+      ),
+    () => new Set(),
+  );
+  roster
     .then((page) => {
       const rows = page.items.filter((e) => e.status !== 'withdrawn');
       replace(
@@ -178,7 +190,10 @@ function nominateBoxes(session, redraw) {
     replace(results, loading());
     try {
       const q = filters.elements.namedItem('q').value.trim();
-      const page = await get('/api/v1/trainees', { ...(q ? { q } : {}), limit: 50 });
+      const [page, already] = await Promise.all([
+        get('/api/v1/trainees', { ...(q ? { q } : {}), limit: 50 }),
+        inSession,
+      ]);
       replace(
         results,
         page.items.length
@@ -189,33 +204,35 @@ function nominateBoxes(session, redraw) {
                 {
                   label: t('field.actions'),
                   cell: (p) =>
-                    button(
-                      t('nominate.submit'),
-                      async () => {
-                        const name = personName(p);
-                        try {
-                          const e = await post(`/api/v1/sessions/${session.id}/enrolments`, {
-                            traineeId: p.id,
-                          });
-                          await redraw(
-                            notice(
-                              'success',
-                              e.status === 'waitlisted'
-                                ? t('nominate.waitlisted', { name, n: e.waitlistPosition })
-                                : t('nominate.nominated', { name }),
-                            ),
-                          );
-                        } catch (err) {
-                          said(
-                            'error',
-                            h('strong', {}, t('nominate.refused', { name })),
-                            ' ',
-                            ...errorContent(err),
-                          );
-                        }
-                      },
-                      { 'aria-label': `${t('nominate.submit')}: ${personName(p)}` },
-                    ),
+                    already.has(p.id)
+                      ? h('span', { class: 'small' }, t('nominate.alreadyIn'))
+                      : button(
+                          t('nominate.submit'),
+                          async () => {
+                            const name = personName(p);
+                            try {
+                              const e = await post(`/api/v1/sessions/${session.id}/enrolments`, {
+                                traineeId: p.id,
+                              });
+                              await redraw(
+                                notice(
+                                  'success',
+                                  e.status === 'waitlisted'
+                                    ? t('nominate.waitlisted', { name, n: e.waitlistPosition })
+                                    : t('nominate.nominated', { name }),
+                                ),
+                              );
+                            } catch (err) {
+                              said(
+                                'error',
+                                h('strong', {}, t('nominate.refused', { name })),
+                                ' ',
+                                ...errorContent(err),
+                              );
+                            }
+                          },
+                          { 'aria-label': `${t('nominate.submit')}: ${personName(p)}` },
+                        ),
                 },
               ],
               page.items,
@@ -245,16 +262,28 @@ function nominateBoxes(session, redraw) {
     event.preventDefault();
     void find();
   });
-  void find();
+  // The server says whether the session takes nominations at all (canNominate): when it does
+  // not, there is nothing to search for, only the reason.
+  const closed = session.canNominate && !session.canNominate.allowed;
+  if (!closed) void find();
   return [
     section(t('nominate.ours'), ours),
-    section(
-      t('nominate.title'),
-      h('p', { class: 'lead' }, t('nominate.intro')),
-      slot,
-      filters,
-      results,
-    ),
+    closed
+      ? section(
+          t('nominate.title'),
+          notice(
+            'info',
+            h('strong', {}, t('nominate.closed')),
+            ...session.canNominate.reasons.flatMap((r) => [' ', r.message]),
+          ),
+        )
+      : section(
+          t('nominate.title'),
+          h('p', { class: 'lead' }, t('nominate.intro')),
+          slot,
+          filters,
+          results,
+        ),
   ];
 }
 
