@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'organisation.updated',
   'qualification.granted',
   'recognition.recorded',
+  'recognition.accepted',
+  'recognition.rejected',
   'recognition.ended',
   'session.created',
   'session.updated',

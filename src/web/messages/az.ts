@@ -960,6 +960,8 @@ export const az: Messages = {
   'action.trainee.created': 'İştirakçı yaradıldı',
   'action.trainee.updated': 'İştirakçı dəyişdirildi',
   'action.recognition.recorded': 'Başqa mərkəzin etimadnaməsi tanındı',
+  'action.recognition.accepted': 'Təqdim olunmuş etimadnamə qeydiyyatçı tərəfindən qəbul edildi',
+  'action.recognition.rejected': 'Təqdim olunmuş etimadnamə qeydiyyatçı tərəfindən rədd edildi',
   'action.recognition.ended': 'Tanınma başa çatdı',
   'action.trusted_issuer.created': 'Etibarlı verən qurum əlavə edildi',
   'action.trusted_issuer.updated': 'Etibarlı verən qurum dəyişdirildi',

@@ -961,6 +961,8 @@ export const en = {
   'action.trainee.created': 'Trainee created',
   'action.trainee.updated': 'Trainee changed',
   'action.recognition.recorded': 'Credential from another centre recognised',
+  'action.recognition.accepted': 'Presented credential accepted by a registrar',
+  'action.recognition.rejected': 'Presented credential rejected by a registrar',
   'action.recognition.ended': 'Recognition ended',
   'action.trusted_issuer.created': 'Trusted issuer added',
   'action.trusted_issuer.updated': 'Trusted issuer changed',

@@ -970,6 +970,8 @@ export const ru: Messages = {
   'action.trainee.created': 'Карточка слушателя создана',
   'action.trainee.updated': 'Карточка слушателя изменена',
   'action.recognition.recorded': 'Удостоверение другого центра признано',
+  'action.recognition.accepted': 'Представленное удостоверение принято регистратором',
+  'action.recognition.rejected': 'Представленное удостоверение отклонено регистратором',
   'action.recognition.ended': 'Признание прекращено',
   'action.trusted_issuer.created': 'Доверенный эмитент добавлен',
   'action.trusted_issuer.updated': 'Доверенный эмитент изменён',
