@@ -84,3 +84,11 @@ declare module '@digitalbazaar/vc-bitstring-status-list' {
     results?: { verified: boolean; status: boolean; credentialStatus: { statusPurpose: string } }[];
   }>;
 }
+
+/** DCC's fork (what verifier-core checks status with); used by the tests to compare. */
+declare module '@digitalcredentials/vc-bitstring-status-list' {
+  export function checkStatus(options: Record<string, unknown>): Promise<{
+    verified: boolean;
+    error?: Error;
+  }>;
+}

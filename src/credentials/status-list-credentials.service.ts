@@ -123,10 +123,7 @@ export class StatusListCredentialsService {
       row !== undefined && row.kid === key.kid && row.content_hash === contentHash;
     const stored = await this.stored(url);
     if (stored && current(stored)) return served(format, stored);
-    // Whole seconds, as JWT times and Last-Modified have them, and always later than the
-    // content it replaces, so If-Modified-Since never takes new content for the old.
-    let signedAt = Math.floor(Date.now() / 1000) * 1000;
-    if (stored) signedAt = Math.max(signedAt, stored.signed_at.getTime() + 1000);
+    const signedAt = await nextSecond(stored?.signed_at);
     const document = await sign(new Date(signedAt));
     const [written] = (await this.dataSource.query(
       `INSERT INTO status_list_credentials (url, format, kid, content_hash, document, signed_at)
@@ -156,6 +153,24 @@ export class StatusListCredentialsService {
     )) as StoredList[];
     return rows[0];
   }
+}
+
+/**
+ * When to sign new content: whole seconds, as JWT times and Last-Modified have them, and a later
+ * second than the content it replaces, or a client revalidating with If-Modified-Since would be
+ * told its copy (from the same second) is current. A second change within one second therefore
+ * waits for the next second rather than stamping a time in the future, which a verifier would
+ * refuse as not yet valid. (A stored time further ahead can only come from another instance's
+ * clock running ahead: then one second after it.)
+ */
+async function nextSecond(previous: Date | undefined): Promise<number> {
+  const now = Date.now();
+  const second = Math.floor(now / 1000) * 1000;
+  if (!previous || second > previous.getTime()) return second;
+  const next = Math.floor(previous.getTime() / 1000) * 1000 + 1000;
+  if (next - now > 1000) return next;
+  await new Promise((resolve) => setTimeout(resolve, next - now));
+  return next;
 }
 
 function served(format: StatusListFormat, row: StoredList): PublishedStatusList {
