@@ -11,13 +11,16 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiExcludeEndpoint,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
+  ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators.js';
@@ -29,6 +32,7 @@ import { pickLanguage } from '../web/i18n.js';
 import { renderVerificationForm, renderVerificationPage } from '../web/verification-page.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from './credential-builder.js';
 import { CredentialsService } from './credentials.service.js';
+import { IssuerProfileDto, JwksDto, STATUS_LIST_CREDENTIAL_SCHEMA } from './dto/public.dto.js';
 import {
   CredentialVerificationDto,
   SerialVerificationDto,
@@ -84,13 +88,33 @@ export class PublicController {
     description:
       'A browser gets an HTML page (English, Azerbaijani or Russian from ?lang= or Accept-Language); `Accept: application/json` gets JSON. Unknown serial: 404 with `status: "not_found"`. Shows only a masked holder name (and, with VERIFY_SHOW_DOCUMENT_LAST4=true, holderDocument: the type and last four characters of the holder\'s identity document). The page names the course in its language (course translations); the JSON keeps the original title. Rate-limited per address.',
   })
-  @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: SerialVerificationDto })
-  @ApiNotFoundResponse({
-    description: 'No certificate has this serial',
-    type: SerialVerificationDto,
+  @ApiExtraModels(SerialVerificationDto, ErrorResponseDto)
+  @ApiOkResponse({
+    description: 'The verdict: JSON for programs, the page for browsers',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(SerialVerificationDto) } },
+      'text/html': { schema: { type: 'string' } },
+    },
   })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({
+    description:
+      'No certificate has this serial: the error shape and the verdict (`status: "not_found"`) in one JSON object, or the page saying so',
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: getSchemaPath(ErrorResponseDto) },
+            { $ref: getSchemaPath(SerialVerificationDto) },
+          ],
+        },
+      },
+      'text/html': { schema: { type: 'string' } },
+    },
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many verifications from this address (Retry-After says when to retry)',
+    type: ErrorResponseDto,
+  })
   async verifySerial(
     @Param('serial') serial: string,
     @Query('lang') lang: unknown,
@@ -137,7 +161,20 @@ export class PublicController {
     description:
       "Takes the vc+jwt string or the Data Integrity (JSON-LD) credential object. Checks the signature against the Center's keys (current and retired; a proof by any other key is not valid), the validity dates and the current status. A tampered credential is never valid; a malformed one answers 200 with `signatureValid: false`. An invalid credential's answer states none of its claims (serial, holder, course, dates, issuer are empty): only the verdict and `checks.signature`, the reason. A genuine one's facts come from the register, not from the credential.",
   })
-  @ApiOkResponse({ type: CredentialVerificationDto })
+  @ApiOkResponse({
+    description:
+      'The verdict; `status: "invalid"` when the credential does not verify (`checks.signature` says why)',
+    type: CredentialVerificationDto,
+  })
+  @ApiBadRequestResponse({
+    description:
+      'The body is not JSON, lacks `credential`, or `credential` is neither a string nor an object (UNSUPPORTED_CREDENTIAL); a string over 100,000 characters (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many verifications from this address (Retry-After says when to retry)',
+    type: ErrorResponseDto,
+  })
   async verifyCredential(
     @Body() body: VerifyCredentialDto,
     @Req() request: FastifyRequest,
@@ -165,12 +202,14 @@ export class PublicController {
     summary: "The issuer's public keys (JWKS)",
     description: 'Keys retired by rotation stay listed so earlier credentials keep verifying.',
   })
+  @ApiOkResponse({ type: JwksDto })
   async jwks(): Promise<{ keys: unknown[] }> {
     return { keys: await this.keys.publicKeys() };
   }
 
   @Get('issuer')
   @Public()
+  @ApiOkResponse({ description: 'An Open Badges 3.0 Profile', type: IssuerProfileDto })
   @ApiOperation({
     summary: 'The issuer profile named in credentials',
     description:
@@ -207,8 +246,12 @@ export class PublicController {
     description:
       "The list the vc+jwt credentials' `credentialStatus` entries point to: `suspended-or-revoked-N` (credentials issued since issue 18: purpose `suspension`, the bit set while the certificate is suspended or revoked) and, for credentials issued before, `revocation-N` and `suspension-N`. Always a `vc+jwt` (EdDSA, `kid` in the header) issued by `{base}/issuer`, whatever the Accept header: the list comes from the issuer of the credentials that point here. Signed once per content: `validFrom`/`iat`/`nbf` and the ETag change only when a suspension, reinstatement or revocation changes the bits. `ttl` (ms) and `Cache-Control: max-age` say how long to use it; revalidate with If-None-Match or If-Modified-Since (304).",
   })
-  @ApiProduces('application/vc+jwt')
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({
+    description: 'The list as a signed vc+jwt (compact JWS)',
+    content: { 'application/vc+jwt': { schema: { type: 'string' } } },
+  })
+  @ApiNotModifiedStatusList()
+  @ApiNotFoundResponse({ description: 'No such list', type: ErrorResponseDto })
   async statusList(
     @Param('listId') listId: string,
     @Req() request: FastifyRequest,
@@ -224,7 +267,12 @@ export class PublicController {
     description:
       "The list the Data Integrity credentials' `credentialStatus` entries point to: secured with a Data Integrity proof by the did:key whose multibase key is `keyFingerprint`, the same issuer as the credentials it speaks for (retired keys included). Same bits as the vc+jwt form's list of the same name. Signed once per content, with the same caching and revalidation (ETag, Last-Modified, 304) as the vc+jwt form.",
   })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({
+    description: 'The list as JSON-LD with its Data Integrity proof',
+    content: { 'application/json': { schema: STATUS_LIST_CREDENTIAL_SCHEMA } },
+  })
+  @ApiNotModifiedStatusList()
+  @ApiNotFoundResponse({ description: 'No such list or key', type: ErrorResponseDto })
   async statusListOfKey(
     @Param('listId') listId: string,
     @Param('keyFingerprint') keyFingerprint: string,
@@ -263,6 +311,14 @@ function notModified(request: FastifyRequest, list: PublishedStatusList): boolea
   }
   const ifModifiedSince = Date.parse(request.headers['if-modified-since'] ?? '');
   return Number.isFinite(ifModifiedSince) && list.signedAt.getTime() <= ifModifiedSince;
+}
+
+/** A 304 to a revalidation (If-None-Match / If-Modified-Since) of the current list. */
+function ApiNotModifiedStatusList() {
+  return ApiResponse({
+    status: 304,
+    description: 'The copy the client holds (its ETag or date) is still the current list',
+  });
 }
 
 /** JSON when the client prefers it to HTML (programs), HTML otherwise (browsers). */
