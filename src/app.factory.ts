@@ -1,13 +1,14 @@
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendError } from './common/all-exceptions.filter.js';
 import { STATUS_TEXT } from './common/errors.js';
 import { limitConnectionsPerAddress } from './common/connection-limit.js';
+import { buildOpenApiDocument } from './common/openapi.js';
 import { registerPublicCors } from './common/public-cors.js';
 import {
   DEFAULT_JSON_LIMITS,
@@ -39,7 +40,7 @@ export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[]
 /** Builds the fully configured application (used by main.ts and by the tests alike). */
 export async function createApp(
   config: AppConfig,
-  options: { logs?: boolean } = {},
+  options: { logs?: boolean; preview?: boolean } = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -70,6 +71,9 @@ export async function createApp(
     abortOnError: false,
     // Our own JSON parser is registered below (parse errors are decided after authorization).
     bodyParser: false,
+    // Preview builds the module graph without running a provider (no database connection):
+    // enough for the OpenAPI document (src/openapi-document.ts), never for serving.
+    preview: options.preview,
   });
   if (options.logs !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
@@ -161,16 +165,5 @@ export async function createApp(
 }
 
 function setUpApiDocs(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Mine Action Center of Excellence: training and certification')
-      .setDescription(
-        'Courses, sessions, trainees, instructors, enrolment and certificates. Errors always have the shape `{statusCode, error, code, message, details}`. Lists are cursor-paginated (`limit`, `cursor` → `nextCursor`).',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

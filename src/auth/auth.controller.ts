@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -62,6 +63,7 @@ export class AuthController {
   @HttpCode(204)
   @SignedIn()
   @ApiOperation({ summary: 'Sign out: the refresh token and its descendants stop working' })
+  @ApiNoContentResponse({ description: 'Signed out' })
   async logout(@CurrentUser() user: AuthenticatedUser, @Body() body: RefreshDto): Promise<void> {
     await this.auth.logout(user.id, body.refreshToken);
   }
@@ -82,6 +84,7 @@ export class AuthController {
     description:
       'Requires the current password. Every session of the account ends (a web session’s cookies are cleared); sign in again.',
   })
+  @ApiNoContentResponse({ description: 'Changed; every session of the account has ended' })
   async changePassword(
     @CurrentActor() actor: Actor,
     @Body() body: ChangePasswordDto,

@@ -1,15 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { CallerLanguage } from '../common/caller-language.js';
+import { ApiFileResponse } from '../common/openapi.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CertificateDocumentsService } from './certificate-documents.service.js';
 import { CertificatesService } from './certificates.service.js';
@@ -93,7 +88,7 @@ export class CertificatesController {
     summary:
       'The printable certificate (A4, English and Azerbaijani) with a QR code of its verification page',
   })
-  @ApiProduces('application/pdf')
+  @ApiFileResponse('application/pdf', 'The certificate, A4')
   async pdf(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) id: string,
@@ -129,8 +124,11 @@ export class CertificatesController {
     description:
       'The Data Integrity credential alone, as a `.json` attachment named after the serial: what a holder imports into a wallet (e.g. the Learner Credential Wallet). Same access as reading the certificate.',
   })
-  @ApiProduces('application/json')
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({
+    description:
+      'The Open Badges 3.0 AchievementCredential (JSON-LD) with its Data Integrity proof',
+    schema: { type: 'object', additionalProperties: true },
+  })
   async credentialFile(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) id: string,

@@ -1,9 +1,10 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../access/access.decorators.js';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { hangUpSignal } from '../common/hang-up.js';
+import { ApiJsonOrCsvResponse } from '../common/openapi.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import {
   ExpiringPageDto,
@@ -31,8 +32,7 @@ export class ReportsController {
     description:
       'Sessions are selected by start date (from/to inclusive; cancelled sessions are left out). Counts are per enrolment, so grouped rows add up to the total: `enrolled` = seats held (enrolled, completed or failed), `completed` = passed, `certified` = certificates issued for those enrolments whatever their status now. Age bands are taken at the session’s first day. `Accept: text/csv` gives a CSV download (UTF-8 with BOM, header row; an organisation column reads "(none)" for trainees without one).',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: TrainingReportDto })
+  @ApiJsonOrCsvResponse(TrainingReportDto)
   async training(
     @Query() query: TrainingReportQueryDto,
     @Headers('accept') accept: string | undefined,
@@ -56,8 +56,10 @@ export class ReportsController {
     description:
       'Certificates (stored status active) whose last valid day lies between today in the Center’s time zone and today + withinDays, both included, sorted by validUntil then serial. A coordinator gets their organisation’s people’s only. JSON is paginated; `Accept: text/csv` gives the whole window as one CSV download (limit and cursor do not apply).',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ExpiringPageDto })
+  @ApiJsonOrCsvResponse(
+    ExpiringPageDto,
+    'A page as JSON, or the whole window as a CSV download with `Accept: text/csv`',
+  )
   async expiring(
     @CurrentActor() actor: Actor,
     @Query() query: ExpiringQueryDto,
