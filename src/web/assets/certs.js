@@ -2,7 +2,18 @@
 import { download, get, post } from './api.js';
 import { h, replace, uid } from './dom.js';
 import { day, label, t } from './i18n.js';
-import { badge, button, copy, empty, errorContent, link, notice, section, table } from './ui.js';
+import {
+  badge,
+  button,
+  copy,
+  courseName,
+  empty,
+  errorContent,
+  link,
+  notice,
+  section,
+  table,
+} from './ui.js';
 
 /** Download the PDF: the route needs the token, so it is fetched and saved from a blob. */
 export function pdfButton(cert, slot) {
@@ -146,11 +157,7 @@ export function renderTranscript(transcript, { canWithdraw, onChanged }) {
         [
           {
             label: t('field.course'),
-            cell: (e) =>
-              link(
-                `${e.course.code} · ${e.course.localizedTitle ?? e.course.title}`,
-                `/app/sessions/${e.sessionId}`,
-              ),
+            cell: (e) => link(courseName(e.course), `/app/sessions/${e.sessionId}`),
           },
           { label: t('field.dates'), cell: (e) => `${e.startsOn} – ${e.endsOn}` },
           {

@@ -239,3 +239,12 @@ export function personName(p) {
   if (!p) return '';
   return `${p.givenName} ${p.familyName}`;
 }
+
+/**
+ * A course as pages name it: code and title, the title in the page's language where the server
+ * gave one (`localizedTitle` on session, desk and transcript answers), else as catalogued.
+ */
+export function courseName(course) {
+  if (!course) return '';
+  return `${course.code} · ${course.localizedTitle ?? course.title}`;
+}

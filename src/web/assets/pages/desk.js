@@ -1,7 +1,7 @@
 import { get } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { badge, empty, heading, link, section, table } from '../ui.js';
+import { badge, empty, heading, link, section, table, courseName } from '../ui.js';
 
 /**
  * The registrar's desk: what needs doing now, as GET /api/v1/desk answers it. The server decides
@@ -10,8 +10,7 @@ import { badge, empty, heading, link, section, table } from '../ui.js';
  */
 
 const dates = (s) => `${s.startsOn} – ${s.endsOn}`;
-const courseLink = (course) =>
-  link(`${course.code} · ${course.localizedTitle ?? course.title}`, `/app/courses/${course.id}`);
+const courseLink = (course) => link(courseName(course), `/app/courses/${course.id}`);
 const sessionLink = (s, id = s.id) => link(dates(s), `/app/sessions/${id}`);
 
 function staffingCell(staffing) {

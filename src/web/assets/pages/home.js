@@ -12,6 +12,7 @@ import {
   personName,
   section,
   table,
+  courseName,
 } from '../ui.js';
 
 function tile(titleKey, textKey, path) {
@@ -40,8 +41,7 @@ async function traineeHome(user) {
             [
               {
                 label: t('field.course'),
-                cell: (e) =>
-                  link(`${e.course.code} · ${e.course.title}`, `/app/sessions/${e.sessionId}`),
+                cell: (e) => link(courseName(e.course), `/app/sessions/${e.sessionId}`),
               },
               { label: t('field.dates'), cell: (e) => `${e.startsOn} – ${e.endsOn}` },
               {
@@ -89,7 +89,7 @@ async function instructorHome() {
       current.length
         ? table(
             [
-              { label: t('field.course'), cell: (s) => `${s.course.code} · ${s.course.title}` },
+              { label: t('field.course'), cell: (s) => courseName(s.course) },
               { label: t('field.dates'), cell: (s) => `${s.startsOn} – ${s.endsOn}` },
               { label: t('field.status'), cell: (s) => badge('sessionStatus', s.status) },
               {
@@ -144,11 +144,7 @@ async function coordinatorHome() {
               { label: t('field.name'), cell: (e) => personName(e.trainee) },
               {
                 label: t('field.course'),
-                cell: (e) =>
-                  link(
-                    `${e.session.course.code} · ${e.session.course.title}`,
-                    `/app/sessions/${e.session.id}`,
-                  ),
+                cell: (e) => link(courseName(e.session.course), `/app/sessions/${e.session.id}`),
               },
               {
                 label: t('field.dates'),
@@ -174,7 +170,7 @@ async function coordinatorHome() {
                 label: t('field.name'),
                 cell: (c) => link(personName(c.holder), `/app/trainees/${c.holder.traineeId}`),
               },
-              { label: t('field.course'), cell: (c) => `${c.course.code} · ${c.course.title}` },
+              { label: t('field.course'), cell: (c) => courseName(c.course) },
               { label: t('field.validUntil'), cell: (c) => c.validUntil },
             ],
             report.items,

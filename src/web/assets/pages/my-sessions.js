@@ -1,7 +1,7 @@
 import { get } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { badge, heading, link, pagedList, table } from '../ui.js';
+import { badge, heading, link, pagedList, table, courseName } from '../ui.js';
 
 export default async function render(root) {
   const list = h('div');
@@ -16,7 +16,7 @@ export default async function render(root) {
     (items) =>
       table(
         [
-          { label: t('field.course'), cell: (s) => `${s.course.code} · ${s.course.title}` },
+          { label: t('field.course'), cell: (s) => courseName(s.course) },
           { label: t('field.dates'), cell: (s) => `${s.startsOn} – ${s.endsOn}` },
           { label: t('field.location'), cell: (s) => s.location },
           { label: t('field.status'), cell: (s) => badge('sessionStatus', s.status) },

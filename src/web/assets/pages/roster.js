@@ -16,6 +16,7 @@ import {
   personName,
   section,
   table,
+  courseName,
 } from '../ui.js';
 import { enrolPart, seatsPart, waitingPart } from '../roster-registrar.js';
 import { SEAT_HOLDING } from '../vocabulary.js';
@@ -543,7 +544,7 @@ export default async function render(root, { may }) {
         'div',
         { class: 'card' },
         facts([
-          [t('field.course'), `${session.course.code} · ${session.course.title}`],
+          [t('field.course'), courseName(session.course)],
           [t('field.dates'), `${session.startsOn} – ${session.endsOn}`],
           [t('field.location'), session.location],
           [t('field.status'), badge('sessionStatus', session.status)],

@@ -30,6 +30,7 @@ import {
   personName,
   section,
   table,
+  courseName,
 } from '../ui.js';
 
 function seatsText(s) {
@@ -469,7 +470,7 @@ export default async function render(root, { user }) {
     const prereqs = course.prerequisiteCourseIds.map((p) => byId.get(p)).filter(Boolean);
     replace(flash, message || []);
     root.append(
-      heading(`${session.course.code} · ${session.course.localizedTitle ?? session.course.title}`),
+      heading(courseName(session.course)),
       flash,
       h(
         'div',

@@ -6,7 +6,7 @@ import { sessionFields } from '../admin-forms.js';
 import { anyOption, filteredList } from '../list-page.js';
 import { courses as loadCourses, organisations as loadOrganisations } from '../lookups.js';
 import { reservationsEndOnField, reservedSeatsEditor } from '../reserved-seats.js';
-import { badge, heading, link, personName, section } from '../ui.js';
+import { badge, heading, link, personName, section, courseName } from '../ui.js';
 
 const STATUSES = ['planned', 'open', 'in_progress', 'completed', 'cancelled'];
 
@@ -36,7 +36,7 @@ export default async function render(root, { may }) {
     columns: [
       {
         label: t('field.course'),
-        cell: (s) => link(`${s.course.code} · ${s.course.title}`, `/app/sessions/${s.id}`),
+        cell: (s) => link(courseName(s.course), `/app/sessions/${s.id}`),
       },
       { label: t('field.dates'), cell: (s) => `${s.startsOn} – ${s.endsOn}` },
       { label: t('field.location'), cell: (s) => s.location },
