@@ -28,6 +28,9 @@ import { ImportsModule } from './imports/imports.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { DeskModule } from './desk/desk.module.js';
+import { TrustedIssuersModule } from './trusted-issuers/trusted-issuers.module.js';
+import { VcApiModule } from './credentials/vc-api/vc-api.module.js';
+import { RecognitionsModule } from './recognitions/recognitions.module.js';
 
 @Module({})
 export class AppModule {
@@ -66,6 +69,9 @@ export class AppModule {
         ExportsModule,
         JobsModule,
         DeskModule,
+        TrustedIssuersModule,
+        VcApiModule,
+        RecognitionsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -7,6 +7,7 @@ import { addDays, addMonths } from '../common/calendar.js';
 import { conflict, ruleViolation, type DomainError } from '../common/errors.js';
 import type { Course } from '../courses/course.entity.js';
 import type { CourseSession } from '../courses/session.entity.js';
+import { recognitionCountsOnSql } from '../recognitions/recognition-rule.js';
 import type { Trainee } from '../trainees/trainee.entity.js';
 import type { EnrolmentStatus } from './enrolment.entity.js';
 
@@ -123,7 +124,8 @@ export function currentBeyondRenewalWindow(
  *   (`currentBeyondRenewalWindow`); a renewal within the window is how a certificate is kept.
  *   The registrar may still enrol such a trainee (`mayEnrolCertifiedTrainee`).
  * - A prerequisite counts only when the trainee holds a certificate for it that is current on
- *   the session's first day (see `readEnrolmentFacts`).
+ *   the session's first day, or a recognition of another centre's credential for it that counts
+ *   then (src/recognitions/recognition-rule.ts; see `readEnrolmentFacts`).
  * - Field courses need the trainee medically fit for every day of the session.
  *
  * `enroller` is who enrols: the trainee themself, or the registrar on their behalf.
@@ -198,7 +200,8 @@ export function enrolmentRefusalError(refusal: EnrolmentRefusal): DomainError {
  * whatever the number of sessions: the trainee's latest enrolment in each, the missing
  * prerequisites of each (a certificate counts when the trainee held it by the session's first
  * day and it is current then, by the rule of certificate-status.ts; a refresher's certificate
- * counts as the course it renews), and the certificates a certificate from each would supersede.
+ * counts as the course it renews; an accepted recognition of another centre's credential counts
+ * by the rule of recognition-rule.ts), and the certificates a certificate from each would supersede.
  */
 export async function readEnrolmentFacts(
   manager: EntityManager,
@@ -236,6 +239,10 @@ export async function readEnrolmentFacts(
              AND (c.course_id = p.id OR cc.renews_course_id = p.id)
              AND (c.issued_at AT TIME ZONE $3::text)::date <= s.starts_on
              AND ${currentOnSql('c', 's.starts_on')})
+        AND NOT EXISTS (
+          SELECT 1 FROM recognitions r
+           WHERE r.trainee_id = $1 AND r.course_id = p.id
+             AND ${recognitionCountsOnSql('r', 's.starts_on', '$3::text')})
       ORDER BY s.id, p.code`,
     [trainee.id, sessionIds, timeZone],
   )) as { session_id: string; code: string }[];
