@@ -704,15 +704,16 @@ describe('certificates', () => {
         validFrom: expect.any(String),
       });
 
-      const entry = (
-        verified.payload.credentialStatus as {
-          statusPurpose: string;
-          statusListIndex: string;
-          statusListCredential: string;
-        }[]
-      ).find((e) => e.statusPurpose === 'revocation')!;
+      // One entry: its bit is set while the certificate is suspended or revoked.
+      const entry = verified.payload.credentialStatus as {
+        statusPurpose: string;
+        statusListIndex: string;
+        statusListCredential: string;
+      };
+      expect(entry.statusPurpose).toBe('suspension');
       const bit = async () => {
-        const list = (await (await fetch(entry.statusListCredential)).json()) as {
+        const listJwt = await (await fetch(entry.statusListCredential)).text();
+        const list = (await jwtVerify(listJwt, jwks, { typ: 'vc+jwt' })).payload as {
           credentialSubject: { encodedList: string };
         };
         const bits = gunzipSync(
