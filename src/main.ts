@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (embedded) {
     say(`  Database:  embedded PostgreSQL, data in ${embedded.dataDir}`);
     say('  Demo accounts (password for all: see below):');
-    for (const account of DEMO_ACCOUNTS) say(`    ${account.role.padEnd(10)} ${account.email}`);
+    for (const account of DEMO_ACCOUNTS) say(`    ${account.role.padEnd(11)} ${account.email}`);
     say(`  Demo password: ${DEMO_ACCOUNTS[0].password}`);
   }
   say('Press Ctrl-C to stop.');

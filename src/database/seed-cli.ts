@@ -27,7 +27,7 @@ try {
   if (seeded) {
     console.log('Loaded the demo data set. Demo accounts:');
     for (const a of DEMO_ACCOUNTS)
-      console.log(`  ${a.role.padEnd(10)} ${a.email}  (password ${a.password})`);
+      console.log(`  ${a.role.padEnd(11)} ${a.email}  (password ${a.password})`);
   } else {
     console.log('The database already has a catalogue: nothing loaded.');
   }
