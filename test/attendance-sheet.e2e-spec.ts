@@ -27,7 +27,7 @@ async function readPdf(body: Buffer): Promise<{ pages: { text: string; size: num
   const pages = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
-    const content = await page.getTextContent();
+    const content = await page.getTextContent({ disableNormalization: true });
     const text = content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
     const [x0, y0, x1, y1] = page.view;
     pages.push({ text, size: [x1 - x0, y1 - y0].map((v) => Math.round(v * 100) / 100) });

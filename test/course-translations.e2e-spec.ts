@@ -37,7 +37,7 @@ async function pdfText(body: Buffer): Promise<string> {
     disableFontFace: true,
     verbosity: 0,
   }).promise;
-  const content = await (await doc.getPage(1)).getTextContent();
+  const content = await (await doc.getPage(1)).getTextContent({ disableNormalization: true });
   return content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
 }
 

@@ -65,9 +65,18 @@ async function open(pdf: Buffer): Promise<PDFDocumentProxy> {
   }).promise;
 }
 
+/** The text as a search meets it: pdf.js's default normalisation would turn a ligature into "fi". */
 async function pageText(page: PDFPageProxy): Promise<string> {
-  const content = await page.getTextContent();
+  const content = await page.getTextContent({ disableNormalization: true });
   return content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
+}
+
+interface PdfInfo {
+  Title?: string;
+  Author?: string;
+  Creator?: string;
+  Keywords?: string;
+  Language?: string;
 }
 
 function decodeQr(rgba: Uint8ClampedArray, width: number, height: number): string | undefined {
@@ -133,10 +142,31 @@ describe('renderCertificatePdf', () => {
 
   it('names the certificate and its issuer in the metadata', async () => {
     const { info } = (await (await open(pdf)).getMetadata()) as {
-      info: { Title?: string; Author?: string };
+      info: PdfInfo;
     };
     expect(info.Title).toBe(`Certificate ${SERIAL}`);
     expect(info.Author).toBe('Mine Action Center of Excellence');
+    expect(info.Creator).toBe('Mine Action Center of Excellence');
+    expect(info.Keywords).toBe(`${SERIAL}, EOD-2`);
+    expect(info.Language).toBe('en');
+  });
+
+  it('extracts its text without ligatures: a search finds "Certificate" and "Sertifikatı"', () => {
+    expect(text).not.toMatch(/[\uFB00-\uFB06]/);
+    expect(text).toContain('Certificate No. / Sertifikat nömrəsi');
+    expect(text).toContain('Goygol field training area');
+  });
+
+  it.each([
+    [{ language: 'az' as const }, 'az', 'Sertifikat'],
+    [{ russian: true }, 'ru', 'Сертификат'],
+    [{ russian: true, language: 'ru' as const }, 'ru', 'Сертификат'],
+  ])("is tagged in the holder's language (%j)", async (holder, lang, title) => {
+    const parsed = await open(await renderCertificatePdf({ ...certificate, ...holder }));
+    const { info } = (await parsed.getMetadata()) as { info: PdfInfo };
+    expect(info.Language).toBe(lang);
+    expect(info.Title).toBe(`${title} ${SERIAL}`);
+    expect(await parsed.getMarkInfo()).toMatchObject({ Marked: true });
   });
 
   it('embeds a QR code image that decodes to the verification URL', async () => {

@@ -36,7 +36,8 @@ async function pages(pdf: Buffer): Promise<{ text: string; landscape: boolean }[
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
     const [, , width, height] = page.view;
-    const content = await page.getTextContent();
+    // Not normalised: a ligature in the file must show here as it would to a search.
+    const content = await page.getTextContent({ disableNormalization: true });
     const text = content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
     result.push({ text, landscape: width > height });
   }
