@@ -99,4 +99,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: 'The tamper-evident chain of audit events',
   notifications: 'Mail sent to trainees, instructors and coordinators',
   desk: "The registrar's desk: today's and coming sessions at a glance",
+  'trusted issuers': 'Other centres whose credentials the Center accepts, with their keys',
+  recognitions:
+    "Recognition of prior learning: another centre's verified credential counted as one of our courses",
 };
