@@ -159,7 +159,8 @@ function languageOf(doc: CertificateDocument): PdfLanguage {
 
 /**
  * One A4 landscape page, bilingual English / Azerbaijani, with every value drawn as plain text.
- * Tagged: the structure tree reads the page top to bottom, left to right, a stamp's words first.
+ * Tagged: the structure tree reads a stamp's warning first, then the page from the top down, and
+ * the footer's columns from left to right, the QR code last.
  */
 export async function renderCertificatePdf(doc: CertificateDocument): Promise<Buffer> {
   const qr = await verificationQrPng(doc.verificationUrl);
