@@ -82,6 +82,8 @@ export class TrustedIssuerDto {
 
 class TrustedIssuerFields {
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     description:
       'The issuer as its credentials name it: `did:key:z6Mk…` (Ed25519). did:web is not accepted: resolving it needs a network fetch at verification time.',
   })
@@ -90,7 +92,11 @@ class TrustedIssuerFields {
   @Matches(DID_KEY_PATTERN, { message: 'did must be an Ed25519 did:key (did:key:z6Mk…)' })
   did?: string | null;
 
-  @ApiPropertyOptional({ description: 'Where the issuer publishes its JWKS (http or https)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Where the issuer publishes its JWKS (http or https)',
+  })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
