@@ -151,6 +151,23 @@ describe('renderCertificatePdf', () => {
     expect(info.Language).toBe('en');
   });
 
+  it('writes XMP that parses as XML whatever the names hold', async () => {
+    const issuerName = 'Mines & UXO <Center> "Qərargah"';
+    const parsed = await open(
+      await renderCertificatePdf({ ...certificate, issuerName, courseTitle: 'A & B <C>' }),
+    );
+    const { info, metadata } = (await parsed.getMetadata()) as unknown as {
+      info: PdfInfo;
+      metadata: Iterable<[string, unknown]> | null;
+    };
+    expect(info.Author).toBe(issuerName);
+    const xmp = new Map(metadata ?? []);
+    expect(xmp.get('dc:creator')).toEqual([issuerName]);
+    expect(xmp.get('dc:description')).toBe('EOD-2 A & B <C>');
+    expect(xmp.get('dc:title')).toBe(`Certificate ${SERIAL}`);
+    expect(xmp.get('dc:language')).toBe('en');
+  });
+
   it('extracts its text without ligatures: a search finds "Certificate" and "Sertifikatı"', () => {
     expect(text).not.toMatch(/[\uFB00-\uFB06]/);
     expect(text).toContain('Certificate No. / Sertifikat nömrəsi');
