@@ -115,6 +115,18 @@ const MATRIX: Record<string, Rule> = {
   'GET /issuer': everyone,
   'GET /credentials/status/:listId': everyone,
   'GET /credentials/status/:listId/:keyFingerprint': everyone,
+  // The W3C VC API's verifier routes: public, like POST /verify.
+  'POST /credentials/verify': { ...everyone, body: (c) => ({ verifiableCredential: c.jwt }) },
+  'POST /presentations/verify': {
+    ...everyone,
+    body: (c) => ({
+      verifiablePresentation: {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        type: ['VerifiablePresentation'],
+        verifiableCredential: [c.jwt],
+      },
+    }),
+  },
 
   'POST /api/v1/auth/login': {
     ...everyone,
@@ -230,6 +242,33 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/v1/trainees/:id': personal,
   'PATCH /api/v1/trainees/:id': { ...adminOnly, coordinator: ['ok', 404] },
   'GET /api/v1/trainees/:id/transcript': personal,
+  // Credentials from other centres: presented by the trainee, their coordinator or a registrar
+  // (a valid body, so the reach is what decides; the Center's own credential is then 422).
+  'POST /api/v1/trainees/:id/recognitions': {
+    anon: 401,
+    trainee: ['ok', 403],
+    instructor: 403,
+    auditor: 403,
+    admin: 'ok',
+    coordinator: ['ok', 404],
+    body: (c) => ({ courseId: c.courseId, credential: c.jwt, note: 'Prior learning' }),
+  },
+  'GET /api/v1/trainees/:id/recognitions': {
+    anon: 401,
+    trainee: ['ok', 403],
+    instructor: 403,
+    auditor: 'ok',
+    admin: 'ok',
+    coordinator: ['ok', 404],
+  },
+  // Deciding on what others presented is the registrar's.
+  'POST /api/v1/trainees/:id/recognitions/:recognitionId/decision': adminOnly,
+  'POST /api/v1/jobs/recognition-status': adminOnly,
+  'GET /api/v1/trusted-issuers': readers,
+  'POST /api/v1/trusted-issuers': adminOnly,
+  'GET /api/v1/trusted-issuers/:id': readers,
+  'PATCH /api/v1/trusted-issuers/:id': adminOnly,
+  'DELETE /api/v1/trusted-issuers/:id': adminOnly,
 
   'GET /api/v1/instructors': { ...readers, instructor: 'ok' },
   'POST /api/v1/instructors': adminOnly,
