@@ -523,6 +523,16 @@ describe('Bitstring Status Lists: one entry per credential, each form from its o
     }
   });
 
+  it('the VC API verifies the new shape (proof as a set of one) and sees its status', async () => {
+    const cert = await issued();
+    const vcApi = async () =>
+      (await t.http.post('/credentials/verify').send({ verifiableCredential: cert.dataIntegrity }))
+        .body as { verified: boolean };
+    expect(await vcApi()).toMatchObject({ verified: true });
+    await change(cert.id, 'suspend');
+    expect(await vcApi()).toMatchObject({ verified: false });
+  });
+
   it('unknown lists and keys: 404', async () => {
     await issued();
     expectError(await t.http.get('/credentials/status/suspended-or-revoked-999'), 404);

@@ -106,7 +106,11 @@ export class CredentialVerifier {
   private async verifyDataIntegrity(
     credential: Record<string, unknown>,
   ): Promise<CredentialVerdict> {
-    const proof = credential.proof;
+    // One proof: an object, or a set of one (as the Center issues them since issue 18).
+    const proof =
+      Array.isArray(credential.proof) && credential.proof.length === 1
+        ? (credential.proof[0] as unknown)
+        : credential.proof;
     const method =
       isRecord(proof) && typeof proof.verificationMethod === 'string'
         ? proof.verificationMethod
