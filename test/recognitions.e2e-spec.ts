@@ -188,12 +188,10 @@ describe('recognitions', () => {
     // A revoked credential cannot be recorded again.
     expectError(await present(admin, signed), 422, 'CREDENTIAL_REVOKED');
 
-    const events = await t.db
-      .getRepository(AuditEvent)
-      .find({
-        where: { entityType: 'recognition', entityId: presented.body.id },
-        order: { seq: 'ASC' },
-      });
+    const events = await t.db.getRepository(AuditEvent).find({
+      where: { entityType: 'recognition', entityId: presented.body.id },
+      order: { seq: 'ASC' },
+    });
     expect(events.map((e) => [e.action, e.actorId, e.reason])).toEqual([
       ['recognition.recorded', traineeUser.id, null],
       ['recognition.accepted', admin.id, null],
@@ -278,6 +276,32 @@ describe('recognitions', () => {
       409,
     );
     expectError(await enrol(), 422, 'PREREQUISITE_NOT_MET');
+  });
+
+  it('counts a recognition only for sessions that start by the credential’s validUntil', async () => {
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const learner = await makeTrainee(t.db);
+    const course = await makeCourse(t.db);
+    const soon = await makeSession(t.db, course.id, { startsOn: day(3), endsOn: day(5) });
+    const later = await makeSession(t.db, course.id, { startsOn: day(40), endsOn: day(42) });
+    await t.db.query(
+      'INSERT INTO course_prerequisites (course_id, prerequisite_course_id) VALUES ($1, $2)',
+      [course.id, eod1],
+    );
+    const signed = await trusted.signDataIntegrity(
+      trusted.unsigned('EOD 1', { validUntil: `${day(20)}T12:00:00Z` }).credential,
+    );
+    expect((await present(admin, signed, learner.id)).status).toBe(201);
+    const enrolIn = (sessionId: string) =>
+      t.http
+        .post(`/api/v1/sessions/${sessionId}/enrolments`)
+        .set(admin.auth)
+        .send({ traineeId: learner.id });
+    expect((await enrolIn(soon.id)).status).toBe(201);
+    const refused = await enrolIn(later.id);
+    expectError(refused, 422, 'PREREQUISITE_NOT_MET');
+    expect(refused.body.details).toMatchObject({ missing: ['EOD-1'], checkedOn: day(40) });
   });
 
   it('answers an unreachable status host as a verification error, never a 500', async () => {
