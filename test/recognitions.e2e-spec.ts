@@ -302,6 +302,14 @@ describe('recognitions', () => {
     const refused = await enrolIn(later.id);
     expectError(refused, 422, 'PREREQUISITE_NOT_MET');
     expect(refused.body.details).toMatchObject({ missing: ['EOD-1'], checkedOn: day(40) });
+
+    // A second credential of the same centre: the status check fetches its list once for both.
+    const another = await trusted.signDataIntegrity(trusted.unsigned().credential);
+    expect((await present(admin, another, learner.id)).status).toBe(201);
+    const before = trusted.requests.length;
+    const run = await t.http.post('/api/v1/jobs/recognition-status').set(admin.auth);
+    expect(run.body).toEqual({ checked: 2, ended: 0, unchecked: 0 });
+    expect(trusted.requests.length - before).toBe(1);
   });
 
   it('answers an unreachable status host as a verification error, never a 500', async () => {

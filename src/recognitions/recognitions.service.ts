@@ -224,6 +224,8 @@ export class RecognitionsService {
       .find({ where: { state: In(['active', 'pending']) }, order: { presentedAt: 'ASC' } });
     let ended = 0;
     let unchecked = 0;
+    // One fetch of each status list for the whole run, however many recognitions it speaks for.
+    const run = { statusLists: new Map() };
     for (const recognition of live) {
       let reason: RecognitionEndReason | null = null;
       let verdict: CredentialVerdict | null = null;
@@ -231,7 +233,7 @@ export class RecognitionsService {
         reason = 'issuer_untrusted';
       } else {
         try {
-          verdict = await this.verifier.verify(recognition.credential);
+          verdict = await this.verifier.verify(recognition.credential, run);
         } catch (error) {
           this.logger.warn(`Recognition ${recognition.id}: status check failed: ${String(error)}`);
           unchecked += 1;

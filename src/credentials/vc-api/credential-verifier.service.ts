@@ -11,6 +11,14 @@ import { statusAt } from './bitstring.js';
 import { didKeyToJwk, didOf } from './did-key-jwk.js';
 import { FetchFailed, limitedFetch } from './limited-fetch.js';
 
+/**
+ * What several verifications in a row may share: the status lists fetched so far (by URL and
+ * accepted media type), so a run over many credentials of one issuer fetches its list once.
+ */
+export interface VerificationRun {
+  statusLists?: Map<string, Promise<{ body: string; contentType: string }>>;
+}
+
 /** A problem found, as the VC API's ProblemDetails (type, title, detail) plus a short code. */
 export interface Problem {
   type: string;
@@ -89,10 +97,10 @@ export class CredentialVerifier {
   ) {}
 
   /** `presented`: a vc+jwt string, an EnvelopedVerifiableCredential, or a Data Integrity object. */
-  async verify(presented: unknown): Promise<CredentialVerdict> {
+  async verify(presented: unknown, run: VerificationRun = {}): Promise<CredentialVerdict> {
     const jwt = envelopedJwt(presented);
-    if (jwt !== null) return this.verifyJwt(jwt);
-    if (isRecord(presented)) return this.verifyDataIntegrity(presented);
+    if (jwt !== null) return this.verifyJwt(jwt, run);
+    if (isRecord(presented)) return this.verifyDataIntegrity(presented, run);
     return refused(null, [
       problem(
         `${VCDM}PARSING_ERROR`,
@@ -105,6 +113,7 @@ export class CredentialVerifier {
 
   private async verifyDataIntegrity(
     credential: Record<string, unknown>,
+    run: VerificationRun,
   ): Promise<CredentialVerdict> {
     // One proof: an object, or a set of one (as the Center issues them since issue 18).
     const proof =
@@ -131,10 +140,10 @@ export class CredentialVerifier {
     const check = await verifyDataIntegrity(credential, () => Promise.resolve(true));
     if (!check.ok) return refused('data-integrity', [proofProblem(check.reason)]);
     const trusted = await this.trustedIssuers.findByDid(check.did);
-    return this.judge('data-integrity', check.credential, check.did, trusted);
+    return this.judge('data-integrity', check.credential, check.did, trusted, run);
   }
 
-  private async verifyJwt(jwt: string): Promise<CredentialVerdict> {
+  private async verifyJwt(jwt: string, run: VerificationRun): Promise<CredentialVerdict> {
     if (jwt.length > MAX_JWT_CHARS) {
       return refused('vc+jwt', [
         problem(
@@ -201,7 +210,7 @@ export class CredentialVerifier {
       ) {
         return refused('vc+jwt', [proofProblem('issuer_mismatch')]);
       }
-      return this.judge('vc+jwt', credential, issuer!, candidate.trusted);
+      return this.judge('vc+jwt', credential, issuer!, candidate.trusted, run);
     }
     return refused('vc+jwt', [proofProblem(lastReason)]);
   }
@@ -265,6 +274,7 @@ export class CredentialVerifier {
     credential: Record<string, unknown>,
     issuer: string,
     trusted: TrustedIssuer | null,
+    run: VerificationRun,
   ): Promise<CredentialVerdict> {
     const errors: Problem[] = [];
     const warnings: Problem[] = [];
@@ -319,7 +329,7 @@ export class CredentialVerifier {
     } else if (entries.length > 0 && trusted) {
       status = 'active';
       for (const entry of entries) {
-        const result = await this.statusOf(entry, issuer, trusted, format);
+        const result = await this.statusOf(entry, issuer, trusted, format, run);
         statusResults.push(result.entry);
         if (result.problem) errors.push(result.problem);
         if (result.entry.value === null) status = status === 'active' ? 'unknown' : status;
@@ -368,6 +378,7 @@ export class CredentialVerifier {
     issuer: string,
     trusted: TrustedIssuer,
     format: CredentialFormat,
+    run: VerificationRun,
   ): Promise<{ entry: StatusEntryResult; problem?: Problem }> {
     const purpose = typeof entry.statusPurpose === 'string' ? entry.statusPurpose : '';
     const unread = (code: string, detail: string, type = `${BSL}STATUS_RETRIEVAL_ERROR`) => ({
@@ -400,14 +411,18 @@ export class CredentialVerifier {
     }
     let body: string;
     let contentType: string;
+    const accept =
+      format === 'vc+jwt'
+        ? 'application/vc+jwt, application/json;q=0.5'
+        : 'application/json, application/vc+jwt;q=0.5';
+    const key = `${accept} ${url.toString()}`;
+    let fetched = run.statusLists?.get(key);
+    if (!fetched) {
+      fetched = limitedFetch(url.toString(), { maxBytes: STATUS_LIST_MAX_BYTES, accept });
+      run.statusLists?.set(key, fetched);
+    }
     try {
-      ({ body, contentType } = await limitedFetch(url.toString(), {
-        maxBytes: STATUS_LIST_MAX_BYTES,
-        accept:
-          format === 'vc+jwt'
-            ? 'application/vc+jwt, application/json;q=0.5'
-            : 'application/json, application/vc+jwt;q=0.5',
-      }));
+      ({ body, contentType } = await fetched);
     } catch (error) {
       if (error instanceof FetchFailed)
         return unread(`STATUS_FETCH_${error.reason.toUpperCase()}`, error.message);
