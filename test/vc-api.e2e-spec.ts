@@ -6,7 +6,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import type { JWK } from 'jose';
 import { offlineDocumentLoader } from '../src/credentials/document-loader.js';
 import { signCredentialJwt } from '../src/credentials/vc-jwt.js';
-import { startTestApp, type TestApp } from './app.js';
+import { startPeerApp, startTestApp, type TestApp } from './app.js';
 import { createUser, expectError, type SignedInUser } from './factories.js';
 import { completedSessionWithInstructor, makePassedEnrolment, makeTrainee } from './fixtures.js';
 import { ForeignCentre } from './foreign-centre.js';
@@ -201,6 +201,31 @@ describe('VC API verification', () => {
     ['options that are not an object', { verifiableCredential: 'x', options: 'all' }],
   ])('refuses a request with %s: 400', async (_case, body) => {
     expectError(await t.http.post('/credentials/verify').send(body), 400);
+  });
+
+  it('is rate-limited per address like POST /verify: 429 with Retry-After', async () => {
+    const limited = await startPeerApp(t, { verifyRateLimitPerMinute: 2 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1)
+        statuses.push(
+          (await limited.http.post('/credentials/verify').send({ verifiableCredential: own.jwt }))
+            .status,
+        );
+      expect(statuses).toEqual([200, 200, 429]);
+      const vp = await limited.http
+        .post('/presentations/verify')
+        .send({
+          verifiablePresentation: {
+            type: ['VerifiablePresentation'],
+            verifiableCredential: [own.jwt],
+          },
+        });
+      expectError(vp, 429, 'RATE_LIMITED');
+      expect(vp.headers['retry-after']).toBeDefined();
+    } finally {
+      await limited.close();
+    }
   });
 
   it('answers what is not a credential with verified false, not an error', async () => {
