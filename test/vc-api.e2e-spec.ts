@@ -213,14 +213,12 @@ describe('VC API verification', () => {
             .status,
         );
       expect(statuses).toEqual([200, 200, 429]);
-      const vp = await limited.http
-        .post('/presentations/verify')
-        .send({
-          verifiablePresentation: {
-            type: ['VerifiablePresentation'],
-            verifiableCredential: [own.jwt],
-          },
-        });
+      const vp = await limited.http.post('/presentations/verify').send({
+        verifiablePresentation: {
+          type: ['VerifiablePresentation'],
+          verifiableCredential: [own.jwt],
+        },
+      });
       expectError(vp, 429, 'RATE_LIMITED');
       expect(vp.headers['retry-after']).toBeDefined();
     } finally {
