@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
@@ -70,6 +71,7 @@ export class WebAssets {
       .map(([name, list]) => `export const ${name} = ${JSON.stringify(list)};\n`)
       .join('');
     this.add('vocabulary.js', Buffer.from(vocabulary), TYPES['.js']);
+    this.add('vendor/jsqr.js', jsqrModule(), TYPES['.js']);
     const all = createHash('sha256');
     for (const [name, file] of [...this.files].sort(([a], [b]) => a.localeCompare(b)))
       all.update(name).update(file.etag);
@@ -101,6 +103,21 @@ function assetsDir(): string {
     if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
   }
   throw new Error(`Web assets not found (looked beside ${here} and under the project root)`);
+}
+
+/**
+ * jsQR, the QR decoder the inspector's camera uses where the browser has no BarcodeDetector
+ * (src/web/assets/inspect/scanner.js), as an ES module: the package ships one UMD script, and
+ * the pages are served without a bundler. Its CommonJS branch fills the `module` given here,
+ * and the decoder is the default export. Read from the installed package, so an upgrade needs
+ * no copy in the repository.
+ */
+function jsqrModule(): Buffer {
+  const source = readFileSync(createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), 'utf8');
+  return Buffer.from(
+    `const module = { exports: {} };\nconst exports = module.exports;\n${source}\n` +
+      'export default module.exports.default;\n',
+  );
 }
 
 function walk(dir: string): string[] {

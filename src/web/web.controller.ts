@@ -12,7 +12,8 @@ import { pageFor, WEB_PAGES, type WebPageId } from './web-pages.js';
 // Every page imports these; preloading them saves round trips on a slow link.
 const CORE_MODULES = ['main.js', 'api.js', 'dom.js', 'i18n.js', 'ui.js', 'forms.js', 'lookups.js'];
 const ASSET_NAME = /^[a-z0-9-]+\.(?:js|css|svg)$/;
-const ASSET_DIR = /^(?:pages|i18n)$/;
+// inspect: the inspector's offline app (issue 19); vendor: third-party modules (jsQR).
+const ASSET_DIR = /^(?:pages|i18n|inspect|vendor)$/;
 
 /**
  * The web interface: one HTML shell per page (public, it holds no data) and the static
