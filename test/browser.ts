@@ -65,13 +65,20 @@ export class BrowserHarness {
   /** Every confirm() a page asked, in order (the harness accepts them all). */
   readonly dialogs: string[] = [];
 
-  /** `overrides`: settings for the app (e.g. `smtpUrl` of a test's SMTP capture). */
-  async start(overrides: Partial<AppConfig> = {}): Promise<this> {
+  /**
+   * `overrides`: settings for the app (e.g. `smtpUrl` of a test's SMTP capture);
+   * `chromiumArgs`: flags added to the browser's (e.g. a fake camera's).
+   */
+  async start(
+    overrides: Partial<AppConfig> = {},
+    options: { chromiumArgs?: string[] } = {},
+  ): Promise<this> {
     mkdirSync(ARTIFACTS, { recursive: true });
     this.t = await startTestApp(overrides, { listen: true });
     await seedDemoData(this.t.app);
     const { chromium } = await import('playwright-core');
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const args = [...FLAGS, ...(options.chromiumArgs ?? [])];
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, args });
     return this;
   }
 
