@@ -98,6 +98,14 @@ export class StatusListsService {
     return encodeBitstring(rows.map((r) => r.i));
   }
 
+  /** Every list number some certificate holds a position in, ascending (list 0 is never one). */
+  async listNumbersInUse(): Promise<number[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT DISTINCT status_list_number AS n FROM certificates WHERE status_list_number >= 1 ORDER BY 1',
+    )) as { n: number }[];
+    return rows.map((r) => Number(r.n));
+  }
+
   async listExists(listNumber: number): Promise<boolean> {
     const rows = (await this.dataSource.query(
       'SELECT 1 FROM certificates WHERE status_list_number = $1 LIMIT 1',
