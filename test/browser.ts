@@ -65,25 +65,35 @@ export class BrowserHarness {
   /** Every confirm() a page asked, in order (the harness accepts them all). */
   readonly dialogs: string[] = [];
 
-  /**
-   * `overrides`: settings for the app (e.g. `smtpUrl` of a test's SMTP capture);
-   * `chromiumArgs`: flags added to the browser's (e.g. a fake camera's).
-   */
-  async start(
-    overrides: Partial<AppConfig> = {},
-    options: { chromiumArgs?: string[] } = {},
-  ): Promise<this> {
+  /** Browsers started by launch(), closed with the harness. */
+  private readonly extraBrowsers: Browser[] = [];
+
+  /** `overrides`: settings for the app (e.g. `smtpUrl` of a test's SMTP capture). */
+  async start(overrides: Partial<AppConfig> = {}): Promise<this> {
     mkdirSync(ARTIFACTS, { recursive: true });
     this.t = await startTestApp(overrides, { listen: true });
     await seedDemoData(this.t.app);
-    const { chromium } = await import('playwright-core');
-    const args = [...FLAGS, ...(options.chromiumArgs ?? [])];
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, args });
+    this.browser = await this.launch();
     return this;
+  }
+
+  /**
+   * Another Chromium with the usual flags and `extraArgs`, for what is fixed when the browser
+   * starts (a fake camera's video made from what the app serves, say).
+   */
+  async launch(extraArgs: string[] = []): Promise<Browser> {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...FLAGS, ...extraArgs],
+    });
+    if (this.browser) this.extraBrowsers.push(browser);
+    return browser;
   }
 
   async close(): Promise<void> {
     for (const c of this.contexts) await c.close().catch(() => undefined);
+    for (const b of this.extraBrowsers) await b.close().catch(() => undefined);
     await this.browser?.close();
     await this.t?.close();
   }
