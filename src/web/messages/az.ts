@@ -1120,4 +1120,78 @@ export const az: Messages = {
   'error.CONCURRENT_UPDATE': 'Başqası eyni vaxtda bunu dəyişdi. Yenidən cəhd edin.',
   'error.ALREADY_CERTIFIED':
     'Bu nəticələr əsasında sertifikat verilib; onları dəyişməzdən əvvəl sertifikatı ləğv edin.',
+  // The inspector's offline app (/inspect, issue 19).
+  'nav.inspect': 'Sahə yoxlaması',
+  'page.inspect': 'Sertifikatların yoxlanılması',
+  'inspect.appName': 'MAM sertifikat yoxlaması',
+  'inspect.appShortName': 'Yoxlama',
+  'inspect.intro':
+    'Minatəmizləyənin sertifikatını QR kodu ilə yoxlayın: mobil əlaqə olsa da, olmasa da.',
+  'inspect.online': 'Əlaqə var',
+  'inspect.offline': 'Əlaqə yoxdur: yoxlamalar bu cihazda saxlanmış məlumatla aparılır.',
+  'inspect.statusAsOf': 'Status {time} tarixinədir',
+  'inspect.neverSynced':
+    'Bu cihazda hələ məlumat yoxdur. Sahəyə getməzdən əvvəl internetə qoşulun və "Məlumatı yenilə" düyməsini basın.',
+  'inspect.stale':
+    'Saxlanmış status {n, plural, one {# gündən} other {# gündən}} köhnədir. Əlaqə olanda yeniləyin: o vaxtdan ləğv edilmiş sertifikat hələ etibarlı görünə bilər.',
+  'inspect.sync': 'Məlumatı yenilə',
+  'inspect.syncing': 'Yenilənir…',
+  'inspect.synced': 'Məlumat yeniləndi.',
+  'inspect.syncFailed':
+    'Məlumatı yeniləmək alınmadı ({reason}). Saxlanmış məlumat istifadə olunur.',
+  'inspect.syncNeedsSignIn':
+    'Məlumatı yeniləmək və yoxlamaları göndərmək üçün müfəttiş (auditor) kimi daxil olun.',
+  'inspect.signIn': 'Daxil ol',
+  'inspect.signedInAs': '{email} kimi daxil olunub',
+  'inspect.scan': 'QR kodu skan et',
+  'inspect.stopScan': 'Kameranı dayandır',
+  'inspect.scanHint': 'Kameranı sertifikatdakı QR koda tutun.',
+  'inspect.cameraFailed': 'Kameranı açmaq alınmadı. Kodu aşağıda yazın və ya yapışdırın.',
+  'inspect.pasteLabel': 'Və ya QR koddakı keçidi, yaxud kodu yapışdırın',
+  'inspect.check': 'Yoxla',
+  'inspect.siteLabel': 'Obyekt (istəyə bağlı)',
+  'inspect.noteLabel': 'Qeyd (istəyə bağlı)',
+  'inspect.saveNote': 'Qeydi saxla',
+  'inspect.newCheck': 'Başqasını yoxla',
+  'inspect.verdict.valid': 'ETİBARLIDIR',
+  'inspect.verdict.valid.detail':
+    'Həqiqi sertifikatdır, bu gün qüvvədədir. Adı şəxsin şəxsiyyət vəsiqəsi ilə tutuşdurun.',
+  'inspect.verdict.expired': 'MÜDDƏTİ BİTİB',
+  'inspect.verdict.expired.detail':
+    'Həqiqidir, lakin müddəti {date} tarixində bitib. İndi iş üçün etibarlı deyil.',
+  'inspect.verdict.suspended': 'DAYANDIRILIB',
+  'inspect.verdict.suspended.detail':
+    'Mərkəz tərəfindən müvəqqəti dayandırılıb. Bərpa olunana qədər iş üçün etibarlı deyil.',
+  'inspect.verdict.revoked': 'LƏĞV EDİLİB',
+  'inspect.verdict.revoked.detail': 'Mərkəz tərəfindən həmişəlik ləğv edilib. Qəbul etməyin.',
+  'inspect.verdict.not_genuine': 'SAXTADIR',
+  'inspect.verdict.not_genuine.detail':
+    'Bu kod Mərkəz tərəfindən verilməyib və ya dəyişdirilib. Qəbul etməyin.',
+  'inspect.reason.bad_signature': 'Kod dəyişdirilib və ya saxtalaşdırılıb.',
+  'inspect.reason.unknown_key':
+    'Bu cihazın tanımadığı açarla imzalanıb. Məlumatı yeniləyib yenidən yoxlayın; belə qalarsa, qəbul etməyin.',
+  'inspect.reason.malformed': 'Bu, sertifikat kodu deyil.',
+  'inspect.statusUnknown':
+    'Bu cihazda bu sertifikatın status siyahısı yoxdur, ləğv edilib-edilmədiyi görünmür. Qəbul etməzdən əvvəl məlumatı yeniləyin.',
+  'inspect.serialMismatch': 'Keçiddəki nömrə ({serial}) koddakı nömrə ilə eyni deyil.',
+  'inspect.holder': 'Sahibi',
+  'inspect.document': 'Şəxsiyyət sənədi, son 4 simvol',
+  'inspect.course': 'Kurs',
+  'inspect.serial': 'Sertifikat nömrəsi',
+  'inspect.issued': 'Verilmə tarixi',
+  'inspect.validUntil': 'Etibarlılıq müddəti',
+  'inspect.noExpiry': 'Müddətsizdir',
+  'inspect.checkedAt': 'Yoxlanılıb',
+  'inspect.recent': 'Bu cihazdakı yoxlamalar',
+  'inspect.noChecks': 'Hələ yoxlama yoxdur.',
+  'inspect.sent': 'Göndərilib',
+  'inspect.notSent': 'Hələ göndərilməyib',
+  'inspect.upload': 'Yoxlamaları indi göndər',
+  'inspect.uploaded': 'Mərkəzə {n, plural, one {# yoxlama} other {# yoxlama}} göndərildi.',
+  'inspect.uploadFailed':
+    'Yoxlamalar göndərilmədi ({reason}). Onlar bu cihazda qalır və əlaqə bərpa olunanda göndəriləcək.',
+  'inspect.noConnection': 'əlaqə yoxdur',
+  'inspect.notAllowed': 'bu hesabın buna icazəsi yoxdur',
+  'inspect.badData': 'serverin məlumatı yoxlamadan keçmədi',
+  'inspect.install': 'Bu cihaza quraşdır',
 };
