@@ -40,6 +40,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     verifyRateLimitPerMinute: 0,
     verifyCacheEntries: 50_000,
     verifyShowDocumentLast4: false,
+    inspectPublic: false,
+    inspectStaleDays: 7,
     apiDocs: true,
     // Off here as the verification limit is: suites sign in many times from one address and
     // open many connections at once. test/request-limits.e2e-spec.ts turns them on.

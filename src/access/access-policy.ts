@@ -87,6 +87,17 @@ export const PERMISSIONS = {
   'recognitions.present': ['admin', 'trainee', 'coordinator'],
   /** Accept or reject a presented credential, and re-check recognitions' status now. */
   'recognitions.decide': ['admin'],
+  /**
+   * Upload checks made with the inspector's app (`POST /api/v1/inspections`): the one thing
+   * auditors write, as field inspection is their job.
+   */
+  'inspections.record': STAFF_READERS,
+  'inspections.read': STAFF_READERS,
+  /**
+   * Sync the inspector's app (`GET /inspect/bundle.json`): keys, status list addresses, course
+   * names. Also open to anyone when the Center sets INSPECT_PUBLIC=true (the route says so).
+   */
+  'inspections.sync': STAFF_READERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

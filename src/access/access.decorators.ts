@@ -17,9 +17,25 @@ export const ACCESS_KEY = 'coe:access';
  */
 export type RouteRecord = 'session' | 'enrolment';
 
+/**
+ * A setting (AppConfig, boolean) that opens a route to everyone when true: the Center decides
+ * whether, say, the inspector's app may be synced without an account (INSPECT_PUBLIC).
+ */
+export type PublicSetting = 'inspectPublic';
+
+/** The environment variable behind each PublicSetting, as the docs name it. */
+const SETTING_NAMES: Record<PublicSetting, string> = { inspectPublic: 'INSPECT_PUBLIC' };
+
 /** What a route demands of its caller. A route without this metadata is refused to everyone. */
 export type AccessRule =
-  { public: true } | { public: false; permission: Permission | null; record?: RouteRecord };
+  | { public: true }
+  | {
+      public: false;
+      permission: Permission | null;
+      record?: RouteRecord;
+      /** Public after all while this setting is on. */
+      publicWhen?: PublicSetting;
+    };
 
 /** Anyone may call this route, signed in or not. */
 export const Public = () =>
@@ -50,11 +66,22 @@ function signedInRoute(rule: AccessRule & { public: false }, who?: string) {
  * named by `:id` (an instructor's assigned session); services check again, and check the
  * records a route reads or lists.
  */
-export const Allow = (permission: Permission, options: { record?: RouteRecord } = {}) =>
-  signedInRoute(
-    { public: false, permission, record: options.record },
-    `Requires the permission ${permission} (roles: ${rolesFor(permission).join(', ')})` +
-      (options.record ? `, reaching this ${options.record}` : ''),
+export const Allow = (
+  permission: Permission,
+  options: { record?: RouteRecord; publicWhen?: PublicSetting } = {},
+) =>
+  applyDecorators(
+    signedInRoute(
+      { public: false, permission, record: options.record, publicWhen: options.publicWhen },
+      `Requires the permission ${permission} (roles: ${rolesFor(permission).join(', ')})` +
+        (options.record ? `, reaching this ${options.record}` : '') +
+        (options.publicWhen
+          ? `, unless the setting ${SETTING_NAMES[options.publicWhen]}=true`
+          : ''),
+    ),
+    ...(options.publicWhen
+      ? [ApiExtension('x-public-when', SETTING_NAMES[options.publicWhen])]
+      : []),
   );
 
 /** Any signed-in user, whatever their role. */

@@ -7,6 +7,7 @@ import { can, rolesFor } from '../access/access-policy.js';
 import { ACCESS_KEY, type AccessRule, type RouteRecord } from '../access/access.decorators.js';
 import { mayReach, type RecordRef } from '../access/record-access.js';
 import { forbidden, unauthorized } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
 import { User } from '../users/user.entity.js';
 import { AuthSession } from './auth-session.entity.js';
 import { AuthService } from './auth.service.js';
@@ -25,6 +26,7 @@ export class AccessGuard implements CanActivate {
     private readonly auth: AuthService,
     private readonly webSessions: WebSessions,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,6 +36,8 @@ export class AccessGuard implements CanActivate {
     ]);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (rule?.public) return true;
+    // A route the Center has opened to everyone by a setting (INSPECT_PUBLIC).
+    if (rule?.publicWhen && this.config[rule.publicWhen]) return true;
 
     // A Bearer token (API clients) or the web session cookie (pages), see web-session.ts.
     const credential = accessCredential(request);

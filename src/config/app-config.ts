@@ -32,6 +32,10 @@ export class AppConfig {
   readonly verifyCacheEntries: number;
   /** Public verification shows the last four characters of the holder's identity document. */
   readonly verifyShowDocumentLast4: boolean;
+  /** Anyone may sync the inspector's app, not only auditors and admins (INSPECT_PUBLIC). */
+  readonly inspectPublic: boolean;
+  /** Days after a sync the inspector's app warns its status is old (INSPECT_STALE_DAYS). */
+  readonly inspectStaleDays: number;
   /** Serve /docs and /docs-json. */
   readonly apiDocs: boolean;
   /** Per address, per minute and anonymous route, counted in the database (0 = no limit). */
@@ -96,6 +100,8 @@ export function buildAppConfig(
     verifyRateLimitPerMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE,
     verifyCacheEntries: env.VERIFY_CACHE_ENTRIES,
     verifyShowDocumentLast4: env.VERIFY_SHOW_DOCUMENT_LAST4 === 'true',
+    inspectPublic: env.INSPECT_PUBLIC === 'true',
+    inspectStaleDays: env.INSPECT_STALE_DAYS,
     apiDocs: env.API_DOCS ? env.API_DOCS === 'true' : env.NODE_ENV !== 'production',
     authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,

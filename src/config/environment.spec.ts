@@ -84,6 +84,20 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it("keeps the inspector's app for auditors and admins, warning after 7 days, unless told", () => {
+    const config = (raw: Record<string, string>) =>
+      buildAppConfig(validateEnvironment(raw), 'postgres://db/coe');
+    expect(config({})).toMatchObject({ inspectPublic: false, inspectStaleDays: 7 });
+    expect(config({ INSPECT_PUBLIC: 'true', INSPECT_STALE_DAYS: '30' })).toMatchObject({
+      inspectPublic: true,
+      inspectStaleDays: 30,
+    });
+    expect(() => validateEnvironment({ INSPECT_PUBLIC: 'yes' })).toThrow(/INSPECT_PUBLIC/);
+    for (const days of ['0', '366', '7.5', 'week'])
+      expect(() => validateEnvironment({ INSPECT_STALE_DAYS: days })).toThrow(/INSPECT_STALE_DAYS/);
+    expect(config({ INSPECT_STALE_DAYS: '365' }).inspectStaleDays).toBe(365);
+  });
+
   it('caps connections per address unless a proxy is trusted; timeouts in order', () => {
     const secrets = { JWT_SECRET: 'j'.repeat(32), KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
     const config = (raw: Record<string, string>) =>

@@ -137,6 +137,20 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   VERIFY_SHOW_DOCUMENT_LAST4 = 'false';
 
+  /**
+   * Whether anyone may sync the inspector's offline app (`GET /inspect/bundle.json`: public
+   * keys, status list addresses, course names), not only signed-in auditors and admins.
+   */
+  @IsIn(['true', 'false'])
+  INSPECT_PUBLIC = 'false';
+
+  /** Days after its last sync the inspector's app warns that its revocation status is old. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  INSPECT_STALE_DAYS = 7;
+
   /** IANA zone whose calendar days count as "today" for session dates. */
   @IsString()
   TIME_ZONE = 'UTC';
