@@ -3,7 +3,7 @@ import { today as todayIn } from '../common/calendar.js';
 import { verificationUrl } from '../credentials/credential-builder.js';
 import { allowedActions, effectiveStatus } from './certificate-status.js';
 import type { Certificate } from './certificate.entity.js';
-import type { CertificateDto } from './dto/certificate.dto.js';
+import type { CertificateDetailDto, CertificateDto } from './dto/certificate.dto.js';
 
 /** `actor` is the caller: `allowedActions` lists what they may do to it. */
 export function toCertificateDto(
@@ -30,4 +30,12 @@ export function toCertificateDto(
     verificationUrl: verificationUrl(ctx.baseUrl, cert.serial),
     allowedActions: allowedActions(ctx.actor, status),
   };
+}
+
+/**
+ * The answer about one certificate adds its QR URL (signed on each answer, never stored;
+ * lists leave it out: no one scans a list, and signing every row would be wasted work).
+ */
+export function withQrUrl(dto: CertificateDto, qrUrl: string): CertificateDetailDto {
+  return { ...dto, qrUrl };
 }

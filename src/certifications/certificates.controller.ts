@@ -10,6 +10,7 @@ import { CertificateDocumentsService } from './certificate-documents.service.js'
 import { CertificatesService } from './certificates.service.js';
 import {
   BulkIssueResultDto,
+  CertificateDetailDto,
   CertificateDto,
   CertificatePageDto,
   CredentialResponseDto,
@@ -76,9 +77,16 @@ export class CertificatesController {
 
   @Get('certificates/:id')
   @Allow('certificates.read')
-  @ApiOperation({ summary: 'One certificate with its current status' })
-  @ApiOkResponse({ type: CertificateDto })
-  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<CertificateDto> {
+  @ApiOperation({
+    summary: 'One certificate with its current status',
+    description:
+      'With `qrUrl`: what its QR code holds, the verification URL with a signed token in its fragment (issue 19).',
+  })
+  @ApiOkResponse({ type: CertificateDetailDto })
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+  ): Promise<CertificateDetailDto> {
     return this.certificates.get(actor, id);
   }
 

@@ -11,7 +11,8 @@ import { invalidField } from '../common/validation.js';
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateMail } from './certificate-mail.js';
-import { toCertificateDto } from './certificate-mapper.js';
+import { toCertificateDto, withQrUrl } from './certificate-mapper.js';
+import { QrTokensService } from '../credentials/qr-token.js';
 import { normaliseSerial } from './serial.js';
 import {
   currentOnSql,
@@ -24,6 +25,7 @@ import {
 } from './certificate-status.js';
 import { Certificate, type CertificateStatus } from './certificate.entity.js';
 import type {
+  CertificateDetailDto,
   CertificateDto,
   ListCertificatesQueryDto,
   StatusChangeDto,
@@ -37,6 +39,7 @@ export class CertificatesService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly mail: CertificateMail,
+    private readonly qrTokens: QrTokensService,
   ) {}
 
   private dtoCtx(actor: Actor) {
@@ -91,8 +94,10 @@ export class CertificatesService {
     });
   }
 
-  async get(actor: Actor, id: string): Promise<CertificateDto> {
-    return toCertificateDto(await this.findReadable(actor, id), this.dtoCtx(actor));
+  /** One certificate, with the self-verifying QR URL its PDF and page show (issue 19). */
+  async get(actor: Actor, id: string): Promise<CertificateDetailDto> {
+    const cert = await this.findReadable(actor, id);
+    return withQrUrl(toCertificateDto(cert, this.dtoCtx(actor)), await this.qrTokens.urlFor(id));
   }
 
   /** The certificate, if `certificates.read` reaches it for the actor (access-policy.ts). */

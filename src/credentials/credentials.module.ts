@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CredentialsService } from './credentials.service.js';
 import { PublicController } from './public.controller.js';
+import { QrTokensService } from './qr-token.js';
 import { SigningKeysController } from './signing-keys.controller.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { StatusListCredentialsService } from './status-list-credentials.service.js';
@@ -19,7 +20,14 @@ import { VerifyRateLimiter } from './verify-rate-limiter.js';
     VerificationService,
     VerificationCache,
     VerifyRateLimiter,
+    QrTokensService,
   ],
-  exports: [SigningKeysService, StatusListsService, CredentialsService, VerificationService],
+  exports: [
+    SigningKeysService,
+    StatusListsService,
+    CredentialsService,
+    VerificationService,
+    QrTokensService,
+  ],
 })
 export class CredentialsModule {}

@@ -57,6 +57,16 @@ export class CertificateDto {
   allowedActions: LifecycleAction[];
 }
 
+export class CertificateDetailDto extends CertificateDto {
+  @ApiProperty({
+    example:
+      'https://coe.example.org/verify/COE-EOD2-2026-7KQ4M2#eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiIsInR5cCI6ImNvZS1xcitqd3QifQ.eyJpc3MiOiIuLi4ifQ.c2ln',
+    description:
+      'What the certificate\'s QR code holds (PDF and certificate page): the public verification URL with a signed token in its fragment, `{PUBLIC_BASE_URL}/verify/{serial}#{token}`, so the certificate can be checked with no connection. The token is a compact JWS (EdDSA, `typ` coe-qr+jwt, `kid` from /.well-known/jwks.json); docs/credentials.md "The QR token" lists its claims. Signed when answered, by the current key: the same certificate gives the same URL until the key is rotated, and a URL made before still verifies.',
+  })
+  qrUrl: string;
+}
+
 export class CertificatePageDto {
   @ApiProperty({ type: [CertificateDto] }) items: CertificateDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
