@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'enrolment.assessed',
   'instructor.created',
   'instructor.updated',
+  'inspection.recorded',
   'organisation.created',
   'organisation.updated',
   'qualification.granted',

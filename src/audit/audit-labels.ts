@@ -10,7 +10,7 @@ const sessionLabel = (s: string, c: string) =>
 /**
  * How each kind of record is named on an audit page, as a SELECT of (id, label) for the ids in
  * the parameter it is given. A user is the person linked to the account, else its e-mail.
- * Kinds without a row here (none yet for trusted issuers, recognitions, inspections) have no label.
+ * Kinds without a row here (none yet for trusted issuers, recognitions) have no label.
  */
 const LABELS: Partial<Record<AuditEntityType, (ids: string) => string>> = {
   user: (ids) => `SELECT u.id, COALESCE(${personName('t')}, ${personName('i')}, u.email) AS label
@@ -44,6 +44,8 @@ const LABELS: Partial<Record<AuditEntityType, (ids: string) => string>> = {
       JOIN courses c ON c.id = q.course_id
      WHERE q.id = ANY(${ids})`,
   signing_key: (ids) => `SELECT k.id, k.kid AS label FROM signing_keys k WHERE k.id = ANY(${ids})`,
+  /** An inspection by what was checked: the serial, as scanned. */
+  inspection: (ids) => `SELECT n.id, n.serial AS label FROM inspections n WHERE n.id = ANY(${ids})`,
 };
 
 export type LabelKey = `${string}:${string}`;

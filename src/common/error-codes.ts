@@ -106,6 +106,8 @@ export const ERROR_CODES = [
   'CREDENTIAL_REVOKED',
   'CREDENTIAL_SUSPENDED',
   'ALREADY_RECOGNISED',
+  // Field inspections (src/inspections).
+  'INSPECTION_CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -145,6 +147,8 @@ export interface ErrorDetailsByCode {
   DUPLICATE_TRAINEE: { existingId: string | null };
   DUPLICATE_IDENTITY_DOCUMENT: { existingId: string | null };
   REFERENCE_NOT_FOUND: { field?: string };
+  /** The device-made ids the upload could not store (src/inspections). */
+  INSPECTION_CONFLICT: { clientIds: string[] };
 }
 
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;

@@ -959,6 +959,7 @@ export const az: Messages = {
   'action.signing_key.rotated': 'İmza açarı dəyişdirildi',
   'action.trainee.created': 'İştirakçı yaradıldı',
   'action.trainee.updated': 'İştirakçı dəyişdirildi',
+  'action.inspection.recorded': 'Sertifikat sahədə yoxlanıldı',
   'action.recognition.recorded': 'Başqa mərkəzin etimadnaməsi tanındı',
   'action.recognition.accepted': 'Təqdim olunmuş etimadnamə qeydiyyatçı tərəfindən qəbul edildi',
   'action.recognition.rejected': 'Təqdim olunmuş etimadnamə qeydiyyatçı tərəfindən rədd edildi',
@@ -1071,6 +1072,8 @@ export const az: Messages = {
   'error.CREDENTIAL_REVOKED': 'Verən qurum bu etimadnaməni ləğv edib: qeydə alınmır.',
   'error.CREDENTIAL_SUSPENDED': 'Verən qurum bu etimadnaməni dayandırıb: qeydə alınmır.',
   'error.ALREADY_RECOGNISED': 'Bu etimadnamə bu iştirakçı və kurs üçün artıq tanınıb.',
+  'error.INSPECTION_CONFLICT':
+    'Eyni identifikatorla başqa yoxlama artıq saxlanılıb: bu yükləmədən heç nə saxlanılmadı.',
   'error.REFERENCE_NOT_FOUND': 'Burada seçilmiş qeyd mövcud deyil.',
   'error.INVALID_CURRENT_PASSWORD': 'Cari şifrə düzgün deyil.',
   'error.PASSWORD_UNCHANGED': 'Yeni şifrə cari şifrədən fərqlənməlidir.',

@@ -960,6 +960,7 @@ export const en = {
   'action.signing_key.rotated': 'Signing key rotated',
   'action.trainee.created': 'Trainee created',
   'action.trainee.updated': 'Trainee changed',
+  'action.inspection.recorded': 'Certificate checked in the field',
   'action.recognition.recorded': 'Credential from another centre recognised',
   'action.recognition.accepted': 'Presented credential accepted by a registrar',
   'action.recognition.rejected': 'Presented credential rejected by a registrar',
@@ -1075,6 +1076,8 @@ export const en = {
   'error.CREDENTIAL_REVOKED': 'Its issuer has revoked this credential: it is not recorded.',
   'error.CREDENTIAL_SUSPENDED': 'Its issuer has suspended this credential: it is not recorded.',
   'error.ALREADY_RECOGNISED': 'This credential is already recognised for this trainee and course.',
+  'error.INSPECTION_CONFLICT':
+    'Another check is already stored under the same id: nothing in this upload was saved.',
   'error.REFERENCE_NOT_FOUND': 'The record chosen here does not exist.',
   'error.INVALID_CURRENT_PASSWORD': 'The current password is not correct.',
   'error.PASSWORD_UNCHANGED': 'The new password must differ from the current one.',

@@ -969,6 +969,7 @@ export const ru: Messages = {
   'action.signing_key.rotated': 'Ключ подписи заменён',
   'action.trainee.created': 'Карточка слушателя создана',
   'action.trainee.updated': 'Карточка слушателя изменена',
+  'action.inspection.recorded': 'Сертификат проверен на месте',
   'action.recognition.recorded': 'Удостоверение другого центра признано',
   'action.recognition.accepted': 'Представленное удостоверение принято регистратором',
   'action.recognition.rejected': 'Представленное удостоверение отклонено регистратором',
@@ -1083,6 +1084,8 @@ export const ru: Messages = {
   'error.CREDENTIAL_REVOKED': 'Эмитент аннулировал это удостоверение: оно не записано.',
   'error.CREDENTIAL_SUSPENDED': 'Эмитент приостановил это удостоверение: оно не записано.',
   'error.ALREADY_RECOGNISED': 'Это удостоверение уже признано для этого слушателя и курса.',
+  'error.INSPECTION_CONFLICT':
+    'Под тем же идентификатором уже сохранена другая проверка: из этой загрузки ничего не сохранено.',
   'error.REFERENCE_NOT_FOUND': 'Выбранная здесь запись не существует.',
   'error.INVALID_CURRENT_PASSWORD': 'Текущий пароль указан неверно.',
   'error.PASSWORD_UNCHANGED': 'Новый пароль должен отличаться от текущего.',
