@@ -20,6 +20,7 @@ import { TraineeIdentityDocuments1796600000400 } from './1796600000400-TraineeId
 import { CourseTranslations1796600000410 } from './1796600000410-CourseTranslations.js';
 import { StatusListCredentials1796600000520 } from './1796600000520-StatusListCredentials.js';
 import { TrustedIssuersRecognitions1796600000530 } from './1796600000530-TrustedIssuersRecognitions.js';
+import { Inspections1796600000600 } from './1796600000600-Inspections.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   CourseTranslations1796600000410,
   StatusListCredentials1796600000520,
   TrustedIssuersRecognitions1796600000530,
+  Inspections1796600000600,
 ];

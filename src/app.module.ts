@@ -31,6 +31,7 @@ import { DeskModule } from './desk/desk.module.js';
 import { TrustedIssuersModule } from './trusted-issuers/trusted-issuers.module.js';
 import { VcApiModule } from './credentials/vc-api/vc-api.module.js';
 import { RecognitionsModule } from './recognitions/recognitions.module.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
 
 @Module({})
 export class AppModule {
@@ -72,6 +73,7 @@ export class AppModule {
         TrustedIssuersModule,
         VcApiModule,
         RecognitionsModule,
+        InspectionsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

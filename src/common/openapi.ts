@@ -102,4 +102,6 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'trusted issuers': 'Other centres whose credentials the Center accepts, with their keys',
   recognitions:
     "Recognition of prior learning: another centre's verified credential counted as one of our courses",
+  inspections:
+    "Field inspections: the inspector's offline app's sync bundle (keys, status lists, course names) and the checks it uploads",
 };

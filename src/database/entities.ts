@@ -12,6 +12,7 @@ import { SessionReservation } from '../courses/session-reservation.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { AttendanceDay } from '../enrolments/attendance-day.entity.js';
 import { Enrolment } from '../enrolments/enrolment.entity.js';
+import { Inspection } from '../inspections/inspection.entity.js';
 import { Instructor } from '../instructors/instructor.entity.js';
 import { ScheduledRun } from '../jobs/scheduled-run.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
@@ -47,4 +48,5 @@ export const ENTITIES = [
   ScheduledRun,
   TrustedIssuer,
   Recognition,
+  Inspection,
 ];
