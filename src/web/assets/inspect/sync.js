@@ -1,0 +1,182 @@
+/* global location, atob, crypto, TextEncoder, TextDecoder, Response, DecompressionStream */
+/**
+ * Brings what the app needs to judge offline (issue 19): the sync bundle (keys, issuer,
+ * courses, which lists exist) and each revocation and suspension list. A list is trusted only
+ * when its own signature verifies with the bundle's keys and it names the bundle's issuer, so
+ * the lists are as good as the Center's signature, not merely as the connection that brought
+ * them. Then uploads the checks made on the device.
+ */
+import { raw } from '../api.js';
+import { markUploaded, pendingChecks, saveSync } from './store.js';
+
+export class SyncError extends Error {
+  /** @param {'sign_in'|'not_allowed'|'network'|'bad_data'|'server'} code */
+  constructor(code, message) {
+    super(message);
+    this.name = 'SyncError';
+    this.code = code;
+  }
+}
+
+/** The lists a token's status is read from (the `suspended-or-revoked` one is not needed). */
+const PURPOSES = new Set(['revocation', 'suspension']);
+const BATCH = 200;
+
+export async function sync() {
+  const bundle = await fetchJson('/inspect/bundle.json');
+  if (!bundle || !Array.isArray(bundle.jwks?.keys) || !Array.isArray(bundle.statusLists))
+    throw new SyncError('bad_data', 'The bundle is not one this app reads');
+  const lists = [];
+  for (const entry of bundle.statusLists) {
+    if (!PURPOSES.has(entry.purpose)) continue;
+    const number = Number(/-(\d+)$/.exec(entry.id)?.[1]);
+    const jwt = await fetchText(sameOrigin(entry.url), 'application/vc+jwt');
+    const bits = await readStatusList(jwt, bundle, entry.purpose);
+    lists.push({ id: entry.id, purpose: entry.purpose, number, bits });
+  }
+  const syncedAt = typeof bundle.generatedAt === 'string' ? bundle.generatedAt : now();
+  await saveSync(bundle, lists, syncedAt);
+  return { bundle, syncedAt, lists: lists.length };
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * The lists are the app's own server's (the bundle names them by PUBLIC_BASE_URL, which may be
+ * a name this device reaches differently): read them from the origin the app came from.
+ */
+function sameOrigin(url) {
+  const u = new URL(url, location.origin);
+  return `${u.pathname}${u.search}`;
+}
+
+async function get(path, accept) {
+  let response;
+  try {
+    response = await raw('GET', path, { accept });
+  } catch (error) {
+    const status = error?.status;
+    if (status === 0) throw new SyncError('network', 'No connection');
+    if (status === 401) throw new SyncError('sign_in', 'Not signed in');
+    if (status === 403) throw new SyncError('not_allowed', 'Not allowed');
+    throw new SyncError('server', error?.message ?? 'Server error');
+  }
+  return response;
+}
+
+async function fetchJson(path) {
+  const response = await get(path, 'application/json');
+  return response.json().catch(() => {
+    throw new SyncError('bad_data', 'Not JSON');
+  });
+}
+
+async function fetchText(path, accept) {
+  return (await get(path, accept)).text();
+}
+
+/**
+ * A Bitstring Status List credential as vc+jwt: EdDSA by a key of the bundle, `iss` the
+ * bundle's issuer, the purpose the bundle said; `encodedList` is `u` + base64url of the gzipped
+ * bits (bit i is the i-th bit, most significant first).
+ */
+export async function readStatusList(jwt, bundle, purpose) {
+  const parts = typeof jwt === 'string' ? jwt.trim().split('.') : [];
+  if (parts.length !== 3) throw new SyncError('bad_data', 'A status list is not a JWS');
+  const header = parseJson(parts[0]);
+  const payload = parseJson(parts[1]);
+  if (header.alg !== 'EdDSA') throw new SyncError('bad_data', 'A status list is not EdDSA');
+  const jwk = bundle.jwks.keys.find((k) => k && k.kid === header.kid);
+  if (!jwk) throw new SyncError('bad_data', 'A status list is signed by an unknown key');
+  const key = await crypto.subtle.importKey(
+    'jwk',
+    { kty: 'OKP', crv: 'Ed25519', x: jwk.x },
+    { name: 'Ed25519' },
+    false,
+    ['verify'],
+  );
+  const ok = await crypto.subtle.verify(
+    { name: 'Ed25519' },
+    key,
+    base64url(parts[2]),
+    new TextEncoder().encode(`${parts[0]}.${parts[1]}`),
+  );
+  if (!ok) throw new SyncError('bad_data', "A status list's signature does not verify");
+  const issuer = typeof payload.issuer === 'string' ? payload.issuer : payload.issuer?.id;
+  if (payload.iss !== bundle.issuer || issuer !== bundle.issuer)
+    throw new SyncError('bad_data', 'A status list names another issuer');
+  const subject = payload.credentialSubject ?? {};
+  if (subject.statusPurpose !== purpose)
+    throw new SyncError('bad_data', 'A status list has another purpose');
+  const encoded = subject.encodedList;
+  if (typeof encoded !== 'string' || !encoded.startsWith('u'))
+    throw new SyncError('bad_data', 'A status list has no encoded list');
+  return gunzip(base64url(encoded.slice(1)));
+}
+
+/** Bit `index` of a list, most significant bit of the first byte first. */
+export function bitAt(bits, index) {
+  const byte = bits[index >> 3];
+  if (byte === undefined) return null;
+  return ((byte >> (7 - (index & 7))) & 1) === 1;
+}
+
+function parseJson(part) {
+  try {
+    return JSON.parse(new TextDecoder().decode(base64url(part)));
+  } catch {
+    throw new SyncError('bad_data', 'A status list is not readable');
+  }
+}
+
+function base64url(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+async function gunzip(bytes) {
+  const stream = new Response(bytes).body.pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Sends the checks the server does not have yet, in batches; each is marked sent once the
+ * server has answered for it (a repeat is harmless: the server keeps one record per clientId).
+ * Answers how many were sent.
+ */
+export async function uploadChecks() {
+  const pending = await pendingChecks();
+  let sent = 0;
+  for (let i = 0; i < pending.length; i += BATCH) {
+    const batch = pending.slice(i, i + BATCH);
+    let response;
+    try {
+      response = await raw('POST', '/api/v1/inspections', {
+        body: {
+          inspections: batch.map((c) => ({
+            clientId: c.clientId,
+            serial: c.serial,
+            checkedAt: c.checkedAt,
+            verdict: c.verdict,
+            ...(c.site ? { site: c.site } : {}),
+            ...(c.note ? { note: c.note } : {}),
+          })),
+        },
+      });
+    } catch (error) {
+      const status = error?.status;
+      if (status === 0) throw new SyncError('network', 'No connection');
+      if (status === 401) throw new SyncError('sign_in', 'Not signed in');
+      if (status === 403) throw new SyncError('not_allowed', 'Not allowed');
+      throw new SyncError('server', error?.message ?? 'Server error');
+    }
+    const answer = await response.json();
+    const received = new Set((answer.items ?? []).map((item) => item.clientId));
+    const ids = batch.map((c) => c.clientId).filter((id) => received.has(id));
+    await markUploaded(ids, now());
+    sent += ids.length;
+  }
+  return sent;
+}
