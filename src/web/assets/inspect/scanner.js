@@ -124,12 +124,10 @@ export async function startScanner(video, onText, options = {}) {
   try {
     stream = await navigator.mediaDevices.getUserMedia({
       audio: false,
-      // "ideal": a laptop with only a front camera still works.
-      video: {
-        facingMode: { ideal: 'environment' },
-        width: { ideal: 1920 },
-        height: { ideal: 1080 },
-      },
+      // "ideal": a laptop with only a front camera still works. Without a width a phone gives
+      // 640x480, too coarse for a printed QR of ninety modules; no height is asked, so the
+      // browser does not crop the picture to a shape it was not taken in.
+      video: { facingMode: { ideal: 'environment' }, width: { ideal: 1920 } },
     });
   } catch (error) {
     throw cameraError(error);
