@@ -19,6 +19,8 @@ const SECTIONS = [
   { path: '/app/transcript', key: 'nav.transcript', own: 'traineeId' },
   { path: '/app/my-sessions', key: 'nav.mySessions', own: 'instructorId' },
   { path: '/app/verify', key: 'nav.verify', needs: 'certificates.verify' },
+  // The inspector's offline app (issue 19): for those who record field inspections.
+  { path: '/inspect', key: 'nav.inspect', needs: 'inspections.record' },
   { path: '/app/courses', key: 'nav.courses', needs: 'courses.manage' },
   { path: '/app/sessions', key: 'nav.sessions', needs: 'registers.read' },
   { path: '/app/organisations', key: 'nav.organisations', needs: 'organisations.manage' },
