@@ -7,6 +7,7 @@ import { notFound } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { verificationUrl } from '../credentials/credential-builder.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { QrTokensService } from '../credentials/qr-token.js';
 import { effectiveStatus } from './certificate-status.js';
 import { Certificate } from './certificate.entity.js';
 import { CertificatesService } from './certificates.service.js';
@@ -40,6 +41,7 @@ export class CertificateDocumentsService {
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
     private readonly recipients: Recipients,
+    private readonly qrTokens: QrTokensService,
   ) {}
 
   async pdf(actor: Actor, id: string): Promise<{ serial: string; pdf: Buffer }> {
@@ -78,6 +80,7 @@ export class CertificateDocumentsService {
       sessionDates:
         row.starts_on && row.ends_on ? { startsOn: row.starts_on, endsOn: row.ends_on } : null,
       verificationUrl: verificationUrl(this.config.publicBaseUrl, cert.serial),
+      qrUrl: await this.qrTokens.urlFor(cert.id),
       status: effectiveStatus(cert, today(this.config.timeZone)),
       translatedTitles: { az: row.translations?.az?.title, ru: row.translations?.ru?.title },
       russian: holderLanguage === 'ru',

@@ -4,6 +4,7 @@ import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PNG } from 'pngjs';
 import {
+  certificateQr,
   renderCertificatePdf,
   verificationQrPng,
   type CertificateDocument,
@@ -56,6 +57,52 @@ const crowded: CertificateDocument = {
   validUntil: null,
 };
 
+/**
+ * A QR URL as long as a real one (issue 19): a header with a 43-character kid, the claims, and
+ * a 64-byte signature, base64url (the signature's bytes do not matter to the QR code's size).
+ */
+function claimsUrl(claims: Record<string, string>): string {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const header = b64({ alg: 'EdDSA', kid: 'k'.repeat(43), typ: 'coe-qr+jwt' });
+  const payload = b64({
+    iss: 'https://coe.example.az/issuer',
+    sn: SERIAL,
+    nm: 'Gülnarə Əliheydər qızı Məmmədquliyeva-Şükürova',
+    doc: '5678',
+    cc: 'EOD-2',
+    ct: 'Explosive Ordnance Disposal Level 3 for Team Leaders and Supervisors',
+    cl: 'Level 3',
+    iat: '2026-03-20',
+    vu: '2028-03-19',
+    sl: [12, 131_071],
+    ...claims,
+  });
+  return `${URL}#${header}.${payload}.${Buffer.alloc(64, 7).toString('base64url')}`;
+}
+const TOKEN_URL = claimsUrl({});
+
+/** The certificate's one image, decoded as a QR code. */
+async function embeddedQr(pdf: Buffer): Promise<string | undefined> {
+  const page = await (await open(pdf)).getPage(1);
+  const ops = await page.getOperatorList();
+  const imageIndex = ops.fnArray.indexOf(OPS.paintImageXObject);
+  expect(imageIndex).toBeGreaterThanOrEqual(0);
+  const name = ops.argsArray[imageIndex][0] as string;
+  const image = (await new Promise((resolve) => page.objs.get(name, resolve))) as {
+    width: number;
+    height: number;
+    data: Uint8ClampedArray;
+  };
+  // pdf.js hands the pixels over as RGB or RGBA: jsQR wants RGBA.
+  const channels = image.data.length / (image.width * image.height);
+  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let i = 0; i < image.width * image.height; i++) {
+    for (let c = 0; c < 3; c++) rgba[i * 4 + c] = image.data[i * channels + c];
+    rgba[i * 4 + 3] = 255;
+  }
+  return decodeQr(rgba, image.width, image.height);
+}
+
 async function open(pdf: Buffer): Promise<PDFDocumentProxy> {
   return getDocument({
     data: new Uint8Array(pdf),
@@ -107,7 +154,9 @@ describe('renderCertificatePdf', () => {
     expect(text).toContain('2026-03-20');
     expect(text).toContain('2028-03-19');
     expect(text).toContain('2026-03-02');
-    expect(text).toContain(URL);
+    // The address beside the QR code, wrapped at its slashes, its serial on a line of its own.
+    expect(text).toContain(`/\n${SERIAL}`);
+    expect(text.replaceAll('\n', '')).toContain(URL);
   });
 
   it('labels everything in English and Azerbaijani', () => {
@@ -187,24 +236,15 @@ describe('renderCertificatePdf', () => {
   });
 
   it('embeds a QR code image that decodes to the verification URL', async () => {
-    const page = await (await open(pdf)).getPage(1);
-    const ops = await page.getOperatorList();
-    const imageIndex = ops.fnArray.indexOf(OPS.paintImageXObject);
-    expect(imageIndex).toBeGreaterThanOrEqual(0);
-    const name = ops.argsArray[imageIndex][0] as string;
-    const image = (await new Promise((resolve) => page.objs.get(name, resolve))) as {
-      width: number;
-      height: number;
-      data: Uint8ClampedArray;
-    };
-    // pdf.js hands the pixels over as RGB or RGBA: jsQR wants RGBA.
-    const channels = image.data.length / (image.width * image.height);
-    const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-    for (let i = 0; i < image.width * image.height; i++) {
-      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = image.data[i * channels + c];
-      rgba[i * 4 + 3] = 255;
-    }
-    expect(decodeQr(rgba, image.width, image.height)).toBe(URL);
+    expect(await embeddedQr(pdf)).toBe(URL);
+  });
+
+  it('encodes the signed QR URL when given one, and still prints the plain address (issue 19)', async () => {
+    const withToken = await renderCertificatePdf({ ...certificate, qrUrl: TOKEN_URL });
+    expect(await embeddedQr(withToken)).toBe(TOKEN_URL);
+    const printed = await pageText(await (await open(withToken)).getPage(1));
+    expect(printed).toContain(SERIAL);
+    expect(printed).not.toContain(TOKEN_URL.split('#')[1].slice(0, 20));
   });
 
   it('keeps a crowded record on one page', async () => {
@@ -285,6 +325,29 @@ describe("renderCertificatePdf in the holder's languages (issue 17)", () => {
     const text = await pageText(await parsed.getPage(1));
     expect(text).toContain(certificate.courseTitle);
     expect(text).not.toContain(translatedTitles.ru);
+  });
+});
+
+describe('certificateQr (issue 19)', () => {
+  it('keeps error correction M and modules of 0.5 mm or more for a long Azerbaijani name', () => {
+    const qr = certificateQr(TOKEN_URL);
+    expect(qr).toMatchObject({ version: 20, modules: 97, errorCorrection: 'M' });
+    expect(qr.moduleMm).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('falls back to L, keeping the modules near 0.5 mm, for a long Cyrillic name and title', () => {
+    const russian = claimsUrl({
+      nm: 'Константин Александрович Преображенский-Вознесенский',
+      ct: 'Нетехническое обследование и маркировка опасных районов: продвинутый курс для руководителей групп',
+      cl: 'Продвинутый',
+    });
+    const m = certificateQr(russian.replace(/#.*/, ''));
+    expect(m.errorCorrection).toBe('M');
+    const qr = certificateQr(russian);
+    expect(qr).toMatchObject({ version: 21, errorCorrection: 'L' });
+    expect(qr.moduleMm).toBeGreaterThan(0.48);
+    const png = PNG.sync.read(qr.png);
+    expect(decodeQr(new Uint8ClampedArray(png.data), png.width, png.height)).toBe(russian);
   });
 });
 

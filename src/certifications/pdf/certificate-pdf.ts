@@ -26,8 +26,13 @@ export interface CertificateDocument {
   instructorName: string | null;
   sessionLocation: string | null;
   sessionDates: { startsOn: string; endsOn: string } | null;
-  /** Encoded in the QR code and printed under it. */
+  /** Printed beside the QR code (and encoded in it when there is no `qrUrl`). */
   verificationUrl: string;
+  /**
+   * What the QR code holds (issue 19): the verification URL with the signed token in its
+   * fragment, so the code can be checked offline. Too long to print; the plain URL is printed.
+   */
+  qrUrl?: string;
   /** suspended, revoked and superseded certificates are stamped as not valid. */
   status: 'active' | 'expired' | 'suspended' | 'revoked' | 'superseded';
   /** The course title in Azerbaijani and Russian, where the course has them (issue 17). */
@@ -62,7 +67,16 @@ const CONTENT_W = PAGE_W - 2 * CONTENT_X;
 const BODY_TOP = 176;
 const BODY_BOTTOM = 416;
 const FOOTER_TOP = 432;
-const QR_SIZE = 100;
+// The inner (gold) frame line is 25pt from the page's edges.
+const FRAME_INSET = 25;
+/**
+ * The QR code's side, quiet zone included: as large as the footer's height allows (from just
+ * under the body to just inside the frame), so its modules stay about 0.5 mm or more, what a
+ * phone camera at 30–40 cm resolves, with the signed token inside (docs/credentials.md).
+ */
+const QR_SIZE = 150;
+/** 0.5 mm in points: the smallest module we aim for. */
+const MIN_MODULE_PT = (0.5 / 25.4) * 72;
 
 const NAVY = '#1f3a5f';
 const GOLD = '#a8873a';
@@ -107,12 +121,46 @@ const NOT_VALID = { en: 'NOT VALID', az: 'ETİBARSIZDIR' };
 const QR_QUIET_ZONE = 4;
 const QR_PIXELS_PER_MODULE = 8;
 
+export interface CertificateQr {
+  png: Buffer;
+  version: number;
+  /** Modules per side, without the quiet zone. */
+  modules: number;
+  errorCorrection: 'M' | 'L';
+  /** One module's side as printed on the certificate (QR_SIZE points, quiet zone included). */
+  moduleMm: number;
+}
+
 /**
- * The QR code printed on the certificate, as PNG: error correction M, a 4-module quiet zone.
- * Greyscale without alpha, so pdfkit embeds the PNG's data as it is instead of decoding it.
+ * The QR code printed on the certificate: error correction M (about 15% of the code may be
+ * damaged), unless the token is so long (a long Cyrillic name and title) that M's modules would
+ * print under 0.5 mm; then L, since on a clean print a larger module helps a camera at arm's
+ * length more than the margin of error correction. A 4-module quiet zone.
  */
-export async function verificationQrPng(url: string): Promise<Buffer> {
-  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+export function certificateQr(url: string): CertificateQr {
+  const moduleMm = (size: number) => ((QR_SIZE / (size + 2 * QR_QUIET_ZONE)) * 25.4) / 72;
+  let qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  let errorCorrection: 'M' | 'L' = 'M';
+  if (QR_SIZE / (qr.modules.size + 2 * QR_QUIET_ZONE) < MIN_MODULE_PT) {
+    qr = QRCode.create(url, { errorCorrectionLevel: 'L' });
+    errorCorrection = 'L';
+  }
+  return {
+    png: qrPng(qr.modules),
+    version: qr.version,
+    modules: qr.modules.size,
+    errorCorrection,
+    moduleMm: moduleMm(qr.modules.size),
+  };
+}
+
+/** The QR code as PNG (see certificateQr). */
+export function verificationQrPng(url: string): Promise<Buffer> {
+  return Promise.resolve(certificateQr(url).png);
+}
+
+/** Greyscale without alpha, so pdfkit embeds the PNG's data as it is instead of decoding it. */
+function qrPng(modules: QRCode.BitMatrix): Buffer {
   const side = (modules.size + 2 * QR_QUIET_ZONE) * QR_PIXELS_PER_MODULE;
   const png = new PNG({ width: side, height: side, colorType: 0, inputColorType: 0 });
   png.data = Buffer.alloc(side * side, 0xff);
@@ -145,11 +193,11 @@ const DOCUMENT_TITLE: Record<PdfLanguage, string> = {
 /** What the QR code encodes, for a reader who cannot see it. */
 const QR_ALT: Record<PdfLanguage, (serial: string) => string> = {
   en: (serial) =>
-    `QR code: opens the verification page of certificate ${serial}, at the address printed under it`,
+    `QR code: opens the verification page of certificate ${serial}, at the address printed beside it, and carries its signed details for checking without a connection`,
   az: (serial) =>
-    `QR kod: ${serial} nömrəli sertifikatın yoxlama səhifəsini açır; ünvanı kodun altında yazılıb`,
+    `QR kod: ${serial} nömrəli sertifikatın yoxlama səhifəsini açır (ünvanı kodun yanında yazılıb) və internetsiz yoxlama üçün onun imzalanmış məlumatlarını daşıyır`,
   ru: (serial) =>
-    `QR-код: открывает страницу проверки сертификата ${serial}; её адрес напечатан под кодом`,
+    `QR-код: открывает страницу проверки сертификата ${serial} (её адрес напечатан рядом с кодом) и содержит его подписанные данные для проверки без связи`,
 };
 
 /** The language the certificate is addressed in: the holder's, English unless known. */
@@ -163,7 +211,7 @@ function languageOf(doc: CertificateDocument): PdfLanguage {
  * the footer's columns from left to right, the QR code last.
  */
 export async function renderCertificatePdf(doc: CertificateDocument): Promise<Buffer> {
-  const qr = await verificationQrPng(doc.verificationUrl);
+  const qr = certificateQr(doc.qrUrl ?? doc.verificationUrl).png;
   const lang = languageOf(doc);
   const serial = clean(doc.serial);
   const localTitle = lang === 'en' ? undefined : doc.translatedTitles?.[lang];
@@ -509,18 +557,23 @@ function drawFooter(
       ),
   );
 
-  // Right: the QR code and the same address in print, for a reader without a phone.
-  const qrColW = 200;
-  const qrColX = PAGE_W - CONTENT_X - qrColW;
-  const qrX = qrColX + (qrColW - QR_SIZE) / 2;
-  const qrY = FOOTER_TOP + 2;
+  // Right: the QR code in the corner, as large as the footer allows (its white quiet zone
+  // reaches just inside the frame), and beside it the address in print, for a reader without a
+  // phone (the plain address: the token is for cameras, not for typing).
+  const qrX = PAGE_W - FRAME_INSET - 11 - QR_SIZE;
+  const qrY = PAGE_H - FRAME_INSET - 4 - QR_SIZE;
+  const urlColX = signX + signW + 14;
+  const urlColW = qrX - 2 - urlColX;
+  // The serial on its own line: the column is narrow, and a break inside it would mislead.
   const url = clean(doc.verificationUrl);
-  const urlFit = fit(pdf, url, FONT.regular, qrColW, 2, 7.5, 5.5);
+  const cut = url.lastIndexOf('/') + 1;
+  const printed = `${url.slice(0, cut)}\n${url.slice(cut)}`;
+  const urlFit = fit(pdf, printed, FONT.regular, urlColW, 4, 7.5, 5.5);
   labelled(
-    () => line(pdf, LABEL.verify, small, qrColX, FOOTER_TOP - 10, qrColW),
+    () => line(pdf, LABEL.verify, small, urlColX, FOOTER_TOP, urlColW, 'right'),
     () => {
       pdf.font(FONT.regular).fontSize(urlFit.size).fillColor(INK);
-      box(pdf, url, qrColX, FOOTER_TOP + QR_SIZE + 4, qrColW, urlFit.height);
+      box(pdf, printed, urlColX, FOOTER_TOP + 12, urlColW, urlFit.height, 'right');
     },
   );
   tagged(pdf, root, 'Figure', { alt: qrAlt, bbox: [qrX, qrY, qrX + QR_SIZE, qrY + QR_SIZE] }, () =>
