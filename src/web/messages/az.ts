@@ -1197,4 +1197,23 @@ export const az: Messages = {
   'inspect.notAllowed': 'bu hesabın buna icazəsi yoxdur',
   'inspect.badData': 'serverin məlumatı yoxlamadan keçmədi',
   'inspect.install': 'Bu cihaza quraşdır',
+  // The signed QR code (issue 19).
+  'qrCheck.heading': 'İmzalanmış QR kod',
+  'qrCheck.checking': 'QR koddakı imzalanmış məlumatlar yoxlanılır…',
+  'qrCheck.match': 'QR kod həqiqidir: Mərkəz tərəfindən imzalanıb və bu qeydlə üst-üstə düşür.',
+  'qrCheck.fullName': 'Koddakı tam ad',
+  'qrCheck.documentLast4': 'Koddakı şəxsiyyət sənədi (son dörd simvol)',
+  'qrCheck.forged': 'DİQQƏT: bu QR kod saxta ola bilər',
+  'qrCheck.bad_signature': 'Onun imzası Mərkəzin dərc etdiyi açarlarla təsdiqlənmir.',
+  'qrCheck.unknown_key': 'O, Mərkəzin heç vaxt dərc etmədiyi açarla imzalanıb.',
+  'qrCheck.malformed': 'O, zədələnib və ya Mərkəz tərəfindən yaradılmayıb.',
+  'qrCheck.mismatch': 'Onun imzalanmış məlumatları reyestrdən fərqlənir: {fields}.',
+  'qrCheck.trustRegister':
+    'Yalnız yuxarıdakı reyestr nəticəsinə etibar edin və sahibin şəxsiyyət sənədi ilə müqayisə edin.',
+  'qrCheck.unavailable':
+    'QR kodu indi yoxlamaq mümkün olmadı (Mərkəzin açarları yüklənmədi). Yuxarıdakı nəticə qüvvədədir.',
+  'certificate.qr': 'QR kod',
+  'certificate.qrHint':
+    'PDF-dəki ilə eyni kod: açıq yoxlama səhifəsini açır, müfəttiş isə onu hətta internet olmadan da yoxlaya bilər.',
+  'certificate.qrAlt': '{serial} nömrəli sertifikatın QR kodu',
 };

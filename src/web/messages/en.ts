@@ -1199,4 +1199,24 @@ export const en = {
   'inspect.notAllowed': 'this account may not do this',
   'inspect.badData': "the server's data did not verify",
   'inspect.install': 'Install on this device',
+  // The signed QR code (issue 19): its check on the public verification page, and the
+  // certificate page's copy of it.
+  'qrCheck.heading': 'Signed QR code',
+  'qrCheck.checking': 'Checking the signed details in the QR code…',
+  'qrCheck.match': 'The QR code is genuine: signed by the Center and matching this record.',
+  'qrCheck.fullName': 'Full name in the code',
+  'qrCheck.documentLast4': 'Identity document in the code (last four characters)',
+  'qrCheck.forged': 'WARNING: this QR code may be forged',
+  'qrCheck.bad_signature': "Its signature does not verify with the Center's published keys.",
+  'qrCheck.unknown_key': 'It is signed with a key the Center has never published.',
+  'qrCheck.malformed': 'It is damaged or was not made by the Center.',
+  'qrCheck.mismatch': 'Its signed details differ from the register: {fields}.',
+  'qrCheck.trustRegister':
+    "Rely only on the register's result above, and compare the holder's identity document.",
+  'qrCheck.unavailable':
+    "The QR code could not be checked now (the Center's keys did not load). The result above still stands.",
+  'certificate.qr': 'QR code',
+  'certificate.qrHint':
+    'The same code as on the PDF: it opens the public verification page, and an inspector can check it even without a connection.',
+  'certificate.qrAlt': 'QR code of certificate {serial}',
 } as const;
