@@ -83,3 +83,27 @@ export class InspectBundleController {
     return this.bundles.bundle();
   }
 }
+
+/**
+ * The same bundle under /api/: the web session's access cookie has `Path=/api/`
+ * (src/auth/web-session.ts), so a browser never sends it to /inspect/bundle.json, and the
+ * inspector's app, signed in with cookies, syncs from here.
+ */
+@ApiTags('inspections')
+@Controller('api/v1/inspect')
+export class InspectBundleApiController {
+  constructor(private readonly bundles: InspectBundleService) {}
+
+  @Get('bundle.json')
+  @Allow('inspections.sync', { publicWhen: 'inspectPublic' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'The inspector’s sync bundle, for the web session',
+    description:
+      'Exactly GET /inspect/bundle.json, at an address the web session’s cookies (Path=/api/) reach, for the inspector’s app in the browser.',
+  })
+  @ApiOkResponse({ type: InspectBundleDto })
+  bundle(): Promise<InspectBundleDto> {
+    return this.bundles.bundle();
+  }
+}
