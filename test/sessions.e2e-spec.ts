@@ -115,6 +115,7 @@ describe('sessions', () => {
         allowedActions: ['manage', 'readRoster', 'recordResults', 'printAttendanceSheet'],
         enrolment: null,
         canEnrol: null,
+        canNominate: null,
         staffing: {
           instructors: 0,
           needed: null,
