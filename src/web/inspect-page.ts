@@ -19,11 +19,11 @@ export interface InspectShell {
   preload: string[];
 }
 
-/** The messages the app uses: its own block, and the language names of the language switch. */
+/** The messages the app uses: its own block, its title and the language switch's label. */
 export function inspectMessages(lang: Lang): Record<string, string> {
   return Object.fromEntries(
     Object.entries(MESSAGES[lang]).filter(
-      ([key]) => key.startsWith('inspect.') || key === 'nav.language',
+      ([key]) => key.startsWith('inspect.') || key === 'nav.language' || key === 'page.inspect',
     ),
   );
 }

@@ -89,6 +89,8 @@ function render() {
     type: 'text',
     maxlength: 200,
     value: localStorage.getItem(SITE_KEY) ?? '',
+    // Remembered as typed: the inspector stays at one site for many checks.
+    oninput: () => localStorage.setItem(SITE_KEY, els.site.value.trim()),
   });
   els.note = h('textarea', { id: 'inspect-note', rows: 2, maxlength: 2000 });
   els.result = h('section', { class: 'result-area', 'aria-live': 'polite' });
@@ -128,6 +130,7 @@ function render() {
 
   replace(
     main,
+    h('h1', { class: 'sr-only' }, t('page.inspect')),
     h(
       'section',
       { class: 'card status-card' },
@@ -413,11 +416,13 @@ function showResult({ verdict, verification, claims, statusKnown, serialFromUrl,
       icon(verdict),
       h('p', { class: 'verdict__word' }, t(`inspect.verdict.${verdict}`)),
       h('p', { class: 'verdict__detail' }, detail),
-      last &&
-        h('p', { class: 'verdict__as-of' }, t('inspect.statusAsOf', { time: when(last.syncedAt) })),
       !verification.ok &&
         verification.reason &&
         h('p', { class: 'verdict__reason' }, t(`inspect.reason.${verification.reason}`)),
+      // The lists' age matters only to a genuine certificate's status.
+      claims &&
+        last &&
+        h('p', { class: 'verdict__as-of' }, t('inspect.statusAsOf', { time: when(last.syncedAt) })),
     ),
     warnings,
     rows.length > 0 && h('dl', { class: 'card facts' }, rows),
@@ -434,7 +439,20 @@ function showResult({ verdict, verification, claims, statusKnown, serialFromUrl,
       t('inspect.newCheck'),
     ),
   );
+  fitWord(els.result.querySelector('.verdict__word'));
   els.result.scrollIntoView({ block: 'start' });
+}
+
+/**
+ * The verdict is as large as the screen allows, but a word is never broken (ETİBARLIDIR,
+ * ДЕЙСТВИТЕЛЬНО are long on a narrow phone): smaller type until the longest word fits.
+ */
+function fitWord(el) {
+  let size = parseFloat(window.getComputedStyle(el).fontSize);
+  while (el.scrollWidth > el.clientWidth && size > 24) {
+    size -= 2;
+    el.style.fontSize = `${size}px`;
+  }
 }
 
 async function showChecks() {

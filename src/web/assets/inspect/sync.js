@@ -22,8 +22,14 @@ export class SyncError extends Error {
 const PURPOSES = new Set(['revocation', 'suspension']);
 const BATCH = 200;
 
+/**
+ * The bundle of /inspect/bundle.json, at its address under /api/: the session's access cookie
+ * is sent to /api/ only, and with INSPECT_PUBLIC=true both answer without one.
+ */
+const BUNDLE = '/api/v1/inspect/bundle.json';
+
 export async function sync() {
-  const bundle = await fetchJson('/inspect/bundle.json');
+  const bundle = await fetchJson(BUNDLE);
   if (!bundle || !Array.isArray(bundle.jwks?.keys) || !Array.isArray(bundle.statusLists))
     throw new SyncError('bad_data', 'The bundle is not one this app reads');
   const lists = [];
