@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebModule } from '../web/web.module.js';
 import { CredentialsService } from './credentials.service.js';
 import { PublicController } from './public.controller.js';
 import { QrTokensService } from './qr-token.js';
@@ -11,6 +12,7 @@ import { VerificationService } from './verification.service.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
 
 @Module({
+  imports: [WebModule],
   controllers: [PublicController, SigningKeysController],
   providers: [
     SigningKeysService,

@@ -30,6 +30,7 @@ import { badRequest, STATUS_TEXT } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
 import { renderVerificationForm, renderVerificationPage } from '../web/verification-page.js';
+import { WebAssets } from '../web/web-assets.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from './credential-builder.js';
 import { CredentialsService } from './credentials.service.js';
 import { IssuerProfileDto, JwksDto, STATUS_LIST_CREDENTIAL_SCHEMA } from './dto/public.dto.js';
@@ -58,6 +59,7 @@ export class PublicController {
     private readonly statusListCredentials: StatusListCredentialsService,
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
+    private readonly assets: WebAssets,
   ) {}
 
   @Get('verify')
@@ -86,7 +88,7 @@ export class PublicController {
   @ApiOperation({
     summary: 'Verify a certificate by its serial number',
     description:
-      'A browser gets an HTML page (English, Azerbaijani or Russian from ?lang= or Accept-Language); `Accept: application/json` gets JSON. Unknown serial: 404 with `status: "not_found"`. Shows only a masked holder name (and, with VERIFY_SHOW_DOCUMENT_LAST4=true, holderDocument: the type and last four characters of the holder\'s identity document). The page names the course in its language (course translations); the JSON keeps the original title. Rate-limited per address.',
+      'A browser gets an HTML page (English, Azerbaijani or Russian from ?lang= or Accept-Language); `Accept: application/json` gets JSON. Unknown serial: 404 with `status: "not_found"`. Shows only a masked holder name (and, with VERIFY_SHOW_DOCUMENT_LAST4=true, holderDocument: the type and last four characters of the holder\'s identity document). The page names the course in its language (course translations); the JSON keeps the original title. Opened from a certificate\'s QR code (`/verify/{serial}#{token}`, issue 19), the page also checks the signed token in the fragment in the browser, against /.well-known/jwks.json and the record shown, and warns when the code may be forged. Rate-limited per address.',
   })
   @ApiExtraModels(SerialVerificationDto, ErrorResponseDto)
   @ApiOkResponse({
@@ -148,6 +150,12 @@ export class PublicController {
     }
     const page = renderVerificationPage(result, language ?? 'en', {
       path: `/verify/${encodeURIComponent(serial)}`,
+      // A scanned QR code brings a signed token in the fragment: the page checks it (issue 19).
+      qrCheck: {
+        script: this.assets.url('verify-qr.js'),
+        jwksUrl: '/.well-known/jwks.json',
+        issuer: `${this.config.publicBaseUrl}/issuer`,
+      },
     });
     return reply.status(status).type('text/html; charset=utf-8').send(page);
   }

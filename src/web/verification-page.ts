@@ -29,6 +29,42 @@ export interface VerificationView {
 /** `invalid` covers an "active" answer whose `valid` flag disagrees: never show green then. */
 type Verdict = Exclude<VerificationStatus, 'active'> | 'active' | 'invalid';
 
+/**
+ * The signed QR code's check (issue 19): a certificate's QR code opens this page with a token in
+ * the fragment, which never reaches the server. The page's script (assets/verify-qr.js) checks
+ * it in the browser against the published keys and compares it with the record shown here.
+ */
+export interface QrCheckOptions {
+  /** The versioned URL of assets/verify-qr.js. */
+  script: string;
+  jwksUrl: string;
+  /** The issuer a genuine token names: `{base}/issuer`. */
+  issuer: string;
+}
+
+/** What the script compares a token with, and the words it shows, in the page's language. */
+const QR_CHECK_MESSAGES = [
+  'qrCheck.heading',
+  'qrCheck.checking',
+  'qrCheck.match',
+  'qrCheck.fullName',
+  'qrCheck.documentLast4',
+  'qrCheck.forged',
+  'qrCheck.bad_signature',
+  'qrCheck.unknown_key',
+  'qrCheck.malformed',
+  'qrCheck.mismatch',
+  'qrCheck.trustRegister',
+  'qrCheck.unavailable',
+  'field.serial',
+  'field.holder',
+  'field.holderDocument',
+  'field.course',
+  'field.issuedAt',
+  'field.validUntil',
+  'field.issuer',
+] as const satisfies readonly MessageKey[];
+
 const EXAMPLE_SERIAL = 'COE-EOD2-2026-7KQ4M2';
 
 const svg = (body: string) =>
@@ -82,12 +118,18 @@ const VERDICT_CSS = `
 .check__row button{flex:1 1 auto}
 .nowrap{white-space:nowrap}
 .check .muted{margin:6px 0 0}
+.qr-check{border-radius:12px;padding:14px 16px;margin:0 0 16px;border:3px solid #d1d5db;background:#fff}
+.qr-check h2{margin:0 0 6px;font-size:1.15rem}
+.qr-check p{margin:6px 0 0}
+.qr-check--match{border-color:#166534}
+.qr-check--forged{border-color:#b91c1c;background:#fef2f2}
+.qr-check--forged h2{color:#991b1b;font-size:1.3rem}
 `;
 
 export function renderVerificationPage(
   view: VerificationView,
   lang: Lang,
-  opts: { path: string },
+  opts: { path: string; qrCheck?: QrCheckOptions },
 ): string {
   const verdict = verdictOf(view);
   const word = t(lang, `verdict.${verdict}`);
@@ -98,9 +140,50 @@ export function renderVerificationPage(
     caption: t(lang, 'verify.title'),
     css: VERDICT_CSS,
     noindex: true,
-    main: html`${verdictBanner(view, verdict, word, lang)} ${facts(view, verdict, lang)}
-    ${checkAnotherForm(view, verdict, lang)}`,
+    main: html`${verdictBanner(view, verdict, word, lang)}
+    ${opts.qrCheck ? qrCheckSlot(view, verdict, lang, opts.qrCheck) : ''}
+    ${facts(view, verdict, lang)} ${checkAnotherForm(view, verdict, lang)}`,
   });
+}
+
+/**
+ * Hidden until the script finds a token in the fragment (a typed-in serial has none). The
+ * record it compares with is only what the page already shows: nothing about a person on a
+ * miss or under "not valid" (then any token is reported as not matching the register).
+ */
+function qrCheckSlot(
+  view: VerificationView,
+  verdict: Verdict,
+  lang: Lang,
+  qr: QrCheckOptions,
+): SafeHtml {
+  const shown = verdict !== 'not_found' && verdict !== 'invalid';
+  const data = {
+    jwksUrl: qr.jwksUrl,
+    record: {
+      found: shown,
+      serial: view.serial,
+      issuer: qr.issuer,
+      ...(shown
+        ? {
+            holder: view.holder,
+            documentLast4: view.holderDocument?.last4 ?? null,
+            courseCode: view.course?.code ?? null,
+            courseTitle: view.course?.title ?? null,
+            issuedOn: calendarDate(view.issuedAt),
+            validUntil: calendarDate(view.validUntil),
+          }
+        : {}),
+    },
+    messages: Object.fromEntries(QR_CHECK_MESSAGES.map((key) => [key, t(lang, key)])),
+  };
+  // JSON in a script element: "<" escaped so no value can close the element.
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  return html`<section id="qr-check" class="qr-check" aria-live="polite" hidden></section>
+    <script type="application/json" id="qr-check-data">
+      ${trustedHtml(json)}
+    </script>
+    <script type="module" src="${qr.script}"></script>`;
 }
 
 /**

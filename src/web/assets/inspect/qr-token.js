@@ -190,8 +190,7 @@ function checkClaims(c) {
   if (
     !Array.isArray(c.sl) ||
     c.sl.length !== 2 ||
-    !c.sl.every((n) => Number.isSafeInteger(n) && n >= 0) ||
-    c.sl[0] < 1
+    !c.sl.every((n) => Number.isSafeInteger(n) && n >= 0)
   )
     throw new QrTokenError('sl is not [list number, index]');
   return c;
