@@ -234,6 +234,52 @@ browserDescribe('web: the inspector checks QR codes offline', () => {
     expect(harness.pageErrors).toEqual([]);
   }, 120_000);
 
+  it('warns when the saved status is older than staleAfterDays, takes a pasted code, and asks a visitor to sign in to sync', async () => {
+    const lang = 'en';
+    const [valid] = await certificates('active');
+    const page = await openApp(lang, PHONE);
+    // Online, a scanned address is the server's page, as before the app existed.
+    await page.goto(valid.qrUrl);
+    await seen(page.getByText(m(lang, 'verdict.active'), { exact: true }));
+    expect(page.url()).toContain('/verify/');
+    expect(await page.locator('.verdict[data-verdict]').count()).toBe(0);
+
+    // Eight days later by the device's clock, still in the field: the app says its status is old.
+    await page.context().setOffline(true);
+    await page.clock.install({ time: new Date(Date.now() + 8 * 86_400_000) });
+    await page.goto(`${t.baseUrl}/inspect?lang=${lang}`);
+    await seen(
+      page.locator('.sync-state .notice--warning', {
+        hasText: m(lang, 'inspect.stale', { n: '7' }),
+      }),
+    );
+    // A code pasted as text (no address) is judged the same way.
+    await page.getByLabel(m(lang, 'inspect.pasteLabel')).fill(tokenOf(valid.qrUrl));
+    await page.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
+    await seen(page.locator('.verdict[data-verdict="valid"]'));
+    await page.context().setOffline(false);
+
+    // Not signed in (and INSPECT_PUBLIC off): nothing to sync, and the app says why.
+    const visitor = await harness.open(lang, PHONE);
+    await visitor.goto(`${t.baseUrl}/inspect?lang=${lang}`);
+    await seen(
+      visitor.locator('.sync-state .notice--warning', { hasText: m(lang, 'inspect.neverSynced') }),
+    );
+    await seen(
+      visitor.locator('.sync-state .notice--error', {
+        hasText: m(lang, 'inspect.syncNeedsSignIn'),
+      }),
+    );
+    // Without synced keys a genuine code cannot be told from a forged one: never "valid".
+    await visitor.getByLabel(m(lang, 'inspect.pasteLabel')).fill(valid.qrUrl);
+    await visitor.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
+    await seen(visitor.locator('.verdict[data-verdict="not_genuine"]'));
+    expect(await visitor.locator('.verdict').innerText()).toContain(
+      m(lang, 'inspect.reason.unknown_key'),
+    );
+    expect(harness.pageErrors).toEqual([]);
+  }, 120_000);
+
   it('reads in Azerbaijani on a phone and a desktop, offline, in large words', async () => {
     const [valid] = await certificates('active');
     const [suspended] = await certificates('suspended');
