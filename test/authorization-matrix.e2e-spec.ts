@@ -280,6 +280,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/v1/certificates': signedIn,
   'GET /api/v1/certificates/:id': personal,
   'GET /api/v1/certificates/:id/pdf': personal,
+  'GET /api/v1/certificates/:id/qr.svg': personal,
   'GET /api/v1/certificates/:id/credential': personal,
   'GET /api/v1/certificates/:id/credential.json': personal,
   'GET /api/v1/certificates/:id/history': personal,
@@ -305,6 +306,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/v1/exports/:kind': readers,
   // The registrar's desk: auditors read it as they read the registers.
   'GET /api/v1/desk': readers,
+  // The inspector's sync bundle where the web session's cookies reach it (issue 19).
+  'GET /api/v1/inspect/bundle.json': readers,
 };
 
 interface Context {
