@@ -1187,6 +1187,7 @@ export const az: Messages = {
   'inspect.checkedAt': 'Yoxlanılıb',
   'inspect.recent': 'Bu cihazdakı yoxlamalar',
   'inspect.noChecks': 'Hələ yoxlama yoxdur.',
+  'inspect.refused': 'Mərkəzin serveri qəbul etmədi: {reason}',
   'inspect.sent': 'Göndərilib',
   'inspect.notSent': 'Hələ göndərilməyib',
   'inspect.upload': 'Yoxlamaları indi göndər',

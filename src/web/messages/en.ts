@@ -1189,6 +1189,7 @@ export const en = {
   'inspect.checkedAt': 'Checked',
   'inspect.recent': 'Checks on this device',
   'inspect.noChecks': 'No checks yet.',
+  'inspect.refused': "Refused by the Center's server: {reason}",
   'inspect.sent': 'Sent',
   'inspect.notSent': 'Not sent yet',
   'inspect.upload': 'Send checks now',

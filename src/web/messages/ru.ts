@@ -1195,6 +1195,7 @@ export const ru: Messages = {
   'inspect.checkedAt': 'Проверено',
   'inspect.recent': 'Проверки на этом устройстве',
   'inspect.noChecks': 'Проверок пока нет.',
+  'inspect.refused': 'Сервер Центра не принял: {reason}',
   'inspect.sent': 'Отправлено',
   'inspect.notSent': 'Ещё не отправлено',
   'inspect.upload': 'Отправить проверки',
