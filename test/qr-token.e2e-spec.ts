@@ -200,6 +200,34 @@ describe('the signed QR URL of a certificate', () => {
     expect(await qrOfPdf(res.body as Buffer)).toBe(first.qrUrl);
   });
 
+  it("is what the certificate page's QR code (SVG) holds, for the holder", async () => {
+    const res = await t.http
+      .get(`/api/v1/certificates/${first.id}/qr.svg`)
+      .set(first.trainee.auth)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (c: string) => (text += c));
+        response.on('end', () => done(null, text));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    const svg = res.body as string;
+    // Drawn back into pixels (4 per module) from its unit squares, then read as a QR code.
+    const side = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)![1]);
+    const scale = 4;
+    const width = side * scale;
+    const rgba = new Uint8ClampedArray(width * width * 4).fill(255);
+    for (const [, x, y] of svg.matchAll(/M(\d+) (\d+)h1v1h-1z/g))
+      for (let dy = 0; dy < scale; dy++)
+        for (let dx = 0; dx < scale; dx++) {
+          const at = ((Number(y) * scale + dy) * width + Number(x) * scale + dx) * 4;
+          rgba.fill(0, at, at + 3);
+        }
+    expect(jsQR(rgba, width, width)?.data).toBe(first.qrUrl);
+  });
+
   it('still verifies after a key rotation, and new answers are signed by the new key', async () => {
     const before = first.qrUrl.split('#')[1];
     const rotated = await t.http.post('/api/v1/signing-keys/rotate').set(admin.auth).send({});

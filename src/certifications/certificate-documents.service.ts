@@ -12,7 +12,7 @@ import { effectiveStatus } from './certificate-status.js';
 import { Certificate } from './certificate.entity.js';
 import { CertificatesService } from './certificates.service.js';
 import type { CredentialResponseDto } from './dto/certificate.dto.js';
-import { renderCertificatePdf } from './pdf/certificate-pdf.js';
+import { certificateQrSvg, renderCertificatePdf } from './pdf/certificate-pdf.js';
 import type { CourseTranslations } from '../courses/course-translations.js';
 import { Recipients } from '../notifications/recipients.js';
 
@@ -87,6 +87,12 @@ export class CertificateDocumentsService {
       language: holderLanguage,
     });
     return { serial: cert.serial, pdf };
+  }
+
+  /** The certificate's QR code as on its PDF, for its page (issue 19). */
+  async qrSvg(actor: Actor, id: string): Promise<{ serial: string; svg: string }> {
+    const cert = await this.certificates.findReadable(actor, id);
+    return { serial: cert.serial, svg: certificateQrSvg(await this.qrTokens.urlFor(cert.id)) };
   }
 
   async credential(actor: Actor, id: string): Promise<CredentialResponseDto> {

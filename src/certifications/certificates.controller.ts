@@ -110,6 +110,26 @@ export class CertificatesController {
       .send(pdf);
   }
 
+  @Get('certificates/:id/qr.svg')
+  @Allow('certificates.read')
+  @ApiOperation({
+    summary: "The certificate's QR code as SVG, the same as on its PDF (issue 19)",
+    description:
+      'It holds `qrUrl`: the verification URL with the signed token in its fragment. Same access as the certificate.',
+  })
+  @ApiFileResponse('image/svg+xml', 'The QR code')
+  async qrSvg(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { svg } = await this.documents.qrSvg(actor, id);
+    return reply
+      .type('image/svg+xml; charset=utf-8')
+      .header('Cache-Control', 'private, no-store')
+      .send(svg);
+  }
+
   @Get('certificates/:id/credential')
   @Allow('certificates.read')
   @ApiOperation({

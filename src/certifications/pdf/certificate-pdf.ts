@@ -139,12 +139,7 @@ export interface CertificateQr {
  */
 export function certificateQr(url: string): CertificateQr {
   const moduleMm = (size: number) => ((QR_SIZE / (size + 2 * QR_QUIET_ZONE)) * 25.4) / 72;
-  let qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
-  let errorCorrection: 'M' | 'L' = 'M';
-  if (QR_SIZE / (qr.modules.size + 2 * QR_QUIET_ZONE) < MIN_MODULE_PT) {
-    qr = QRCode.create(url, { errorCorrectionLevel: 'L' });
-    errorCorrection = 'L';
-  }
+  const { qr, errorCorrection } = encodeQr(url);
   return {
     png: qrPng(qr.modules),
     version: qr.version,
@@ -152,6 +147,27 @@ export function certificateQr(url: string): CertificateQr {
     errorCorrection,
     moduleMm: moduleMm(qr.modules.size),
   };
+}
+
+function encodeQr(url: string): { qr: QRCode.QRCode; errorCorrection: 'M' | 'L' } {
+  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  if (QR_SIZE / (qr.modules.size + 2 * QR_QUIET_ZONE) >= MIN_MODULE_PT)
+    return { qr, errorCorrection: 'M' };
+  return { qr: QRCode.create(url, { errorCorrectionLevel: 'L' }), errorCorrection: 'L' };
+}
+
+/**
+ * The same QR code as the PDF's, as SVG for the certificate page (issue 19): one path of unit
+ * squares on a white square with the quiet zone, sharp at any size.
+ */
+export function certificateQrSvg(url: string): string {
+  const { modules } = encodeQr(url).qr;
+  const side = modules.size + 2 * QR_QUIET_ZONE;
+  let path = '';
+  for (let row = 0; row < modules.size; row++)
+    for (let col = 0; col < modules.size; col++)
+      if (modules.get(row, col)) path += `M${col + QR_QUIET_ZONE} ${row + QR_QUIET_ZONE}h1v1h-1z`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges"><rect width="${side}" height="${side}" fill="#fff"/><path fill="#000" d="${path}"/></svg>`;
 }
 
 /** The QR code as PNG (see certificateQr). */

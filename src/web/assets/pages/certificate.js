@@ -1,4 +1,4 @@
-import { get, post } from '../api.js';
+import { get, post, raw } from '../api.js';
 import { h, replace } from '../dom.js';
 import { form } from '../forms.js';
 import { dateTime, day, label, t } from '../i18n.js';
@@ -94,6 +94,39 @@ function credentialSection(cert) {
   );
 }
 
+/**
+ * The same QR code as on the PDF (issue 19): the verification link with the signed token, which
+ * an inspector can check even without a connection. Drawn from the server's SVG as a data: URL
+ * (the CSP allows images from 'self' and data:), fetched with the session like any API call.
+ */
+function qrSection(cert) {
+  const figure = h('div', { class: 'qr' });
+  const load = async () => {
+    try {
+      const svg = await (await raw('GET', `/api/v1/certificates/${cert.id}/qr.svg`)).text();
+      replace(
+        figure,
+        h('img', {
+          class: 'qr__image',
+          src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
+          alt: t('certificate.qrAlt', { serial: cert.serial }),
+          width: '240',
+          height: '240',
+        }),
+      );
+    } catch (err) {
+      replace(figure, notice('error', ...errorContent(err)));
+    }
+  };
+  void load();
+  return section(
+    t('certificate.qr'),
+    h('p', { class: 'hint' }, t('certificate.qrHint')),
+    figure,
+    h('p', {}, h('a', { href: cert.qrUrl, class: 'qr__link' }, cert.verificationUrl)),
+  );
+}
+
 export default async function render(root, { may }) {
   const id = pathId(1);
   const flash = h('div', { class: 'slot', tabindex: '-1', 'aria-live': 'polite' });
@@ -152,6 +185,7 @@ export default async function render(root, { may }) {
         actionSlot,
       ),
     );
+    if (cert.qrUrl) root.append(qrSection(cert));
     if (cert.allowedActions.length) root.append(statusForm(cert, redraw));
     root.append(credentialSection(cert));
     if (may('audit.read')) {
