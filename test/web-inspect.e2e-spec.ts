@@ -234,7 +234,7 @@ browserDescribe('web: the inspector checks QR codes offline', () => {
     expect(harness.pageErrors).toEqual([]);
   }, 120_000);
 
-  it('warns when the saved status is older than staleAfterDays, takes a pasted code, and asks a visitor to sign in to sync', async () => {
+  it('warns when the saved status is older than staleAfterDays, takes a pasted code, sets aside a check the server refuses, and asks a visitor to sign in to sync', async () => {
     const lang = 'en';
     const [valid] = await certificates('active');
     const page = await openApp(lang, PHONE);
@@ -257,7 +257,19 @@ browserDescribe('web: the inspector checks QR codes offline', () => {
     await page.getByLabel(m(lang, 'inspect.pasteLabel')).fill(tokenOf(valid.qrUrl));
     await page.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
     await seen(page.locator('.verdict[data-verdict="valid"]'));
+    const before = (await inspectionsOnServer()).length;
+    // Back online, the server refuses a check timed eight days ahead of its clock: the app says
+    // so and stops offering it, and the next check (the clock put right) is sent all the same.
     await page.context().setOffline(false);
+    await seen(page.locator('.check-item__sent--refused'));
+    await page.clock.setSystemTime(new Date());
+    await page.getByLabel(m(lang, 'inspect.pasteLabel')).fill(valid.qrUrl);
+    await page.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
+    await seen(page.locator('.check-item__sent--yes'));
+    expect(await page.locator('.check-item__sent--refused').count()).toBe(1);
+    const after = await inspectionsOnServer();
+    expect(after.length).toBe(before + 1);
+    expect(after.at(-1)).toMatchObject({ serial: valid.serial, verdict: 'valid' });
 
     // Not signed in (and INSPECT_PUBLIC off): nothing to sync, and the app says why.
     const visitor = await harness.open(lang, PHONE);

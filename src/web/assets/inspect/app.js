@@ -92,7 +92,7 @@ function render() {
     // Remembered as typed: the inspector stays at one site for many checks.
     oninput: () => localStorage.setItem(SITE_KEY, els.site.value.trim()),
   });
-  els.note = h('textarea', { id: 'inspect-note', rows: 2, maxlength: 2000 });
+  els.note = h('textarea', { id: 'inspect-note', rows: 2, maxlength: 1000 });
   els.result = h('section', { class: 'result-area', 'aria-live': 'polite' });
   els.checks = h('div', { class: 'checks' });
   els.uploadButton = h(
@@ -455,6 +455,11 @@ function fitWord(el) {
   }
 }
 
+function sentState(check) {
+  if (check.uploadedAt) return 'yes';
+  return check.refusedAt ? 'refused' : 'no';
+}
+
 async function showChecks() {
   const checks = await recentChecks(20);
   if (checks.length === 0) {
@@ -476,8 +481,12 @@ async function showChecks() {
           c.site && h('span', { class: 'check-item__site' }, c.site),
           h(
             'span',
-            { class: `check-item__sent check-item__sent--${c.uploadedAt ? 'yes' : 'no'}` },
-            c.uploadedAt ? t('inspect.sent') : t('inspect.notSent'),
+            { class: `check-item__sent check-item__sent--${sentState(c)}` },
+            c.uploadedAt
+              ? t('inspect.sent')
+              : c.refusedAt
+                ? t('inspect.refused', { reason: c.refusedReason ?? '' })
+                : t('inspect.notSent'),
           ),
         ),
       ),

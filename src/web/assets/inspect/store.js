@@ -104,7 +104,9 @@ export async function recentChecks(limit = 20) {
 export async function pendingChecks() {
   const db = await open();
   const all = await result(db.transaction('checks').objectStore('checks').getAll());
-  return all.filter((c) => !c.uploadedAt).sort((a, b) => a.checkedAt.localeCompare(b.checkedAt));
+  return all
+    .filter((c) => !c.uploadedAt && !c.refusedAt)
+    .sort((a, b) => a.checkedAt.localeCompare(b.checkedAt));
 }
 
 /** Marks these checks as received by the server (by clientId). */
@@ -118,5 +120,17 @@ export async function markUploaded(clientIds, uploadedAt) {
       if (request.result) store.put({ ...request.result, uploadedAt });
     };
   }
+  return done(tx);
+}
+
+/** A check the server refused (its words kept): not offered again, shown as refused. */
+export async function markRefused(clientId, reason, refusedAt) {
+  const db = await open();
+  const tx = db.transaction('checks', 'readwrite');
+  const store = tx.objectStore('checks');
+  const request = store.get(clientId);
+  request.onsuccess = () => {
+    if (request.result) store.put({ ...request.result, refusedAt, refusedReason: reason });
+  };
   return done(tx);
 }

@@ -7,7 +7,7 @@
  * them. Then uploads the checks made on the device.
  */
 import { raw } from '../api.js';
-import { markUploaded, pendingChecks, saveSync } from './store.js';
+import { markRefused, markUploaded, pendingChecks, saveSync } from './store.js';
 
 export class SyncError extends Error {
   /** @param {'sign_in'|'not_allowed'|'network'|'bad_data'|'server'} code */
@@ -147,42 +147,86 @@ async function gunzip(bytes) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** The server's limits (src/inspections/inspection.entity.ts): a check outside them is refused. */
+const SERIAL_MAX = 100;
+const SITE_MAX = 200;
+const NOTE_MAX = 1000;
+// eslint-disable-next-line no-control-regex -- what the server refuses in a serial or a site
+const CONTROL = /[\u0000-\u001F\u007F]/g;
+// eslint-disable-next-line no-control-regex -- a note may keep its line breaks and tabs
+const NOTE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** A check as the API takes it, within its limits (a forged code may claim any serial). */
+export function inspectionOf(check) {
+  const serial = String(check.serial ?? '')
+    .replace(CONTROL, '')
+    .trim()
+    .slice(0, SERIAL_MAX);
+  const site = String(check.site ?? '')
+    .replace(CONTROL, ' ')
+    .trim()
+    .slice(0, SITE_MAX);
+  const note = String(check.note ?? '')
+    .replace(NOTE_CONTROL, ' ')
+    .trim()
+    .slice(0, NOTE_MAX);
+  return {
+    clientId: check.clientId,
+    serial: serial || 'UNKNOWN',
+    checkedAt: check.checkedAt,
+    verdict: check.verdict,
+    ...(site ? { site } : {}),
+    ...(note ? { note } : {}),
+  };
+}
+
+async function post(batch) {
+  try {
+    const response = await raw('POST', '/api/v1/inspections', {
+      body: { inspections: batch.map(inspectionOf) },
+    });
+    return await response.json();
+  } catch (error) {
+    const status = error?.status;
+    if (status === 0) throw new SyncError('network', 'No connection');
+    if (status === 401) throw new SyncError('sign_in', 'Not signed in');
+    if (status === 403) throw new SyncError('not_allowed', 'Not allowed');
+    // 400 (a device clock far ahead, say) or 409 (the id is another check): this batch's fault.
+    if (status === 400 || status === 409) throw new RefusedError(error.message);
+    throw new SyncError('server', error?.message ?? 'Server error');
+  }
+}
+
+class RefusedError extends Error {}
+
 /**
  * Sends the checks the server does not have yet, in batches; each is marked sent once the
  * server has answered for it (a repeat is harmless: the server keeps one record per clientId).
- * Answers how many were sent.
+ * A batch the server refuses is sent again one check at a time, and a check refused alone is
+ * marked so (with the server's words) rather than sent forever: one bad check never holds
+ * back the others. Answers how many were sent.
  */
 export async function uploadChecks() {
   const pending = await pendingChecks();
   let sent = 0;
-  for (let i = 0; i < pending.length; i += BATCH) {
-    const batch = pending.slice(i, i + BATCH);
-    let response;
+  const send = async (batch) => {
+    let answer;
     try {
-      response = await raw('POST', '/api/v1/inspections', {
-        body: {
-          inspections: batch.map((c) => ({
-            clientId: c.clientId,
-            serial: c.serial,
-            checkedAt: c.checkedAt,
-            verdict: c.verdict,
-            ...(c.site ? { site: c.site } : {}),
-            ...(c.note ? { note: c.note } : {}),
-          })),
-        },
-      });
+      answer = await post(batch);
     } catch (error) {
-      const status = error?.status;
-      if (status === 0) throw new SyncError('network', 'No connection');
-      if (status === 401) throw new SyncError('sign_in', 'Not signed in');
-      if (status === 403) throw new SyncError('not_allowed', 'Not allowed');
-      throw new SyncError('server', error?.message ?? 'Server error');
+      if (!(error instanceof RefusedError)) throw error;
+      if (batch.length === 1) {
+        await markRefused(batch[0].clientId, error.message, now());
+        return;
+      }
+      for (const one of batch) await send([one]);
+      return;
     }
-    const answer = await response.json();
     const received = new Set((answer.items ?? []).map((item) => item.clientId));
     const ids = batch.map((c) => c.clientId).filter((id) => received.has(id));
     await markUploaded(ids, now());
     sent += ids.length;
-  }
+  };
+  for (let i = 0; i < pending.length; i += BATCH) await send(pending.slice(i, i + BATCH));
   return sent;
 }
