@@ -3,11 +3,14 @@ import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import jsQRModule from 'jsqr';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Browser, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { decodeToken, parseQrUrl, verifyToken } from '../src/web/assets/inspect/qr-token.js';
 import { t as msg } from '../src/web/i18n.js';
 import { startTestApp, type TestApp } from './app.js';
-import { browserDescribe, CHROMIUM } from './browser.js';
-import { createUser, type SignedInUser } from './factories.js';
+import { ARTIFACTS, browserDescribe, CHROMIUM } from './browser.js';
+import { createUser, TEST_PASSWORD, type SignedInUser } from './factories.js';
 import { completedSessionWithInstructor, makePassedEnrolment, makeTrainee } from './fixtures.js';
 
 // jsqr is CommonJS whose types declare an ES default export: at run time the module is the function.
@@ -259,6 +262,7 @@ browserDescribe('the verify page with a QR token in its fragment, in Chromium', 
   let page: Page;
   const errors: string[] = [];
   const urls: Record<'leyla' | 'other', string> = { leyla: '', other: '' };
+  let leyla: { email: string; certificateId: string };
 
   beforeAll(async () => {
     t = await startTestApp({ verifyShowDocumentLast4: true }, { listen: true });
@@ -279,6 +283,11 @@ browserDescribe('the verify page with a QR token in its fragment, in Chromium', 
         .post(`/api/v1/enrolments/${enrolment.id}/certificate`)
         .set(instructorUser.auth);
       const id = (res.body as { id: string }).id;
+      if (who === 'leyla')
+        leyla = {
+          email: (await createUser(t, ['trainee'], { traineeId: trainee.id })).email,
+          certificateId: id,
+        };
       urls[who] = (
         (await t.http.get(`/api/v1/certificates/${id}`).set(admin.auth)).body as { qrUrl: string }
       ).qrUrl;
@@ -288,6 +297,7 @@ browserDescribe('the verify page with a QR token in its fragment, in Chromium', 
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
     });
+    mkdirSync(ARTIFACTS, { recursive: true });
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   });
@@ -313,6 +323,11 @@ browserDescribe('the verify page with a QR token in its fragment, in Chromium', 
     expect(shown.text).toContain('••••5678');
     // The register's answer is still the page's verdict.
     expect(await page.textContent('#verdict')).toBe(msg('en', 'verdict.active'));
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'verify-qr-match-en-phone.png'),
+      fullPage: true,
+    });
     // A change of language keeps the token.
     const ru = await page.getAttribute('a[hreflang="ru"]', 'href');
     expect(ru).toContain(`#${urls.leyla.split('#')[1]}`);
@@ -336,6 +351,10 @@ browserDescribe('the verify page with a QR token in its fragment, in Chromium', 
       ),
     ).toBe(true);
     expect(await page.textContent('#verdict')).toBe(msg('az', 'verdict.active'));
+    await page.screenshot({
+      path: join(ARTIFACTS, 'verify-qr-forged-az-phone.png'),
+      fullPage: true,
+    });
   });
 
   it("warns when a genuine code belongs to another certificate's record", async () => {
@@ -347,6 +366,32 @@ browserDescribe('the verify page with a QR token in its fragment, in Chromium', 
       msg('en', 'qrCheck.mismatch', { fields: '' }).replace(/: \.$/, ''),
     );
     expect(shown.text).toContain(msg('en', 'field.holder'));
+  });
+
+  it("shows the holder the same QR code on the certificate's page, with its link", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const mine = await context.newPage();
+    mine.on('pageerror', (e) => errors.push(e.message));
+    await mine.goto(`${t.baseUrl}/?lang=en`);
+    await mine.getByLabel(msg('en', 'signin.email')).fill(leyla.email);
+    await mine.getByLabel(new RegExp(`^${msg('en', 'signin.password')}`)).fill(TEST_PASSWORD);
+    await mine.keyboard.press('Enter');
+    await mine.getByRole('button', { name: msg('en', 'nav.signOut') }).waitFor();
+    await mine.goto(`${t.baseUrl}/app/certificates/${leyla.certificateId}?lang=en`);
+    const image = mine.locator('img.qr__image');
+    await image.waitFor({ state: 'visible' });
+    expect(await image.getAttribute('alt')).toContain(
+      urls.leyla.split('/verify/')[1].split('#')[0],
+    );
+    expect(await mine.locator('a.qr__link').getAttribute('href')).toBe(urls.leyla);
+    // What a phone pointed at the screen would read.
+    const shot = PNG.sync.read(await image.screenshot());
+    await mine.screenshot({
+      path: join(ARTIFACTS, 'certificate-qr-en-desktop.png'),
+      fullPage: true,
+    });
+    expect(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data).toBe(urls.leyla);
+    await context.close();
   });
 
   it('shows nothing of a token on a page opened by serial alone', async () => {

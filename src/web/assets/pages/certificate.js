@@ -104,14 +104,16 @@ function qrSection(cert) {
   const load = async () => {
     try {
       const svg = await (await raw('GET', `/api/v1/certificates/${cert.id}/qr.svg`)).text();
+      // Three whole pixels a module: a scaled code with uneven modules reads badly from a screen.
+      const side = Number(/viewBox="0 0 (\d+) /.exec(svg)?.[1]) || 80;
       replace(
         figure,
         h('img', {
           class: 'qr__image',
           src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
           alt: t('certificate.qrAlt', { serial: cert.serial }),
-          width: '240',
-          height: '240',
+          width: String(side * 3),
+          height: String(side * 3),
         }),
       );
     } catch (err) {
