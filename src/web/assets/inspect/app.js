@@ -28,11 +28,17 @@ function boot() {
     navigator.serviceWorker.register('/inspect/sw.js', { scope: '/' }).catch(() => undefined);
   }
   render();
-  window.addEventListener('online', () => {
-    showConnection();
-    void syncAndUpload();
-  });
+  window.addEventListener('online', () => void backOnline());
   window.addEventListener('offline', showConnection);
+  // Chromium offers installation when the app qualifies; a button makes it one tap away.
+  window.addEventListener('beforeinstallprompt', (event) => {
+    event.preventDefault();
+    els.install.hidden = false;
+    els.install.onclick = async () => {
+      els.install.hidden = true;
+      await event.prompt();
+    };
+  });
   void start();
 }
 
@@ -69,6 +75,11 @@ function render() {
     t('inspect.sync'),
   );
   els.account = h('p', { class: 'account' });
+  els.install = h(
+    'button',
+    { type: 'button', class: 'secondary', hidden: true },
+    t('inspect.install'),
+  );
   els.video = h('video', { class: 'scanner__video', muted: true, playsinline: true, hidden: true });
   els.scanButton = h(
     'button',
@@ -138,6 +149,7 @@ function render() {
       els.syncState,
       els.account,
       els.syncButton,
+      els.install,
     ),
     els.result,
     form,
@@ -217,10 +229,34 @@ async function whoIsSignedIn() {
   showAccount();
 }
 
+/** Whether the checks went (or there was nothing to send for this device's account). */
 async function syncAndUpload() {
   await whoIsSignedIn();
   await onSync();
-  if (state.user) await onUpload();
+  return state.user ? onUpload() : true;
+}
+
+const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
+/**
+ * A phone says it is online a moment before the network carries anything (and a weak signal
+ * comes and goes), so the checks are sent again a few times until they go.
+ */
+const BACK_ONLINE_RETRIES_MS = [0, 2_000, 5_000, 15_000, 30_000];
+let reconnecting = false;
+
+async function backOnline() {
+  showConnection();
+  if (reconnecting) return;
+  reconnecting = true;
+  try {
+    for (const wait of BACK_ONLINE_RETRIES_MS) {
+      await sleep(wait);
+      if (!navigator.onLine) return;
+      if (await syncAndUpload()) return;
+    }
+  } finally {
+    reconnecting = false;
+  }
 }
 
 async function onSync() {
@@ -245,13 +281,16 @@ async function onSync() {
 }
 
 let uploading = null;
+/** Sends the checks not sent yet; answers whether that worked (false: try again later). */
 function onUpload() {
   uploading ??= (async () => {
     try {
       const sent = await uploadChecks();
       if (sent > 0) els.uploadState.textContent = t('inspect.uploaded', { n: sent });
+      return true;
     } catch (error) {
       els.uploadState.textContent = t('inspect.uploadFailed', { reason: reasonOf(error) });
+      return false;
     } finally {
       uploading = null;
       await showChecks();
