@@ -95,6 +95,8 @@ export class CertificatesController {
   @ApiOperation({
     summary:
       'The printable certificate (A4, English and Azerbaijani) with a QR code of its verification page',
+    description:
+      'The QR code holds `qrUrl` (see GET /api/v1/certificates/:id): the verification URL with a signed token in its fragment, so the printed certificate can be checked without a connection (issue 19). The plain address is printed beside it.',
   })
   @ApiFileResponse('application/pdf', 'The certificate, A4')
   async pdf(
