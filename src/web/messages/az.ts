@@ -1154,7 +1154,6 @@ export const az: Messages = {
   'inspect.check': 'Yoxla',
   'inspect.siteLabel': 'Obyekt (istəyə bağlı)',
   'inspect.noteLabel': 'Qeyd (istəyə bağlı)',
-  'inspect.saveNote': 'Qeydi saxla',
   'inspect.newCheck': 'Başqasını yoxla',
   'inspect.verdict.valid': 'ETİBARLIDIR',
   'inspect.verdict.valid.detail':

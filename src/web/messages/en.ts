@@ -1157,7 +1157,6 @@ export const en = {
   'inspect.check': 'Check',
   'inspect.siteLabel': 'Site (optional)',
   'inspect.noteLabel': 'Note (optional)',
-  'inspect.saveNote': 'Save note',
   'inspect.newCheck': 'Check another',
   'inspect.verdict.valid': 'VALID',
   'inspect.verdict.valid.detail':

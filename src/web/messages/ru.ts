@@ -1163,7 +1163,6 @@ export const ru: Messages = {
   'inspect.check': 'Проверить',
   'inspect.siteLabel': 'Объект (необязательно)',
   'inspect.noteLabel': 'Заметка (необязательно)',
-  'inspect.saveNote': 'Сохранить заметку',
   'inspect.newCheck': 'Проверить другое',
   'inspect.verdict.valid': 'ДЕЙСТВИТЕЛЬНО',
   'inspect.verdict.valid.detail':
