@@ -60,7 +60,9 @@ browserDescribe('web: the inspector checks QR codes offline', () => {
   async function openApp(lang: Lang, viewport = PHONE, locale?: string) {
     const page = await harness.open(lang, viewport, locale);
     await harness.signIn(page, lang, account('auditor'));
-    await page.goto(`${t.baseUrl}/inspect?lang=${lang}`);
+    // The sections menu leads an auditor to the app.
+    await page.getByRole('link', { name: m(lang, 'nav.inspect') }).click();
+    await page.waitForURL(/\/inspect\?lang=/);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await synced(page, lang);
     return page;
