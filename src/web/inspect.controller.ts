@@ -18,6 +18,7 @@ export const INSPECT_MODULES = [
   'inspect/app.js',
   'inspect/store.js',
   'inspect/sync.js',
+  'inspect/status-list.js',
   'inspect/verdict.js',
   'inspect/qr-token.js',
   'inspect/scanner.js',

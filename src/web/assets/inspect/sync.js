@@ -1,4 +1,4 @@
-/* global location, atob, crypto, TextEncoder, TextDecoder, Response, DecompressionStream */
+/* global location */
 /**
  * Brings what the app needs to judge offline (issue 19): the sync bundle (keys, issuer,
  * courses, which lists exist) and each revocation and suspension list. A list is trusted only
@@ -7,16 +7,10 @@
  * them. Then uploads the checks made on the device.
  */
 import { raw } from '../api.js';
+import { readStatusList, SyncError } from './status-list.js';
 import { markRefused, markUploaded, pendingChecks, saveSync } from './store.js';
 
-export class SyncError extends Error {
-  /** @param {'sign_in'|'not_allowed'|'network'|'bad_data'|'server'} code */
-  constructor(code, message) {
-    super(message);
-    this.name = 'SyncError';
-    this.code = code;
-  }
-}
+export { bitAt, SyncError } from './status-list.js';
 
 /** The lists a token's status is read from (the `suspended-or-revoked` one is not needed). */
 const PURPOSES = new Set(['revocation', 'suspension']);
@@ -79,72 +73,6 @@ async function fetchJson(path) {
 
 async function fetchText(path, accept) {
   return (await get(path, accept)).text();
-}
-
-/**
- * A Bitstring Status List credential as vc+jwt: EdDSA by a key of the bundle, `iss` the
- * bundle's issuer, the purpose the bundle said; `encodedList` is `u` + base64url of the gzipped
- * bits (bit i is the i-th bit, most significant first).
- */
-export async function readStatusList(jwt, bundle, purpose) {
-  const parts = typeof jwt === 'string' ? jwt.trim().split('.') : [];
-  if (parts.length !== 3) throw new SyncError('bad_data', 'A status list is not a JWS');
-  const header = parseJson(parts[0]);
-  const payload = parseJson(parts[1]);
-  if (header.alg !== 'EdDSA') throw new SyncError('bad_data', 'A status list is not EdDSA');
-  const jwk = bundle.jwks.keys.find((k) => k && k.kid === header.kid);
-  if (!jwk) throw new SyncError('bad_data', 'A status list is signed by an unknown key');
-  const key = await crypto.subtle.importKey(
-    'jwk',
-    { kty: 'OKP', crv: 'Ed25519', x: jwk.x },
-    { name: 'Ed25519' },
-    false,
-    ['verify'],
-  );
-  const ok = await crypto.subtle.verify(
-    { name: 'Ed25519' },
-    key,
-    base64url(parts[2]),
-    new TextEncoder().encode(`${parts[0]}.${parts[1]}`),
-  );
-  if (!ok) throw new SyncError('bad_data', "A status list's signature does not verify");
-  const issuer = typeof payload.issuer === 'string' ? payload.issuer : payload.issuer?.id;
-  if (payload.iss !== bundle.issuer || issuer !== bundle.issuer)
-    throw new SyncError('bad_data', 'A status list names another issuer');
-  const subject = payload.credentialSubject ?? {};
-  if (subject.statusPurpose !== purpose)
-    throw new SyncError('bad_data', 'A status list has another purpose');
-  const encoded = subject.encodedList;
-  if (typeof encoded !== 'string' || !encoded.startsWith('u'))
-    throw new SyncError('bad_data', 'A status list has no encoded list');
-  return gunzip(base64url(encoded.slice(1)));
-}
-
-/** Bit `index` of a list, most significant bit of the first byte first. */
-export function bitAt(bits, index) {
-  const byte = bits[index >> 3];
-  if (byte === undefined) return null;
-  return ((byte >> (7 - (index & 7))) & 1) === 1;
-}
-
-function parseJson(part) {
-  try {
-    return JSON.parse(new TextDecoder().decode(base64url(part)));
-  } catch {
-    throw new SyncError('bad_data', 'A status list is not readable');
-  }
-}
-
-function base64url(text) {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-async function gunzip(bytes) {
-  const stream = new Response(bytes).body.pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** The server's limits (src/inspections/inspection.entity.ts): a check outside them is refused. */
