@@ -259,6 +259,18 @@ browserDescribe('web: the inspector checks QR codes offline', () => {
     await page.getByLabel(m(lang, 'inspect.pasteLabel')).fill(tokenOf(valid.qrUrl));
     await page.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
     await seen(page.locator('.verdict[data-verdict="valid"]'));
+    expect(await page.locator('.result-area').innerText()).not.toContain(
+      m(lang, 'inspect.statusUnknown'),
+    );
+    // A genuine code pointing at a list the phone has not synced: its status cannot be seen,
+    // and the app says so beside the verdict.
+    const key = await t.app.get(SigningKeysService).activeKey();
+    const unsynced = signQrToken({ ...claimsOf(valid.qrUrl), sl: [99, 7] } as never, key);
+    await page.getByLabel(m(lang, 'inspect.pasteLabel')).fill(unsynced);
+    await page.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
+    await seen(
+      page.locator('.result-area .notice--warning', { hasText: m(lang, 'inspect.statusUnknown') }),
+    );
     const before = (await inspectionsOnServer()).length;
     // Back online, the server refuses a check timed eight days ahead of its clock: the app says
     // so and stops offering it, and the next check (the clock put right) is sent all the same.
@@ -268,7 +280,7 @@ browserDescribe('web: the inspector checks QR codes offline', () => {
     await page.getByLabel(m(lang, 'inspect.pasteLabel')).fill(valid.qrUrl);
     await page.getByRole('button', { name: m(lang, 'inspect.check'), exact: true }).click();
     await seen(page.locator('.check-item__sent--yes'));
-    expect(await page.locator('.check-item__sent--refused').count()).toBe(1);
+    expect(await page.locator('.check-item__sent--refused').count()).toBe(2);
     const after = await inspectionsOnServer();
     expect(after.length).toBe(before + 1);
     expect(after.at(-1)).toMatchObject({ serial: valid.serial, verdict: 'valid' });
