@@ -33,12 +33,13 @@ const REPEAT_AFTER_MS = 2000;
  */
 const JSQR_MAX_SIDE = 1920;
 /**
- * jsQR misses a code at some sizes that it reads a little smaller (measured on the certificate
- * page rendered at 140 dpi, read at 130 and below: test/qr-print-scan.e2e-spec.ts). Every other
- * frame of a large picture is therefore read at two thirds of its size.
+ * jsQR misses a code at some sizes that it reads a little smaller, as the modules fall on the
+ * pixels: the demo certificate's page at 140 dpi reads at two thirds of that, a long L code's
+ * page at 120 dpi at three quarters (docs/credentials.md, "Scanning"). Frames of a large picture
+ * are therefore read in turn at full size, three quarters and two thirds.
  */
-const JSQR_SECOND_SCALE = 2 / 3;
-const JSQR_SECOND_SCALE_FROM = 1000;
+const JSQR_SCALES = [1, 3 / 4, 2 / 3];
+const JSQR_SCALES_FROM = 1000;
 
 export class ScannerError extends Error {
   /**
@@ -97,8 +98,8 @@ async function jsqrDetector() {
   return async (video) => {
     const { videoWidth: w, videoHeight: h } = video;
     if (!w || !h) return null;
-    const smaller = frame++ % 2 === 1 && Math.max(w, h) >= JSQR_SECOND_SCALE_FROM;
-    const scale = Math.min(1, JSQR_MAX_SIDE / Math.max(w, h)) * (smaller ? JSQR_SECOND_SCALE : 1);
+    const turn = Math.max(w, h) >= JSQR_SCALES_FROM ? JSQR_SCALES[frame++ % JSQR_SCALES.length] : 1;
+    const scale = Math.min(1, JSQR_MAX_SIDE / Math.max(w, h)) * turn;
     const width = Math.round(w * scale);
     const height = Math.round(h * scale);
     if (canvas.width !== width) canvas.width = width;
