@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { localizedLevel, localizedTitle } from '../courses/course-translations.js';
 import { Course } from '../courses/course.entity.js';
+import { statusListUrl } from '../credentials/credential-builder.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { SigningKeysService } from '../credentials/signing-keys.service.js';
 import { statusListId, StatusListsService } from '../credentials/status-lists.service.js';
@@ -41,10 +42,11 @@ export class InspectBundleService {
       // The two lists the app reads apart (revoked, suspended): the token's `sl` position is
       // the same in every list of its number.
       statusLists: listNumbers.flatMap((n) =>
-        (['revocation', 'suspension'] as const).map((purpose) => {
-          const id = statusListId(purpose, n);
-          return { id, purpose, url: `${base}/credentials/status/${id}` };
-        }),
+        (['revocation', 'suspension'] as const).map((purpose) => ({
+          id: statusListId(purpose, n),
+          purpose,
+          url: statusListUrl(base, purpose, n),
+        })),
       ),
       courses,
       staleAfterDays: this.config.inspectStaleDays,
