@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { registeredRoutes } from '../src/app.factory.js';
 import { Enrolment } from '../src/enrolments/enrolment.entity.js';
 import { startTestApp, type TestApp } from './app.js';
@@ -308,6 +309,23 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/v1/desk': readers,
   // The inspector's sync bundle where the web session's cookies reach it (issue 19).
   'GET /api/v1/inspect/bundle.json': readers,
+  // Field inspections: auditors record and read them (the one thing they write), as admins do.
+  'POST /api/v1/inspections': {
+    ...readers,
+    body: () => ({
+      inspections: [
+        {
+          clientId: randomUUID(),
+          serial: 'COE-NOWHERE-2026-000000',
+          checkedAt: new Date().toISOString(),
+          verdict: 'not_genuine',
+        },
+      ],
+    }),
+  },
+  'GET /api/v1/inspections': readers,
+  // The same bundle for other clients: auditors and admins (anyone with INSPECT_PUBLIC=true).
+  'GET /inspect/bundle.json': readers,
 };
 
 interface Context {

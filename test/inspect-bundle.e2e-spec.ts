@@ -3,7 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { gunzipSync } from 'node:zlib';
 import { Certificate } from '../src/certifications/certificate.entity.js';
 import { startPeerApp, startTestApp, type TestApp } from './app.js';
-import { createUser, expectError, type SignedInUser } from './factories.js';
+import { createUser, expectError, TEST_PASSWORD, type SignedInUser } from './factories.js';
 import {
   completedSessionWithInstructor,
   makeCertificate,
@@ -97,6 +97,22 @@ describe('the inspector app’s sync bundle', () => {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toMatchObject({ public: true, staleAfterDays: 30 });
     }
+    // The same under /api/, where the web session's cookie reaches it from the app's page.
+    expectError(await t.http.get('/api/v1/inspect/bundle.json'), 401, 'UNAUTHENTICATED');
+    expect((await open.http.get('/api/v1/inspect/bundle.json')).status).toBe(200);
+    const signIn = await t.http
+      .post('/api/v1/auth/web-session')
+      .send({ email: auditor.email, password: TEST_PASSWORD });
+    expect(signIn.status).toBe(200);
+    const cookies = (signIn.headers['set-cookie'] as unknown as string[]).map(
+      (c) => c.split(';')[0],
+    );
+    const viaCookie = await t.http
+      .get('/api/v1/inspect/bundle.json')
+      .set('Cookie', cookies.join('; '));
+    expect(viaCookie.status).toBe(200);
+    expect(viaCookie.headers['cache-control']).toBe('no-store');
+    expect(viaCookie.body.issuer).toBe(`${t.baseUrl}/issuer`);
     // The OpenAPI document says so.
     const docs = await t.http.get('/docs-json');
     const get = docs.body.paths['/inspect/bundle.json'].get as Json;
