@@ -1,5 +1,6 @@
 import { html, trustedHtml } from './html.js';
-import { LANGUAGE_NAMES, LANGUAGES, MESSAGES, t, type Lang } from './i18n.js';
+import { languageSwitch } from './layout.js';
+import { MESSAGES, t, type Lang } from './i18n.js';
 
 /**
  * The inspector's offline app (/inspect, issue 19): its HTML shell and its web app manifest.
@@ -38,18 +39,6 @@ function dataBlock(value: unknown): string {
 
 export function renderInspectShell(shell: InspectShell): string {
   const { lang, assetsBase } = shell;
-  const languageLinks = LANGUAGES.map(
-    (l) =>
-      html`<li>
-        <a
-          href="/inspect?lang=${l}"
-          hreflang="${l}"
-          lang="${l}"
-          ${l === lang ? trustedHtml('aria-current="true"') : ''}
-          >${LANGUAGE_NAMES[l]}</a
-        >
-      </li>`,
-  );
   return html`<!doctype html>
     <html lang="${lang}">
       <head>
@@ -73,11 +62,7 @@ export function renderInspectShell(shell: InspectShell): string {
       <body data-lang="${lang}" data-assets="${assetsBase}" data-version="${shell.version}">
         <header class="topbar">
           <span class="topbar__caption">${t(lang, 'page.inspect')}</span>
-          <nav aria-label="${t(lang, 'nav.language')}">
-            <ul class="langs">
-              ${languageLinks}
-            </ul>
-          </nav>
+          ${languageSwitch(lang, '/inspect')}
         </header>
         <main id="main" tabindex="-1">
           <h1>${t(lang, 'page.inspect')}</h1>

@@ -67,7 +67,8 @@ function localPath(path: string): string {
   return /^\/(?![/\\])/.test(bare) ? bare : '/';
 }
 
-function languageSwitch(current: Lang, path: string): SafeHtml {
+/** The language links of a page, each keeping the page's path (also the inspector's app). */
+export function languageSwitch(current: Lang, path: string): SafeHtml {
   const here = localPath(path);
   const links = LANGUAGES.map(
     (lang) =>
