@@ -236,6 +236,14 @@ const TABLE_NAMES = {
 /** Tables whose secondary indexes are built once after the load rather than row by row. */
 const DEFERRED_INDEXES = new Set(['certificates', 'enrolments', 'audit_events', 'trainees']);
 /** Tables nothing else references by foreign key, so they may be emptied for COPY FREEZE. */
+/**
+ * Tables PostgreSQL makes a TRUNCATE take along, because their foreign keys point at the table
+ * loaded (empty in a generated data set: inspections are uploaded by inspectors' phones).
+ */
+const TRUNCATED_WITH: Partial<Record<string, readonly string[]>> = {
+  certificates: ['inspections'],
+};
+
 const FROZEN_LOAD = new Set(['certificates', 'session_instructors', 'qualifications']);
 
 /**
@@ -405,7 +413,11 @@ export class Loader {
       // COPY FREEZE writes the rows already frozen and all-visible, so no VACUUM has to visit
       // them again; it needs the table emptied in the same transaction.
       const freeze = empty && FROZEN_LOAD.has(table);
-      if (freeze) await client.query(`BEGIN; TRUNCATE ${table}`);
+      if (freeze) {
+        await client.query(
+          `BEGIN; TRUNCATE ${[table, ...(TRUNCATED_WITH[table] ?? [])].join(', ')}`,
+        );
+      }
       const writer = new CopyWriter(client, table, columns, { freeze });
       this.writers.set(table, writer);
       await fill((values) => writer.row(values));

@@ -395,13 +395,14 @@ describe('training_seats', () => {
         'SELECT count(*)::int AS n FROM training_seats WHERE certified',
       )) as { n: number }[];
       expect(n).toBeGreaterThan(0);
-      await t.db.query('TRUNCATE certificates');
+      // Inspection records point at certificates, so they go with them.
+      await t.db.query('TRUNCATE certificates, inspections');
       expect((await expectExact()).filter((r) => r.certified)).toEqual([]);
     });
 
     it('of enrolments (with the tables that must go with them) empties the table', async () => {
       expect((await seats()).length).toBeGreaterThan(0);
-      await t.db.query('TRUNCATE enrolments, certificates, attendance_days');
+      await t.db.query('TRUNCATE enrolments, certificates, attendance_days, inspections');
       expect(await expectExact()).toEqual([]);
     });
   });
