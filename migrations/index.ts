@@ -21,6 +21,7 @@ import { CourseTranslations1796600000410 } from './1796600000410-CourseTranslati
 import { StatusListCredentials1796600000520 } from './1796600000520-StatusListCredentials.js';
 import { TrustedIssuersRecognitions1796600000530 } from './1796600000530-TrustedIssuersRecognitions.js';
 import { Inspections1796600000600 } from './1796600000600-Inspections.js';
+import { AuditPending1796600000700 } from './1796600000700-AuditPending.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   StatusListCredentials1796600000520,
   TrustedIssuersRecognitions1796600000530,
   Inspections1796600000600,
+  AuditPending1796600000700,
 ];

@@ -4,6 +4,7 @@ import type { Actor } from '../common/actor.js';
 import { chainHash, GENESIS_HASH, type HashedContent } from './audit-hash.js';
 import { scrubSecrets, type AuditInput } from './audit.service.js';
 import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
+import { hasPending } from './audit-sequencer.js';
 
 /** The same lock AuditService.record takes: one writer extends the chain at a time. */
 const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
@@ -12,9 +13,16 @@ const INSERT_CHUNK = 1_000;
 
 /**
  * Appends many events in one go, inside the caller's transaction: the chain is read once under
- * the lock, hashed in memory exactly as AuditService.record hashes one event, and written in
- * chunks. For bulk imports, where one event per call would cost three round trips per record.
- * Like record(), call it as the last step: the lock is held until the caller commits.
+ * the lock, hashed in memory as the sequencer hashes events, and written in chunks. For bulk
+ * issues and imports, where one event per call would cost a round trip per record. Call it as
+ * the last step: the lock is held until the caller commits.
+ *
+ * It appends directly rather than through `audit_pending` (issue 20) on purpose: a bulk is one
+ * lock hold per transaction already, and a large import's events would otherwise be written
+ * twice and hashed after the commit, while the request waits. Directly is correct beside the
+ * sequencer, which takes the same lock and reads the head after it. One exception keeps a
+ * transaction's events in the order it recorded them: when it has already recorded events with
+ * AuditService.record (pending until its commit), these queue behind them (queueMany).
  */
 export async function recordMany(
   manager: EntityManager,
@@ -25,6 +33,10 @@ export async function recordMany(
   if (inputs.length === 0) return;
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('Audit events must be written inside a transaction');
+  }
+  if (hasPending(manager)) {
+    await queueMany(manager, actor, inputs, onProgress);
+    return;
   }
   await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
   const [last] = (await manager.query(
@@ -96,4 +108,50 @@ export async function recordMany(
     onProgress?.(Math.min(start + INSERT_CHUNK, inputs.length));
   }
   await inFlight;
+}
+
+/**
+ * recordMany's events behind this transaction's pending ones, in `audit_pending` like
+ * AuditService.record's, in the same order as given; sequenced after the commit.
+ */
+async function queueMany(
+  manager: EntityManager,
+  actor: Actor,
+  inputs: AuditInput[],
+  onProgress?: (written: number) => void,
+): Promise<void> {
+  const occurredAt = new Date().toISOString();
+  for (let start = 0; start < inputs.length; start += INSERT_CHUNK) {
+    const rows = inputs.slice(start, start + INSERT_CHUNK).map((input) => ({
+      id: randomUUID(),
+      action: input.action,
+      entity_type: input.entityType,
+      entity_id: input.entityId,
+      reason: input.reason ?? null,
+      note: input.note ?? null,
+      data: scrubSecrets(input.data ?? {}),
+    }));
+    // ORDER BY the position in the array: pending_seq, the sequencing order, follows it.
+    await manager.query(
+      `INSERT INTO audit_pending
+         (id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, reason, note,
+          request_id, client_request_id, data)
+       SELECT e.id, $2::timestamptz, $3::uuid, $4::text[], e.action, e.entity_type, e.entity_id,
+              e.reason, e.note, $5::text, $6::text, e.data
+         FROM ROWS FROM (json_to_recordset($1::json)
+                AS (id uuid, action text, entity_type text, entity_id uuid, reason text,
+                    note text, data jsonb)) WITH ORDINALITY
+              AS e(id, action, entity_type, entity_id, reason, note, data, n)
+        ORDER BY e.n`,
+      [
+        JSON.stringify(rows),
+        occurredAt,
+        actor.userId,
+        [...actor.roles],
+        actor.requestId,
+        actor.clientRequestId ?? null,
+      ],
+    );
+    onProgress?.(Math.min(start + INSERT_CHUNK, inputs.length));
+  }
 }

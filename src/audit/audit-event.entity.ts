@@ -78,6 +78,10 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /**
  * One entry of the append-only, hash-chained audit trail. The table refuses UPDATE and
  * DELETE by trigger (see the migration), so history cannot be rewritten by the application.
+ * Events are written to `audit_pending` with their change and moved here right after it
+ * commits (audit-sequencer.ts): `seq` is the order of sequencing, `occurredAt` the time of the
+ * change, so across concurrent writers `occurredAt` may run backwards by a few milliseconds
+ * from one `seq` to the next. Order by `seq`.
  */
 @Entity('audit_events')
 @Index('audit_events_entity_idx', ['entityType', 'entityId', 'seq'])
@@ -85,7 +89,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 @Index('audit_events_action_idx', ['action', 'seq'])
 @Index('audit_events_occurred_idx', ['occurredAt', 'seq'])
 export class AuditEvent {
-  /** Position in the chain: gapless, assigned under a lock, the order the hashes follow. */
+  /** Position in the chain: gapless, assigned under a lock after commit, the hashes' order. */
   @PrimaryColumn({ type: 'bigint' })
   seq: string;
 

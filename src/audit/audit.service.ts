@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Actor } from '../common/actor.js';
-import { chainHash, GENESIS_HASH, type HashedContent } from './audit-hash.js';
-import { AuditEvent, type AuditAction, type AuditEntityType } from './audit-event.entity.js';
-import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
+import type { AuditAction, AuditEntityType } from './audit-event.entity.js';
+import { markPending } from './audit-sequencer.js';
 
 export interface AuditInput {
   action: AuditAction;
@@ -15,9 +13,6 @@ export interface AuditInput {
   note?: string | null;
   data?: Record<string, unknown>;
 }
-
-/** Any process writing audit events takes this transaction-scoped lock to extend the chain. */
-const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 
 /** Keys whose values never enter the audit trail, wherever they appear in the data. */
 const SECRET_KEYS =
@@ -36,48 +31,53 @@ export function scrubSecrets(value: unknown): unknown {
   return value;
 }
 
+/** What record() gives back: the event's id (its place in the chain comes after commit). */
+export interface RecordedAuditEvent {
+  id: string;
+  occurredAt: Date;
+}
+
 @Injectable()
 export class AuditService {
   /**
-   * Appends one event inside the caller's transaction, so the event exists exactly when the
-   * change it describes does. The advisory lock serialises writers on the chain; it is held
-   * until the caller commits, so callers record their event as the last step.
+   * Records one event inside the caller's transaction, so the event exists exactly when the
+   * change it describes does: a rolled-back change leaves no event. It waits in `audit_pending`
+   * (no lock taken here) and is placed in the hash chain right after the commit, before the
+   * caller's `transaction(...)` resolves (audit-sequencer.ts). `occurredAt` is the time of the
+   * change; the chain's order is the order of sequencing.
    */
-  async record(manager: EntityManager, actor: Actor, input: AuditInput): Promise<AuditEvent> {
+  async record(
+    manager: EntityManager,
+    actor: Actor,
+    input: AuditInput,
+  ): Promise<RecordedAuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error(`Audit event ${input.action} must be written inside a transaction`);
     }
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const [last] = (await manager.query(
-      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    )) as { seq: string; hash: string }[];
-    const seq = String(BigInt(last?.seq ?? '0') + 1n);
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const content: HashedContent = {
-      seq,
-      id: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      actorId: actor.userId,
-      actorRoles: [...actor.roles],
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId,
-      reason: input.reason ?? null,
-      note: input.note ?? null,
-      requestId: actor.requestId,
-      clientRequestId: actor.clientRequestId ?? null,
-      // A JSON round trip makes the hashed value identical to what jsonb gives back later.
-      data: JSON.parse(JSON.stringify(scrubSecrets(input.data ?? {}))) as Record<string, unknown>,
-    };
-    const event = manager.create(AuditEvent, {
-      ...content,
-      occurredAt: new Date(content.occurredAt),
-      data: content.data as Record<string, unknown>,
-      prevHash,
-      hash: chainHash(prevHash, content),
-    });
-    // jsonb data is typed loosely by TypeORM; the shape was fixed by the JSON round trip above.
-    await manager.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
+    const event = { id: randomUUID(), occurredAt: new Date() };
+    await manager.query(
+      `INSERT INTO audit_pending
+         (id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, reason, note,
+          request_id, client_request_id, data)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8, $9, $10, $11, $12::jsonb)`,
+      [
+        event.id,
+        event.occurredAt.toISOString(),
+        actor.userId,
+        [...actor.roles],
+        input.action,
+        input.entityType,
+        input.entityId,
+        input.reason ?? null,
+        input.note ?? null,
+        actor.requestId,
+        actor.clientRequestId ?? null,
+        // The JSON text jsonb stores: secrets dropped, dates as ISO text, undefined left out.
+        // The sequencer hashes the value as jsonb gives it back, as the verification reads it.
+        JSON.stringify(scrubSecrets(input.data ?? {})),
+      ],
+    );
+    markPending(manager);
     return event;
   }
 

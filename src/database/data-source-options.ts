@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { AuditSequencingSubscriber } from '../audit/audit-sequencing.subscriber.js';
 import { ENTITIES } from './entities.js';
 
 // A DATE is a calendar day, not an instant: keep it as the 'YYYY-MM-DD' text PostgreSQL sends
@@ -28,6 +29,8 @@ export function dataSourceOptions(
       : { url }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
+    // Appends each committed transaction's audit events to the chain (issue 20).
+    subscribers: [AuditSequencingSubscriber],
     migrationsTableName: 'migrations',
     // gen_random_uuid() is built into PostgreSQL 13+, no extension to install.
     uuidExtension: 'pgcrypto',
