@@ -147,6 +147,8 @@ ${PG_BIN_OPTION}`,
         if (!schema.rows[0]) {
           throw new Error('This database has no migrations table: it is not this service’s.');
         }
+        // Events of committed changes not yet chained (audit_pending) are in the backup like
+        // every table, both formats: a service started on the restored database chains them.
         const head = await client.query<{ seq: string; hash: string }>(
           'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
         );
