@@ -1,30 +1,14 @@
 import Fastify from 'fastify';
 import pg from 'pg';
+import type { VerifiedCertificateRow } from '../src/credentials/verification-cache.js';
+import { VERIFY_BY_SERIAL } from '../src/credentials/verify-by-serial.query.js';
 
 /**
- * The yardstick for `GET /verify/:serial`: Fastify and one prepared query, nothing else (no
- * framework, guards, validation, logging or status rules). What the app achieves is reported as
- * a share of what this achieves on the same machine in the same run.
+ * The yardstick for `GET /verify/:serial`: Fastify and the app's own statement
+ * (VERIFY_BY_SERIAL, the same three-table lookup, named and prepared as the app sends it),
+ * nothing else: no framework, guards, validation, logging, cache or status rules. What the app
+ * achieves is reported as a share of what this achieves on the same machine in the same run.
  */
-const VERIFY_SQL = `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
-       t.given_name, t.family_name, co.code, co.title
-  FROM certificates c
-  JOIN trainees t ON t.id = c.trainee_id
-  JOIN courses co ON co.id = c.course_id
- WHERE c.serial = $1`;
-
-interface Row {
-  serial: string;
-  status: string;
-  valid_until: string | null;
-  issued_at: Date;
-  status_reason: string | null;
-  given_name: string;
-  family_name: string;
-  code: string;
-  title: string;
-}
-
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -33,9 +17,8 @@ const pool = new pg.Pool({
 const app = Fastify({ logger: false });
 
 app.get<{ Params: { serial: string } }>('/verify/:serial', async (request, reply) => {
-  const { rows } = await pool.query<Row>({
-    name: 'verify',
-    text: VERIFY_SQL,
+  const { rows } = await pool.query<VerifiedCertificateRow>({
+    ...VERIFY_BY_SERIAL,
     values: [request.params.serial],
   });
   const row = rows[0];

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { SUPERSEDE_EARLIER_SQL } from '../src/certifications/issuance-writes.js';
 import { addDays, today } from '../src/common/calendar.js';
-import { VERIFY_BY_SERIAL } from '../src/credentials/verification.service.js';
+import { VERIFY_BY_SERIAL } from '../src/credentials/verify-by-serial.query.js';
 import { SEAT_HOLDING } from '../src/enrolments/enrolment.entity.js';
 import { trainingReportSql } from '../src/reports/training-report.query.js';
 import { openBenchDatabase, readMeta } from './database.js';

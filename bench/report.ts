@@ -10,11 +10,20 @@ export interface ScenarioResult {
   measurement?: Measurement;
   /** Requests/s against the baseline measured around it (verify only). */
   ratioToBaseline?: number;
+  /** The bare server's runs on the same requests, alternating with the app's (verify only). */
+  baseline?: BaselineSummary;
   /** Latency of requests sent one at a time (for the heavy reads and the bulk issue). */
   sequential?: Timing;
   /** App peak resident memory during this scenario, MB. */
   peakRssMb?: number;
   note?: string;
+}
+
+export interface BaselineSummary {
+  runs: Measurement[];
+  rps: number;
+  p50: number;
+  p99: number;
 }
 
 export interface TargetResult {
@@ -31,7 +40,6 @@ export interface BenchResults {
   dataSet: SeedMeta;
   /** Certificates when this run started: the seed's plus those earlier runs issued. */
   certificatesAtStart?: number;
-  baseline: { runs: Measurement[]; rps: number; p50: number; p99: number };
   scenarios: ScenarioResult[];
   appPeakRssMb: number;
   targets: TargetResult[];
@@ -90,10 +98,12 @@ export function markdown(r: BenchResults): string {
     '| scenario | request | req/s | p50 ms | p99 ms | errors | vs baseline | one at a time (median / max ms) | app peak RSS MB |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
   );
-  lines.push(
-    `| baseline (Fastify + pg, one prepared query; mean of ${r.baseline.runs.length} runs: ${r.baseline.runs.map((m) => n0(m.rps)).join(', ')}) | GET /verify/:serial | ${n0(r.baseline.rps)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${r.baseline.runs.reduce((n, m) => n + m.errors, 0)} | 1.00 | | |`,
-  );
   for (const s of r.scenarios) {
+    const b = s.baseline;
+    if (b)
+      lines.push(
+        `| baseline for ${s.title.split(' ')[0]} (Fastify + pg, the app's statement; mean of ${b.runs.length} runs: ${b.runs.map((m) => n0(m.rps)).join(', ')}) | same requests | ${n0(b.rps)} | ${ms(b.p50)} | ${ms(b.p99)} | ${b.runs.reduce((n, m) => n + m.errors, 0)} | 1.00 | | |`,
+      );
     const m = s.measurement;
     const ratio = s.ratioToBaseline?.toFixed(2) ?? '';
     const seq = s.sequential ? `${ms(s.sequential.median)} / ${ms(s.sequential.max)}` : '';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openBenchDatabase, readMeta } from './database.js';
-import { contentionInvariants, prepareFixtures, type Fixtures } from './fixtures.js';
+import { contentionInvariants, HOT_SET_SIZE, prepareFixtures, type Fixtures } from './fixtures.js';
 import { BENCH_ACCOUNTS } from './generator.js';
 import { load, sequential, type LoadOptions, type Measurement } from './load.js';
 import {
@@ -66,7 +66,6 @@ async function main(): Promise<void> {
     };
     say('Arranging scenario data (serial sample, bulk-issue and enrolment sessions) ...');
     const fixtures = await prepareFixtures(db.url, {
-      serialSample: 20_000,
       bulkRuns: settings.bulkRuns + 1,
       contentionTrainees: 60_000,
     });
@@ -112,51 +111,70 @@ async function main(): Promise<void> {
     const instructor = await login(app.baseUrl, BENCH_ACCOUNTS.instructor);
 
     // The machine's load drifts: baseline and app take turns (B A B A B), and each app run is
-    // compared with the mean of the baseline runs on either side of it.
-    const baselineRuns: Measurement[] = [];
-    const verifyRuns: { measurement: Measurement; ratio: number; peakRssMb: number }[] = [];
-    const measureBaseline = async () => {
-      const m = await measure(verifyLoad(baseline.baseUrl, fixtures));
-      say(`baseline: ${fmt(m)}`);
-      baselineRuns.push(m);
-    };
-    const wantVerify = !settings.only || settings.only.some((p) => 'verify'.startsWith(p));
-    await measureBaseline();
-    for (let round = 0; wantVerify && round < settings.verifyRounds; round++) {
-      app.resetPeak();
-      const m = await measure(verifyLoad(app.baseUrl, fixtures));
-      const peakRssMb = app.peakRss() / MB;
-      await measureBaseline();
-      const around = (baselineRuns.at(-2)!.rps + baselineRuns.at(-1)!.rps) / 2;
-      verifyRuns.push({ measurement: m, ratio: m.rps / around, peakRssMb });
-      say(`app verify, round ${round + 1}: ${fmt(m)}; ${(m.rps / around).toFixed(2)} × baseline`);
-    }
-    await baseline.stop();
-
+    // compared with the mean of the baseline runs on either side of it. Both draw serials the
+    // same way: from the whole register (what inspectors do: the app's cache holds 5% of a
+    // million), then from a hot set that fits the cache (labelled as such).
     const scenarios: ScenarioResult[] = [];
-    if (verifyRuns.length > 0) {
-      const median = [...verifyRuns].sort((a, b) => a.ratio - b.ratio)[
-        Math.floor(verifyRuns.length / 2)
-      ];
+    const verifyScenario = async (
+      s: Pick<ScenarioResult, 'id' | 'title' | 'request'>,
+      serials: string[],
+    ) => {
+      if (settings.only && !settings.only.some((p) => s.id.startsWith(p))) return;
+      const runs: Measurement[] = [];
+      const measureBaseline = async () => {
+        const m = await measure(verifyLoad(baseline.baseUrl, serials));
+        say(`baseline (${s.id}): ${fmt(m)}`);
+        runs.push(m);
+      };
+      const appRuns: { measurement: Measurement; ratio: number; peakRssMb: number }[] = [];
+      await measureBaseline();
+      for (let round = 0; round < settings.verifyRounds; round++) {
+        app.resetPeak();
+        const m = await measure(verifyLoad(app.baseUrl, serials));
+        const peakRssMb = app.peakRss() / MB;
+        await measureBaseline();
+        const around = (runs.at(-2)!.rps + runs.at(-1)!.rps) / 2;
+        appRuns.push({ measurement: m, ratio: m.rps / around, peakRssMb });
+        say(
+          `app ${s.id}, round ${round + 1}: ${fmt(m)}; ${(m.rps / around).toFixed(2)} × baseline`,
+        );
+      }
+      const median = [...appRuns].sort((a, b) => a.ratio - b.ratio)[Math.floor(appRuns.length / 2)];
       scenarios.push({
-        id: 'verify',
-        title: '1. verify by serial',
-        request: 'GET /verify/:serial (JSON), random existing serials',
+        ...s,
         measurement: median.measurement,
         ratioToBaseline: median.ratio,
-        peakRssMb: Math.max(...verifyRuns.map((r) => r.peakRssMb)),
-        note: `median of ${verifyRuns.length} rounds alternating with the baseline; ratios ${verifyRuns.map((r) => r.ratio.toFixed(2)).join(', ')}`,
+        baseline: {
+          runs,
+          rps: avg(runs.map((m) => m.rps)),
+          p50: avg(runs.map((m) => m.p50)),
+          p99: avg(runs.map((m) => m.p99)),
+        },
+        peakRssMb: Math.max(...appRuns.map((r) => r.peakRssMb)),
+        note: `median of ${appRuns.length} rounds alternating with the baseline; ratios ${appRuns.map((r) => r.ratio.toFixed(2)).join(', ')}`,
       });
-    }
+    };
+    await verifyScenario(
+      {
+        id: 'verify-register',
+        title: '1a. verify by serial, whole register',
+        request: `GET /verify/:serial (JSON), serials drawn uniformly from all ${fixtures.registerSerials.length.toLocaleString('en')}`,
+      },
+      fixtures.registerSerials,
+    );
+    await verifyScenario(
+      {
+        id: 'verify-hot',
+        title: `1b. verify by serial, hot set of ${HOT_SET_SIZE.toLocaleString('en')}`,
+        request: `GET /verify/:serial (JSON), serials drawn from ${HOT_SET_SIZE.toLocaleString('en')} (fits the app's cache)`,
+      },
+      fixtures.hotSerials,
+    );
+    await baseline.stop();
+
     scenarios.push(...(await runScenarios(app, fixtures, admin, instructor, db.url)));
     const appPeakRssMb = Math.max(...scenarios.map((s) => s.peakRssMb ?? 0));
     await app.stop();
-    const baselineSummary = {
-      runs: baselineRuns,
-      rps: avg(baselineRuns.map((m) => m.rps)),
-      p50: avg(baselineRuns.map((m) => m.p50)),
-      p99: avg(baselineRuns.map((m) => m.p99)),
-    };
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -172,10 +190,9 @@ async function main(): Promise<void> {
       },
       dataSet: meta,
       certificatesAtStart: fixtures.certificateCount,
-      baseline: baselineSummary,
       scenarios,
       appPeakRssMb,
-      targets: targets(scenarios, baselineSummary.rps, appPeakRssMb),
+      targets: targets(scenarios, appPeakRssMb),
     };
     // A partial, profiled or other-build run must not replace the full run's tables.
     const partial = settings.only || settings.profile || settings.app !== 'dist/src/main.js';
@@ -188,16 +205,18 @@ async function main(): Promise<void> {
   }
 }
 
+/** Each request a serial drawn uniformly at random from `serials`. */
 function verifyLoad(
   baseUrl: string,
-  fixtures: Fixtures,
+  serials: string[],
 ): Omit<LoadOptions, 'connections' | 'seconds'> {
-  let i = 0;
-  const { serials } = fixtures;
   return {
     url: baseUrl,
     headers: { accept: 'application/json' },
-    next: () => ({ method: 'GET', path: `/verify/${serials[i++ % serials.length]}` }),
+    next: () => ({
+      method: 'GET',
+      path: `/verify/${serials[Math.floor(Math.random() * serials.length)]}`,
+    }),
   };
 }
 
@@ -364,22 +383,34 @@ async function runScenarios(
   return results;
 }
 
-function targets(scenarios: ScenarioResult[], baselineRps: number, peakMb: number): TargetResult[] {
+function targets(scenarios: ScenarioResult[], peakMb: number): TargetResult[] {
   const by = (id: string) => scenarios.find((s) => s.id === id);
   const out: TargetResult[] = [];
-  const verify = by('verify')?.measurement;
-  if (verify) {
-    const ratio = by('verify')?.ratioToBaseline ?? verify.rps / baselineRps;
+  const verify = by('verify-register');
+  if (verify?.measurement && verify.ratioToBaseline !== undefined) {
+    const m = verify.measurement;
     out.push({
-      target: 'verify ≥ 0.9 × baseline req/s',
-      measured: `${ratio.toFixed(2)} × (median round; ${Math.round(verify.rps)} req/s vs baseline mean ${Math.round(baselineRps)} req/s)`,
-      met: ratio >= 0.9,
+      target: 'verify, whole register: ≥ 0.9 × the bare server, same statement, same run',
+      measured: `${verify.ratioToBaseline.toFixed(2)} × (median round; ${Math.round(m.rps)} req/s vs ${Math.round(verify.baseline?.rps ?? 0)} req/s)`,
+      met: verify.ratioToBaseline >= 0.9,
     });
-    out.push({ target: 'verify p99 < 50 ms', measured: `${verify.p99} ms`, met: verify.p99 < 50 });
+    out.push({
+      target: 'verify, whole register: p99 < 30 ms',
+      measured: `${m.p99} ms`,
+      met: m.p99 < 30,
+    });
     out.push({
       target: 'verify without errors',
-      measured: `${verify.errors} errors`,
-      met: verify.errors === 0,
+      measured: `${m.errors} errors`,
+      met: m.errors === 0,
+    });
+  }
+  const hot = by('verify-hot');
+  if (hot?.measurement && hot.ratioToBaseline !== undefined) {
+    out.push({
+      target: `verify, hot set of ${HOT_SET_SIZE.toLocaleString('en')}: ≥ 2 × the bare server`,
+      measured: `${hot.ratioToBaseline.toFixed(2)} × (${Math.round(hot.measurement.rps)} req/s vs ${Math.round(hot.baseline?.rps ?? 0)} req/s)`,
+      met: hot.ratioToBaseline >= 2,
     });
   }
   const first = by('list-first')?.measurement;
@@ -390,6 +421,17 @@ function targets(scenarios: ScenarioResult[], baselineRps: number, peakMb: numbe
       target: 'deep page ≤ 1.5 × the cost of the first page',
       measured: `${cost.toFixed(2)} × (p50 ${deep.p50} vs ${first.p50} ms)`,
       met: cost <= 1.5,
+    });
+  }
+  const pages = ['list-first', 'list-deep', 'list-course', 'list-course-status', 'list-status']
+    .map((id) => by(id))
+    .filter((s) => s?.measurement) as ScenarioResult[];
+  if (pages.length > 0) {
+    const slowest = pages.reduce((a, b) => (a.measurement!.rps <= b.measurement!.rps ? a : b));
+    out.push({
+      target: 'certificate list pages of 50 ≥ 1,500 req/s at 50 connections (slowest of 2a–2e)',
+      measured: `${Math.round(slowest.measurement!.rps)} req/s (${slowest.title.split(' ')[0]}, p50 ${slowest.measurement!.p50} ms)`,
+      met: slowest.measurement!.rps >= 1500,
     });
   }
   const training = by('report-training')?.sequential;
@@ -416,6 +458,14 @@ function targets(scenarios: ScenarioResult[], baselineRps: number, peakMb: numbe
       : (by('bulk-issue')?.note ?? 'not run'),
     met: bulk ? bulk.median < 1000 : null,
   });
+  const rush = by('enrol-contention');
+  if (rush?.measurement) {
+    out.push({
+      target: 'enrolment rush ≥ 500 enrolments/s, seats and waiting lists consistent',
+      measured: `${Math.round(rush.measurement.rps)} req/s, ${rush.note?.split(':')[0] ?? ''}`,
+      met: rush.measurement.rps >= 500 && Boolean(rush.note?.startsWith('consistent')),
+    });
+  }
   out.push({
     target: 'app memory < 300 MB',
     measured: `${peakMb.toFixed(0)} MB peak RSS`,

@@ -18,6 +18,7 @@ import {
 import { OversizedBody, UnparsableBody } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestIdFor } from './logging.js';
+import { serveVerificationFromFastify } from './credentials/verify-route.js';
 import { registerImportUploads } from './imports/upload-parsers.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -86,6 +87,7 @@ export async function createApp(
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
+  serveVerificationFromFastify(app);
   // Set when close() begins (SIGTERM): requests in flight finish, anything newer is turned away.
   let closing = false;
   fastify.addHook('preClose', (done) => {

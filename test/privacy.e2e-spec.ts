@@ -299,6 +299,16 @@ describe('walking the register through public verification', () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Served outside Nest's pipeline (verify-route.ts), the refusal still speaks the caller's
+    // language and carries the request id, as every error does.
+    const inRussian = await t.http
+      .get('/verify/COE-EOD1-2026-000009')
+      .set('Accept', 'application/json')
+      .set('Accept-Language', 'ru');
+    expect(inRussian.status).toBe(429);
+    expect(inRussian.body.message).not.toBe(refused.body.message);
+    expect(inRussian.body.message).toMatch(/[а-я]/i);
+    expect(inRussian.headers['x-request-id']).toBeTruthy();
     const presented = await t.http.post('/verify').send({ credential: 'a.b.c' });
     expect(presented.status).toBe(429);
   });

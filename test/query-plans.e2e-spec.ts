@@ -8,7 +8,7 @@ import {
   TRAINING_SEATS_COLUMNS,
   TRAINING_SEATS_SELECT,
 } from '../src/reports/training-seats.query.js';
-import { VERIFY_BY_SERIAL } from '../src/credentials/verification.service.js';
+import { VERIFY_BY_SERIAL } from '../src/credentials/verify-by-serial.query.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, type SignedInUser } from './factories.js';
 import {

@@ -21,23 +21,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    // The caller's language words the message (Accept-Language; else English); never the code.
-    const lang = pickLanguage(undefined, request?.headers?.['accept-language']);
-    const { body, headers } = toErrorResponse(exception, lang);
-    if (body.statusCode >= 500 && body.statusCode !== 503) {
-      this.logger.error(
-        { err: exception, requestId: request?.id, url: request?.url },
-        'Unhandled error',
-      );
-    } else if (body.statusCode === 503) {
-      this.logger.warn(
-        { requestId: request?.id, code: pgErrorCode(exception) },
-        'Database unavailable',
-      );
-    }
+    const { body, headers } = errorAnswer(exception, request, this.logger);
     // A refused signed-in caller is on the record before they see the 403.
     void this.accessDenied.record(request, body).then(() => sendError(reply, body, headers));
   }
+}
+
+/**
+ * The answer to anything thrown while serving `request`, in the caller's language
+ * (Accept-Language; else English; never the code), logged when it is the server's fault.
+ * Also used by routes served outside Nest's pipeline (credentials/verify-route.ts).
+ */
+export function errorAnswer(
+  exception: unknown,
+  request: FastifyRequest | undefined,
+  logger: Pick<Logger, 'error' | 'warn'>,
+): { body: ErrorBody; headers?: Record<string, string> } {
+  const lang = pickLanguage(undefined, request?.headers?.['accept-language']);
+  const answer = toErrorResponse(exception, lang);
+  const { statusCode } = answer.body;
+  if (statusCode >= 500 && statusCode !== 503) {
+    logger.error({ err: exception, requestId: request?.id, url: request?.url }, 'Unhandled error');
+  } else if (statusCode === 503) {
+    logger.warn({ requestId: request?.id, code: pgErrorCode(exception) }, 'Database unavailable');
+  }
+  return answer;
 }
 
 export function sendError(

@@ -15,8 +15,19 @@ export function isCalendarDate(value: unknown): value is string {
 /** Building an Intl formatter costs milliseconds; one per time zone is kept and reused. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * The last answer of today() per time zone and the minute it was computed in: verification
+ * asks on every request, and formatting costs more than the rest of the verdict. Offsets are
+ * whole minutes, so a date computed in a minute holds for all of it.
+ */
+const lastToday = new Map<string, { minute: number; date: string }>();
+
 /** Today's date where the Center is. */
-export function today(timeZone: string, now: Date = new Date()): string {
+export function today(timeZone: string, now?: Date): string {
+  const at = now ?? new Date();
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastToday.get(timeZone);
+  if (last && last.minute === minute) return last.date;
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     // en-CA formats as YYYY-MM-DD.
@@ -28,7 +39,9 @@ export function today(timeZone: string, now: Date = new Date()): string {
     });
     formatters.set(timeZone, formatter);
   }
-  return formatter.format(now);
+  const date = formatter.format(at);
+  lastToday.set(timeZone, { minute, date });
+  return date;
 }
 
 /** Adds whole months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */

@@ -9,6 +9,7 @@ import { StatusListCredentialsService } from './status-list-credentials.service.
 import { StatusListsService } from './status-lists.service.js';
 import { VerificationCache } from './verification-cache.js';
 import { VerificationService } from './verification.service.js';
+import { SerialVerificationResponder } from './serial-verification.responder.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
 
 @Module({
@@ -23,6 +24,7 @@ import { VerifyRateLimiter } from './verify-rate-limiter.js';
     VerificationCache,
     VerifyRateLimiter,
     QrTokensService,
+    SerialVerificationResponder,
   ],
   exports: [
     SigningKeysService,

@@ -26,11 +26,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { JsonBodyLimits } from '../common/json-limits.js';
-import { badRequest, STATUS_TEXT } from '../common/errors.js';
+import { badRequest } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
-import { renderVerificationForm, renderVerificationPage } from '../web/verification-page.js';
-import { WebAssets } from '../web/web-assets.js';
+import { renderVerificationForm } from '../web/verification-page.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from './credential-builder.js';
 import { CredentialsService } from './credentials.service.js';
 import { IssuerProfileDto, JwksDto, STATUS_LIST_CREDENTIAL_SCHEMA } from './dto/public.dto.js';
@@ -47,6 +46,7 @@ import {
 } from './status-list-credentials.service.js';
 import { VerificationService } from './verification.service.js';
 import { VerifyRateLimiter } from './verify-rate-limiter.js';
+import { SerialVerificationResponder } from './serial-verification.responder.js';
 
 /** What anyone can check without an account: serials, credentials, keys and status lists. */
 @ApiTags('public verification')
@@ -59,7 +59,7 @@ export class PublicController {
     private readonly statusListCredentials: StatusListCredentialsService,
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
-    private readonly assets: WebAssets,
+    private readonly serialResponder: SerialVerificationResponder,
   ) {}
 
   @Get('verify')
@@ -123,41 +123,9 @@ export class PublicController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    this.limiter.check(request.ip);
-    // The page names the course in the reader's language; the JSON keeps api.md's fields.
-    const language = wantsJson(request)
-      ? undefined
-      : pickLanguage(lang, request.headers['accept-language']);
-    const result = await this.verification.bySerial(serial.slice(0, 100), language);
-    const status = result.status === 'not_found' ? 404 : 200;
-    void reply
-      .header('Cache-Control', 'no-store')
-      .header('Vary', 'Accept, Accept-Language')
-      .header('X-Robots-Tag', 'noindex');
-    if (wantsJson(request)) {
-      const body =
-        status === 404
-          ? {
-              statusCode: 404,
-              error: STATUS_TEXT[404],
-              code: 'NOT_FOUND',
-              message: 'No certificate has this serial',
-              details: {},
-              ...result,
-            }
-          : result;
-      return reply.status(status).type('application/json; charset=utf-8').send(body);
-    }
-    const page = renderVerificationPage(result, language ?? 'en', {
-      path: `/verify/${encodeURIComponent(serial)}`,
-      // A scanned QR code brings a signed token in the fragment: the page checks it (issue 19).
-      qrCheck: {
-        script: this.assets.url('verify-qr.js'),
-        jwksUrl: '/.well-known/jwks.json',
-        issuer: `${this.config.publicBaseUrl}/issuer`,
-      },
-    });
-    return reply.status(status).type('text/html; charset=utf-8').send(page);
+    // Served by verify-route.ts straight from Fastify; this is the same answer, for a Nest
+    // application built without it.
+    return this.serialResponder.answer(serial, lang, request, reply);
   }
 
   @Post('verify')
@@ -330,10 +298,3 @@ function ApiNotModifiedStatusList() {
 }
 
 /** JSON when the client prefers it to HTML (programs), HTML otherwise (browsers). */
-function wantsJson(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  if (!accept) return true;
-  const json = accept.indexOf('application/json');
-  const html = accept.indexOf('text/html');
-  return json !== -1 && (html === -1 || json < html);
-}

@@ -29,7 +29,7 @@ export interface VerifiedCertificateRow {
  * verification shows is announced by PostgreSQL after commit (ChangeFeed) and evicts the entry
  * here, and an entry is served only once the feed has caught up with every change committed
  * before the request (one shared round trip per batch of requests); while the feed is down
- * nothing is served from memory.
+ * nothing is served from memory. A miss reads the database directly, without that round trip.
  *
  * Only the stored facts are kept: "expired" is derived from the date at each request, and an
  * unknown serial is not kept (issuing it later needs no announcement).
@@ -57,15 +57,31 @@ export class VerificationCache {
   ): Promise<VerifiedCertificateRow | undefined> {
     if (this.capacity === 0) return load();
     const epoch = this.feed.epoch;
+    const hit = this.entries.get(serial);
+    // A miss goes straight to the database: it reads what is committed, so it needs no proof
+    // that the feed has caught up (only serving from memory does). Over a register of a million
+    // most verifications miss, and that proof cost them a second round trip.
+    if (!hit) return this.fill(serial, epoch, load);
     // Not yet heard of a change committed before this request: memory may be behind.
     if (!(await this.feed.caughtUp())) return load();
-    const hit = this.entries.get(serial);
-    if (hit) {
-      // Least recently used goes first: a Map iterates in insertion order.
-      this.entries.delete(serial);
-      this.entries.set(serial, hit);
-      return hit;
-    }
+    // Least recently used goes first: a Map iterates in insertion order. The entry may have
+    // been evicted while caughtUp() waited; what was read before is then not served.
+    if (this.entries.get(serial) !== hit) return this.fill(serial, this.feed.epoch, load);
+    this.entries.delete(serial);
+    this.entries.set(serial, hit);
+    return hit;
+  }
+
+  /**
+   * Reads the certificate and keeps it only if no change was announced while the read ran: a
+   * change heard after the read evicts it; one committed before the read is in what it read
+   * (its late notice then only evicts a fresh entry).
+   */
+  private async fill(
+    serial: string,
+    epoch: number,
+    load: () => Promise<VerifiedCertificateRow | undefined>,
+  ): Promise<VerifiedCertificateRow | undefined> {
     const row = await load();
     if (row && this.feed.live && this.feed.epoch === epoch) this.keep(serial, row);
     return row;

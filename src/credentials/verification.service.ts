@@ -14,6 +14,7 @@ import { verifyDataIntegrity } from './data-integrity.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { VerificationCache, type VerifiedCertificateRow } from './verification-cache.js';
 import { verifyCredentialJwt } from './vc-jwt.js';
+import { VERIFY_BY_SERIAL } from './verify-by-serial.query.js';
 
 export type VerificationStatus = CertificateStatus | 'not_found';
 
@@ -44,23 +45,6 @@ export interface CredentialVerification extends Omit<SerialVerification, 'status
   issuer: string | null;
   checks: { signature: string; dates: string; status: string };
 }
-
-/**
- * A named statement: each pooled connection parses and plans it once, then only binds and runs
- * it (verification is the busiest path, and its plan never changes: one unique-index lookup).
- */
-export const VERIFY_BY_SERIAL = {
-  name: 'verify-by-serial',
-  text: `SELECT c.serial, c.status, c.valid_until, c.issued_at, c.status_reason,
-                c.trainee_id, c.course_id, t.given_name, t.family_name,
-                t.identity_document_type AS document_type,
-                right(t.identity_document_number, 4) AS document_last4, co.code, co.title,
-                co.translations
-           FROM certificates c
-           JOIN trainees t ON t.id = c.trainee_id
-           JOIN courses co ON co.id = c.course_id
-          WHERE c.serial = $1`,
-};
 
 @Injectable()
 export class VerificationService {
