@@ -8,7 +8,7 @@ import type { Response } from 'supertest';
 import type { TestApp } from '../app.js';
 import { createUser, type SignedInUser } from '../factories.js';
 import { makeCourse, makeSession, makeTrainee } from '../fixtures.js';
-import { expectUnavailable, FaultDatabase, startFaultApp } from './fault-harness.js';
+import { expectUnavailable, FaultDatabase, startFaultApp, waitFor } from './fault-harness.js';
 import {
   completedSession,
   expectRegisterConsistent,
@@ -75,10 +75,11 @@ async function fillUp(dir: string): Promise<string> {
     const options = `size=2m,mode=0700,uid=${uid},gid=${gid}`;
     execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', mountPoint]);
     smallDisk = mountPoint;
-    // The audit trail lives on the small disk: a write's last step is the one to fail, after
-    // its other changes were made on the big one.
+    // The audit trail lives on the small disk: a write's last step (its event, recorded in
+    // audit_pending) is the one to fail, after its other changes were made on the big one.
     await database.query(`CREATE TABLESPACE small_disk LOCATION '${mountPoint}'`);
     await database.query('ALTER TABLE audit_events SET TABLESPACE small_disk');
+    await database.query('ALTER TABLE audit_pending SET TABLESPACE small_disk');
     t = await startFaultApp(database);
     admin = await createUser(t, ['admin']);
     auditor = await createUser(t, ['auditor']);
@@ -150,18 +151,28 @@ describe('PostgreSQL reports a full disk (SQLSTATE 53100) in the middle of a tra
     await database?.destroy();
   });
 
-  /** The disk "fills up" when `table` is next written (`event`), and has room again after. */
-  async function whileFull(table: string, event: 'INSERT' | 'UPDATE', run: () => Promise<void>) {
-    await database.query(
-      `CREATE TRIGGER fault_disk_full BEFORE ${event} ON ${table}
-         FOR EACH ROW EXECUTE FUNCTION fault_disk_full()`,
-    );
+  /** The disk "fills up" when `tables` are next written (`event`), and has room again after. */
+  async function whileFull(
+    tables: string | string[],
+    event: 'INSERT' | 'UPDATE',
+    run: () => Promise<void>,
+  ) {
+    const names = typeof tables === 'string' ? [tables] : tables;
+    for (const table of names) {
+      await database.query(
+        `CREATE TRIGGER fault_disk_full BEFORE ${event} ON ${table}
+           FOR EACH ROW EXECUTE FUNCTION fault_disk_full()`,
+      );
+    }
     try {
       await run();
     } finally {
-      await database.query(`DROP TRIGGER fault_disk_full ON ${table}`);
+      for (const table of names) await database.query(`DROP TRIGGER fault_disk_full ON ${table}`);
     }
   }
+
+  /** Where a write's audit events go: audit_pending (one event), audit_events (a bulk record). */
+  const AUDIT_TRAIL = ['audit_pending', 'audit_events'];
 
   async function expectRefusedWithoutTrace(request: () => PromiseLike<Response>) {
     const before = await registerSnapshot(database);
@@ -182,8 +193,43 @@ describe('PostgreSQL reports a full disk (SQLSTATE 53100) in the middle of a tra
     // After the enrolment row is written, before the seat is counted.
     await whileFull('course_sessions', 'UPDATE', () => expectRefusedWithoutTrace(enrol));
     // Everything written but the audit event.
-    await whileFull('audit_events', 'INSERT', () => expectRefusedWithoutTrace(enrol));
+    await whileFull(AUDIT_TRAIL, 'INSERT', () => expectRefusedWithoutTrace(enrol));
     expect((await enrol()).status).toBe(201);
+    await expectRegisterConsistent(database, t, auditor);
+  });
+
+  it('an enrolment whose event cannot be chained after commit: acknowledged, kept pending, chained once there is room', async () => {
+    const course = await makeCourse(t.db);
+    const session = await makeSession(t.db, course.id, { capacity: 5, status: 'open' });
+    const trainee = await makeTrainee(t.db);
+    const pendingFor = async (enrolmentId: string) =>
+      (
+        await database.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_pending WHERE entity_id = $1`,
+          [enrolmentId],
+        )
+      )[0].n;
+    let enrolmentId = '';
+    // The change and its event commit together; only moving the event into the chain fails.
+    await whileFull('audit_events', 'INSERT', async () => {
+      const res = await t.http
+        .post(`/api/v1/sessions/${session.id}/enrolments`)
+        .set(admin.auth)
+        .send({ traineeId: trainee.id });
+      expect(res.status).toBe(201);
+      enrolmentId = (res.body as { id: string }).id;
+      expect(await pendingFor(enrolmentId)).toBe(1);
+    });
+    // Room again: the sweeper (every few seconds) puts it in the chain.
+    await waitFor(
+      'the pending event to be chained',
+      async () => (await pendingFor(enrolmentId)) === 0,
+    );
+    const [chained] = await database.query<{ action: string }>(
+      `SELECT action FROM audit_events WHERE entity_id = $1`,
+      [enrolmentId],
+    );
+    expect(chained).toEqual({ action: 'enrolment.created' });
     await expectRegisterConsistent(database, t, auditor);
   });
 
@@ -192,7 +238,7 @@ describe('PostgreSQL reports a full disk (SQLSTATE 53100) in the middle of a tra
     const withdraw = () =>
       t.http.post(`/api/v1/enrolments/${seated[0].id}/withdraw`).set(admin.auth);
 
-    await whileFull('audit_events', 'INSERT', () => expectRefusedWithoutTrace(withdraw));
+    await whileFull(AUDIT_TRAIL, 'INSERT', () => expectRefusedWithoutTrace(withdraw));
     expect((await withdraw()).status).toBe(200);
     await expectRegisterConsistent(database, t, auditor);
   });
@@ -202,7 +248,7 @@ describe('PostgreSQL reports a full disk (SQLSTATE 53100) in the middle of a tra
     const issueAll = () =>
       t.http.post(`/api/v1/sessions/${session.id}/certificates`).set(instructorUser.auth);
 
-    await whileFull('audit_events', 'INSERT', () => expectRefusedWithoutTrace(issueAll));
+    await whileFull(AUDIT_TRAIL, 'INSERT', () => expectRefusedWithoutTrace(issueAll));
     const again = await issueAll();
     expect(again.status).toBe(201);
     expect((again.body as { issued: unknown[] }).issued).toHaveLength(4);

@@ -153,28 +153,37 @@ export async function waitFor(
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-/** The advisory lock every writer takes to extend the audit chain (src/audit/audit.service.ts). */
+/** The advisory lock every writer of the chain takes (src/audit/audit-sequencer.ts). */
 export const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 
 /**
- * Holds the audit chain lock from outside the app, so every write request stops at its last
- * step (the audit event) with its other changes made but not committed.
+ * Holds the audit trail from outside the app, so every write request stops at its last step
+ * (its audit event) with its other changes made but not committed. A change records its event
+ * in `audit_pending` (a SHARE lock on that table makes the insert wait), and a bulk record
+ * appends to the chain under its advisory lock (held here too).
  */
 export async function holdAuditChain(database: FaultDatabase): Promise<{
   release: () => Promise<void>;
   waiters: () => Promise<number>;
 }> {
   const client = await database.client();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE audit_pending IN SHARE MODE');
   await client.query('SELECT pg_advisory_lock($1)', [AUDIT_CHAIN_LOCK]);
   return {
+    // From a connection of its own: inside the holder's transaction, pg_stat_activity would
+    // stay the snapshot of its first reading.
     waiters: async () => {
-      const { rows } = await client.query<{ n: number }>(
+      const [row] = await database.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = 'coe'`,
+          WHERE NOT l.granted AND a.application_name = 'coe'
+            AND (l.locktype = 'advisory'
+                 OR (l.locktype = 'relation' AND l.relation = 'audit_pending'::regclass))`,
       );
-      return rows[0].n;
+      return row.n;
     },
     release: async () => {
+      await client.query('ROLLBACK').catch(() => undefined);
       await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
       await client.end().catch(() => undefined);
     },

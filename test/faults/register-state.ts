@@ -16,7 +16,8 @@ import type { FaultDatabase } from './fault-harness.js';
 /**
  * Everything a half-written change could leave behind, in one comparable value: seats, places
  * in line, enrolment and certificate statuses (status-list positions live on certificates) and
- * the length of the audit chain.
+ * the length of the audit trail: events in the chain plus those committed and waiting to be
+ * chained (audit_pending), a sum that sequencing after commit does not change.
  */
 export async function registerSnapshot(database: FaultDatabase): Promise<unknown> {
   const [row] = await database.query<{ snapshot: unknown }>(
@@ -28,7 +29,7 @@ export async function registerSnapshot(database: FaultDatabase): Promise<unknown
        'certificates', (SELECT json_agg(json_build_array(id, serial, status, superseded_by_id,
                                                          status_list_number, status_list_index)
                                         ORDER BY id) FROM certificates),
-       'auditEvents', (SELECT count(*) FROM audit_events)
+       'auditEvents', (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM audit_pending)
      ) AS snapshot`,
   );
   return row.snapshot;
@@ -59,7 +60,8 @@ export async function expectRegisterConsistent(
   const unaudited = await database.query(
     `SELECT c.id FROM certificates c
       WHERE NOT c.imported AND NOT EXISTS (
-        SELECT 1 FROM audit_events a
+        SELECT 1 FROM (SELECT entity_type, entity_id, action FROM audit_events
+                        UNION ALL SELECT entity_type, entity_id, action FROM audit_pending) a
          WHERE a.entity_type = 'certificate' AND a.entity_id = c.id AND a.action = 'certificate.issued')`,
   );
   expect(unaudited).toEqual([]);
