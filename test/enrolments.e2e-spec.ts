@@ -302,6 +302,46 @@ describe('enrolment', () => {
   });
 
   describe('concurrency', () => {
+    it('a session closed while an enrolment waited for its lock is refused, not enrolled into', async () => {
+      // The rules are read before the session's row lock (issue 20); a change made while the
+      // request waits for the lock must still be decided on the locked row.
+      const course = await makeCourse(t.db);
+      const session = await makeSession(t.db, course.id);
+      const trainee = await makeTrainee(t.db);
+      const blocker = t.db.createQueryRunner();
+      await blocker.connect();
+      await blocker.startTransaction();
+      try {
+        await blocker.query('SELECT id FROM course_sessions WHERE id = $1 FOR UPDATE', [
+          session.id,
+        ]);
+        const pending = enrol(admin, session.id, trainee.id).then((res) => res);
+        // Until the request is queued behind the lock (it has read the rules by then).
+        for (let i = 0; i < 200; i++) {
+          const [{ waiting }] = (await t.db.query(
+            `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+              WHERE c.relname = 'course_sessions' AND NOT l.granted`,
+          )) as { waiting: number }[];
+          if (waiting > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await blocker.query(`UPDATE course_sessions SET status = 'cancelled' WHERE id = $1`, [
+          session.id,
+        ]);
+        await blocker.commitTransaction();
+        const res = await pending;
+        expectError(res, 422, 'SESSION_NOT_OPEN');
+        const [{ n }] = (await t.db.query(
+          'SELECT count(*)::int AS n FROM enrolments WHERE session_id = $1',
+          [session.id],
+        )) as { n: number }[];
+        expect(n).toBe(0);
+      } finally {
+        if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+        await blocker.release();
+      }
+    });
+
     async function expectConsistent(sessionId: string, capacity: number) {
       const rows = await t.db.getRepository(Enrolment).find({ where: { sessionId } });
       const enrolled = rows.filter((r) => r.status === 'enrolled');
