@@ -5,7 +5,7 @@ import { join } from 'node:path';
  * `node dist/bench/profile-summary.js [file.cpuprofile | dir]`: where a V8 CPU profile of the app
  * (`npm run bench -- --profile`) spent its time, by layer of the request path, as self time
  * (the function that was running when sampled, not its callers). With a directory, the newest
- * profile in it (bench/results/profile by default).
+ * profile in it (bench/results/profile by default). `--all`: every second, not only busy ones.
  */
 interface ProfileNode {
   id: number;
@@ -27,7 +27,7 @@ const LAYERS: [string, RegExp][] = [
   ['V8 and native code outside JS ("program")', /^\(program\)$/],
   [
     'logging (pino, pino-http, nestjs-pino, middie)',
-    /\/(pino|pino-http|nestjs-pino|sonic-boom|pino-std-serializers|@fastify\/middie|thread-stream|fast-redact|quick-format-unescaped)\//,
+    /\/(pino|pino-http|nestjs-pino|sonic-boom|pino-std-serializers|@fastify\/middie|thread-stream|fast-redact|@pinojs\/redact|quick-format-unescaped)\//,
   ],
   ['security headers (helmet)', /\/helmet\//],
   [
@@ -68,8 +68,12 @@ const LAYERS: [string, RegExp][] = [
   ['Node: other', /^node:/],
 ];
 
-/** A second of the profile counts as under load when the app was busy for this share of it. */
-const LOADED_SHARE = 0.6;
+/**
+ * A second of the profile counts as under load when the app was busy for this share of it;
+ * `--all` counts every second after the first request (for scenarios where the app mostly
+ * waits, such as a bulk issue, whose time is the database's).
+ */
+const LOADED_SHARE = process.argv.includes('--all') ? 0 : 0.6;
 
 const PSEUDO = /^\((idle|garbage collector|program|root)\)$/;
 
@@ -100,7 +104,7 @@ function newest(dir: string): string {
   return files[0];
 }
 
-const target = process.argv[2] ?? 'bench/results/profile';
+const target = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'bench/results/profile';
 const file = statSync(target).isDirectory() ? newest(target) : target;
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -152,6 +156,12 @@ const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 const idle = selfUs.get('idle (waiting for I/O)') ?? 0;
 const busy = total - idle;
 const pct = (us: number, of: number) => `${((us / of) * 100).toFixed(1)}%`;
+if (total === 0) {
+  console.log(
+    `${file}\nNo second with the app busy ≥ ${LOADED_SHARE * 100}% after its first request: it waited (on the database or its clients) more than it worked. --all counts every second.`,
+  );
+  process.exit(0);
+}
 console.log(
   `${file}\n${underLoad.size} s under load (busy ≥ ${LOADED_SHARE * 100}%) of ${busyPerSecond.size} s profiled; in them ${pct(busy, total)} busy\n`,
 );
