@@ -94,14 +94,7 @@ export async function recordMany(
          FROM json_to_recordset($1::json)
               AS e(seq bigint, id uuid, action text, entity_type text, entity_id uuid,
                    reason text, note text, data jsonb, prev_hash text, hash text)`,
-      [
-        JSON.stringify(rows),
-        occurredAt,
-        actor.userId,
-        [...actor.roles],
-        actor.requestId,
-        actor.clientRequestId ?? null,
-      ],
+      sharedColumns(rows, occurredAt, actor),
     );
     // Awaited on the next round; until then a failure must not count as unhandled.
     inFlight.catch(() => undefined);
@@ -143,15 +136,20 @@ async function queueMany(
                     note text, data jsonb)) WITH ORDINALITY
               AS e(id, action, entity_type, entity_id, reason, note, data, n)
         ORDER BY e.n`,
-      [
-        JSON.stringify(rows),
-        occurredAt,
-        actor.userId,
-        [...actor.roles],
-        actor.requestId,
-        actor.clientRequestId ?? null,
-      ],
+      sharedColumns(rows, occurredAt, actor),
     );
     onProgress?.(Math.min(start + INSERT_CHUNK, inputs.length));
   }
+}
+
+/** The statements' parameters: the rows as JSON ($1), then what every event of the batch shares. */
+function sharedColumns(rows: unknown[], occurredAt: string, actor: Actor): unknown[] {
+  return [
+    JSON.stringify(rows),
+    occurredAt,
+    actor.userId,
+    [...actor.roles],
+    actor.requestId,
+    actor.clientRequestId ?? null,
+  ];
 }

@@ -29,6 +29,44 @@ export interface HashedContent {
   data: unknown;
 }
 
+/**
+ * An event's own columns as PostgreSQL returns them, its time as the exact text the
+ * verification reads back (`to_char(... 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`).
+ */
+export interface StoredEventColumns {
+  id: string;
+  occurred_at: string;
+  actor_id: string | null;
+  actor_roles: string[];
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  reason: string | null;
+  note: string | null;
+  request_id: string | null;
+  client_request_id: string | null;
+  data: unknown;
+}
+
+/** What is hashed of a stored event at position `seq` of the chain. */
+export function hashedContentOf(row: StoredEventColumns, seq: string): HashedContent {
+  return {
+    seq,
+    id: row.id,
+    occurredAt: row.occurred_at,
+    actorId: row.actor_id,
+    actorRoles: row.actor_roles,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    reason: row.reason,
+    note: row.note,
+    requestId: row.request_id,
+    clientRequestId: row.client_request_id,
+    data: row.data,
+  };
+}
+
 /** Each event's hash covers the previous event's hash and its own canonical content. */
 export function chainHash(prevHash: string, content: HashedContent): string {
   const { clientRequestId, ...rest } = content;

@@ -7,7 +7,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../com
 import { AppConfig } from '../config/app-config.js';
 import { appendCheckpoints, readCheckpoints, segmentsToCheckpoint } from './audit-checkpoints.js';
 import { auditLabels, labelKey } from './audit-labels.js';
-import { chainHash, GENESIS_HASH } from './audit-hash.js';
+import { chainHash, GENESIS_HASH, hashedContentOf, type StoredEventColumns } from './audit-hash.js';
 import { AuditEvent } from './audit-event.entity.js';
 import {
   AuditEventDto,
@@ -153,20 +153,8 @@ interface WalkResult {
   lastSeq: bigint;
 }
 
-interface EventRow {
+interface EventRow extends StoredEventColumns {
   seq: string;
-  id: string;
-  occurred_at: string;
-  actor_id: string | null;
-  actor_roles: string[];
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  reason: string | null;
-  note: string | null;
-  request_id: string | null;
-  client_request_id: string | null;
-  data: unknown;
   prev_hash: string;
   hash: string;
 }
@@ -235,21 +223,7 @@ async function walkChain(
 }
 
 function rowHash(row: EventRow): string {
-  return chainHash(row.prev_hash, {
-    seq: row.seq,
-    id: row.id,
-    occurredAt: row.occurred_at,
-    actorId: row.actor_id,
-    actorRoles: row.actor_roles,
-    action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    reason: row.reason,
-    note: row.note,
-    requestId: row.request_id,
-    clientRequestId: row.client_request_id,
-    data: row.data,
-  });
+  return chainHash(row.prev_hash, hashedContentOf(row, row.seq));
 }
 
 /** Timestamps go to PostgreSQL as JavaScript parsed them, so both sides agree on the moment. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
-import { chainHash, GENESIS_HASH, type HashedContent } from './audit-hash.js';
+import { chainHash, GENESIS_HASH, hashedContentOf, type StoredEventColumns } from './audit-hash.js';
 
 /**
  * Sequencing after commit (issue 20). AuditService.record writes an event to `audit_pending`
@@ -43,20 +43,8 @@ export function takePendingMark(queryRunner: QueryRunner): boolean {
   return marked;
 }
 
-interface PendingRow {
+interface PendingRow extends StoredEventColumns {
   pending_seq: string;
-  id: string;
-  occurred_at: string;
-  actor_id: string | null;
-  actor_roles: string[];
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  reason: string | null;
-  note: string | null;
-  request_id: string | null;
-  client_request_id: string | null;
-  data: unknown;
   head_seq: string | null;
   head_hash: string | null;
 }
@@ -94,21 +82,7 @@ async function sequenceBatch(queryRunner: QueryRunner, limit: number): Promise<n
       let prevHash = rows[0].head_hash ?? GENESIS_HASH;
       const links = rows.map((row) => {
         seq += 1n;
-        const content: HashedContent = {
-          seq: String(seq),
-          id: row.id,
-          occurredAt: row.occurred_at,
-          actorId: row.actor_id,
-          actorRoles: row.actor_roles,
-          action: row.action,
-          entityType: row.entity_type,
-          entityId: row.entity_id,
-          reason: row.reason,
-          note: row.note,
-          requestId: row.request_id,
-          clientRequestId: row.client_request_id,
-          data: row.data,
-        };
+        const content = hashedContentOf(row, String(seq));
         const hash = chainHash(prevHash, content);
         const link = { pending_seq: row.pending_seq, seq: content.seq, prev_hash: prevHash, hash };
         prevHash = hash;
