@@ -22,6 +22,7 @@ import { StatusListCredentials1796600000520 } from './1796600000520-StatusListCr
 import { TrustedIssuersRecognitions1796600000530 } from './1796600000530-TrustedIssuersRecognitions.js';
 import { Inspections1796600000600 } from './1796600000600-Inspections.js';
 import { AuditPending1796600000700 } from './1796600000700-AuditPending.js';
+import { NotificationsClaimOrder1796600000800 } from './1796600000800-NotificationsClaimOrder.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   TrustedIssuersRecognitions1796600000530,
   Inspections1796600000600,
   AuditPending1796600000700,
+  NotificationsClaimOrder1796600000800,
 ];

@@ -9,6 +9,7 @@ import {
   TRAINING_SEATS_SELECT,
 } from '../src/reports/training-seats.query.js';
 import { VERIFY_BY_SERIAL } from '../src/credentials/verify-by-serial.query.js';
+import { CLAIM_DUE_NOTIFICATION } from '../src/notifications/notification-worker.js';
 import { startTestApp, type TestApp } from './app.js';
 import { createUser, type SignedInUser } from './factories.js';
 import {
@@ -204,6 +205,40 @@ describe('query plans at 20,000 certificates', () => {
       [session.id],
     )) as { n: number }[];
     expect(n).toBeGreaterThanOrEqual(trainees.size);
+  });
+
+  it("the mail workers' claim reads one index entry, without sorting a transaction's batch", async () => {
+    // A bulk issue queues its messages in one transaction: all share one next_attempt_at. They
+    // are inserted and explained inside a transaction that is rolled back, so the test app's
+    // own workers never see them.
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(
+        `INSERT INTO notifications
+           (type, recipient, language, subject, body_text, body_html, idempotency_key, message_id)
+         SELECT 'certificate.issued', 'trainee-' || n || '@example.org', 'en', 'Certificate',
+                repeat('text ', 200), repeat('<p>html</p>', 200), 'plan-test:' || n,
+                '<plan-test-' || n || '@example.org>'
+           FROM generate_series(1, 3000) AS n`,
+      );
+      await runner.query('ANALYZE notifications');
+      const [row] = (await runner.query(`EXPLAIN (FORMAT JSON) ${CLAIM_DUE_NOTIFICATION}`)) as {
+        'QUERY PLAN': { Plan: PlanNode }[];
+      }[];
+      const nodeTypes = (node: PlanNode, out: string[] = []): string[] => {
+        out.push(node['Node Type']);
+        for (const child of node.Plans ?? []) nodeTypes(child, out);
+        return out;
+      };
+      const plan = nodeTypes(row['QUERY PLAN'][0].Plan);
+      expect(plan).toContain('Index Scan');
+      expect(plan.filter((type) => /Sort/.test(type))).toEqual([]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   describe('reports', () => {

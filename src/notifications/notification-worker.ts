@@ -49,6 +49,18 @@ interface ClaimedRow {
  * It wakes when a queued message's transaction commits (NOTIFY on MAIL_CHANNEL) and polls
  * every few seconds for retries that came due and anything it missed while disconnected.
  */
+/**
+ * The oldest due message, skipping those another worker holds. Served by
+ * `notifications_due_idx` (next_attempt_at, id) without a sort (test/query-plans.e2e-spec.ts).
+ */
+export const CLAIM_DUE_NOTIFICATION = `SELECT id, type, recipient, recipient_name, subject, body_text, body_html, attachments,
+        message_id, attempts
+   FROM notifications
+  WHERE status = 'queued' AND next_attempt_at <= now()
+  ORDER BY next_attempt_at, id
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED`;
+
 @Injectable()
 export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NotificationWorker.name);
@@ -137,15 +149,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows = (await runner.query(
-        `SELECT id, type, recipient, recipient_name, subject, body_text, body_html, attachments,
-                message_id, attempts
-           FROM notifications
-          WHERE status = 'queued' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at, id
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED`,
-      )) as ClaimedRow[];
+      const rows = (await runner.query(CLAIM_DUE_NOTIFICATION)) as ClaimedRow[];
       const row = rows[0];
       if (!row) {
         await runner.commitTransaction();
