@@ -782,6 +782,14 @@ describe('certificates', () => {
       expect(missing.status).toBe(404);
       expect(missing.body).toMatchObject({ status: 'not_found', valid: false, code: 'NOT_FOUND' });
       expect(missing.body.holder).toBeNull();
+      // Its error half speaks the caller's language, as every error answer does.
+      const missingRu = await t.http
+        .get('/verify/COE-NONE-2026-000000')
+        .set('Accept', 'application/json')
+        .set('Accept-Language', 'ru');
+      expect(missingRu.status).toBe(404);
+      expect(missingRu.body).toMatchObject({ status: 'not_found', code: 'NOT_FOUND' });
+      expect(missingRu.body.message).toMatch(/[а-яё]/i);
 
       const page = await t.http.get(`/verify/${cert.serial}?lang=az`).set('Accept', 'text/html');
       expect(page.status).toBe(200);

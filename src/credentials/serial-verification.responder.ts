@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { localizeErrorBody } from '../common/error-messages.js';
 import { STATUS_TEXT } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { pickLanguage } from '../web/i18n.js';
@@ -40,14 +41,21 @@ export class SerialVerificationResponder {
       .header('Vary', 'Accept, Accept-Language')
       .header('X-Robots-Tag', 'noindex');
     if (json) {
+      // The error half of a 404 is worded like every other error answer: in the caller's
+      // language (Accept-Language, else English), by the one rule (localizeErrorBody).
       const body =
         status === 404
           ? {
-              statusCode: 404,
-              error: STATUS_TEXT[404],
-              code: 'NOT_FOUND',
-              message: 'No certificate has this serial',
-              details: {},
+              ...localizeErrorBody(
+                {
+                  statusCode: 404,
+                  error: STATUS_TEXT[404],
+                  code: 'NOT_FOUND',
+                  message: 'No certificate has this serial',
+                  details: {},
+                },
+                pickLanguage(undefined, request.headers['accept-language']),
+              ),
               ...result,
             }
           : result;
