@@ -120,6 +120,7 @@ async function main(): Promise<void> {
       serials: string[],
     ) => {
       if (settings.only && !settings.only.some((p) => s.id.startsWith(p))) return;
+      await settle(db.url);
       const runs: Measurement[] = [];
       const measureBaseline = async () => {
         const m = await measure(verifyLoad(baseline.baseUrl, serials));
@@ -475,8 +476,9 @@ function targets(scenarios: ScenarioResult[], peakMb: number): TargetResult[] {
 }
 
 /**
- * Waits until the app has no statement running: requests still in flight when a load run stops
- * (a heavy report) are finished by the server anyway and would weigh on the next scenario.
+ * Waits until the app has no statement running and no mail due: requests still in flight when
+ * a load run stops (a heavy report) are finished by the server anyway, and queued mail is sent
+ * by its workers; either would weigh on the next scenario.
  */
 async function settle(url: string, timeoutMs = 180_000): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -484,8 +486,14 @@ async function settle(url: string, timeoutMs = 180_000): Promise<void> {
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      // Busy: a statement running, or mail waiting for the app's workers (an earlier bulk
+      // issue's thousand messages, or an earlier run's) that they would send during the next
+      // scenario, on its CPU.
       const { rows } = await client.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'coe' AND state = 'active' AND pid <> pg_backend_pid()",
+        `SELECT ((SELECT count(*) FROM pg_stat_activity
+                   WHERE application_name = 'coe' AND state = 'active' AND pid <> pg_backend_pid())
+               + (SELECT count(*) FROM notifications
+                   WHERE status = 'queued' AND next_attempt_at <= now()))::int AS n`,
       );
       if (rows[0].n === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
