@@ -22,6 +22,8 @@ import type { MailAttachment, NotificationStatus, NotificationType } from './not
 @Check('notifications_attempts_check', `"attempts" >= 0`)
 @Index('notifications_created_idx', ['createdAt', 'id'])
 @Index('notifications_recipient_idx', ['recipient', 'createdAt'])
+// The workers' claim order (CLAIM_DUE_NOTIFICATION): a transaction's messages share one time.
+@Index('notifications_due_idx', ['nextAttemptAt', 'id'], { where: `"status" = 'queued'` })
 export class Notification {
   /** Chosen by the Notifier before insert, as the Message-ID is derived from it. */
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'notifications_pkey' })
@@ -72,7 +74,6 @@ export class Notification {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 
-  @Index('notifications_due_idx', { where: `"status" = 'queued'` })
   @Column({ name: 'next_attempt_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   nextAttemptAt: Date;
 
