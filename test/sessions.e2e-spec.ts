@@ -123,6 +123,7 @@ describe('sessions', () => {
           traineesPerInstructor: null,
           ok: true,
         },
+        resultsDecided: false,
       });
       const events = await eventsOf(res.body.id);
       expect(events.map((e) => e.action)).toEqual(['session.created']);
@@ -130,6 +131,7 @@ describe('sessions', () => {
       expect(Object.keys(events[0].data.after as object)).not.toContain('allowedTransitions');
       expect(Object.keys(events[0].data.after as object)).not.toContain('allowedActions');
       expect(Object.keys(events[0].data.after as object)).not.toContain('staffing');
+      expect(Object.keys(events[0].data.after as object)).not.toContain('resultsDecided');
     });
 
     it('accepts a one-day session starting today', async () => {
@@ -473,6 +475,8 @@ describe('sessions', () => {
         const res = await move(s.id, { status });
         expect(res.status).toBe(200);
         expect(res.body.status).toBe(status);
+        // Pass/fail is decided with completion, and the answer says so (pages ask it).
+        expect(res.body.resultsDecided).toBe(status === 'completed');
       }
       const events = await eventsOf(s.id);
       expect(events.map((e) => [e.action, e.data])).toEqual([

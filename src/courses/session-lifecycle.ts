@@ -18,9 +18,10 @@ export const canMoveSession = (from: SessionStatus, to: SessionStatus) =>
 export const isSessionEditable = (status: SessionStatus) =>
   status === 'planned' || status === 'open';
 
-/** The record of who taught is history once a session is over. */
-export const isSessionClosed = (status: SessionStatus) =>
-  status === 'completed' || status === 'cancelled';
+/** Over: completed or cancelled. The record of who taught is history then. */
+export const CLOSED_SESSION_STATUSES: readonly SessionStatus[] = ['completed', 'cancelled'];
+
+export const isSessionClosed = (status: SessionStatus) => CLOSED_SESSION_STATUSES.includes(status);
 
 /** Who moves a session along its lifecycle: the access policy's `sessions.manage`. */
 export const mayChangeSessionStatus = (actor: Pick<Actor, 'roles'>) =>

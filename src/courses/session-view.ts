@@ -31,6 +31,7 @@ import type {
 import type { InstructorRole } from './session-instructor.entity.js';
 import { allowedSessionTransitions } from './session-lifecycle.js';
 import { staffingOf } from './staffing.js';
+import { resultsDecided } from '../enrolments/results-rule.js';
 
 /** Who reads the answer, and today in the Center's time zone: what the caller may do next. */
 export interface SessionViewer {
@@ -118,6 +119,7 @@ export async function sessionDtos(
         course.maxTraineesPerInstructor,
         (instructors.get(s.id) ?? []).length,
       ),
+      resultsDecided: resultsDecided(s),
     };
   });
 }
@@ -140,6 +142,7 @@ export function sessionRecordOf(dto: SessionDto): SessionRecordDto {
     canEnrol: _c,
     canNominate: _n,
     staffing: _s,
+    resultsDecided: _r,
     ...record
   } = dto;
   // The course as stored, not as this caller's language shows it.

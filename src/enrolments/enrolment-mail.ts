@@ -11,7 +11,7 @@ import type { MailAttachment, NotificationType } from '../notifications/notifica
 import { Notifier } from '../notifications/notifier.js';
 import { Recipients } from '../notifications/recipients.js';
 import type { SessionChange, SessionParams } from '../notifications/templates/enrolment.js';
-import { Enrolment } from './enrolment.entity.js';
+import { AWAITING_SESSION, Enrolment } from './enrolment.entity.js';
 
 /** The part of an enrolment a message needs. */
 export type EnrolmentRef = Pick<Enrolment, 'id' | 'traineeId' | 'status' | 'waitlistPosition'>;
@@ -91,7 +91,7 @@ export class EnrolmentMail {
     if (changes.length === 0) return;
     const { session, course } = await this.sessionAndCourse(tx, sessionId);
     const people = await tx.find(Enrolment, {
-      where: { sessionId, status: In(['enrolled', 'waitlisted']) },
+      where: { sessionId, status: In(AWAITING_SESSION) },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
     // Dates and venue move the calendar entry; an instructor change does not.

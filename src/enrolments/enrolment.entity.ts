@@ -27,6 +27,12 @@ export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 /** Statuses that hold one of the session's seats. */
 export const SEAT_HOLDING: EnrolmentStatus[] = ['enrolled', 'completed', 'failed'];
 
+/**
+ * A seat or a place in line in a session still to come or under way: what a withdrawal, a
+ * cancellation or a change notice reaches, and what a trainee's "upcoming" list shows.
+ */
+export const AWAITING_SESSION: EnrolmentStatus[] = ['enrolled', 'waitlisted'];
+
 /** A trainee in a session: a seat, or a place in the waiting line. */
 @Entity('enrolments')
 @Index('enrolments_active_key', ['sessionId', 'traineeId'], {

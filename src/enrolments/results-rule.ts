@@ -53,6 +53,10 @@ export interface Scores {
   practicalScore: number | null;
 }
 
+/** Pass/fail is decided when the session is completed; until then scores wait for it. */
+export const resultsDecided = (session: Pick<ResultSession, 'status'>): boolean =>
+  session.status === 'completed';
+
 /**
  * Passed or not, decided only once the session is completed and both scores are recorded
  * (null until then): both scores reach the pass mark and attendance reaches the minimum.
@@ -63,7 +67,7 @@ export function passed(
   scores: Scores,
   percent: number | null,
 ): boolean | null {
-  if (session.status !== 'completed') return null;
+  if (!resultsDecided(session)) return null;
   if (scores.theoryScore === null || scores.practicalScore === null) return null;
   return assessmentResult(
     course,

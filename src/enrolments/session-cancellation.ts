@@ -1,10 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { Enrolment, SEAT_HOLDING } from './enrolment.entity.js';
-
-/** The enrolments a cancelled session ends: seats and places in line. */
-const ENDED_BY_CANCELLATION = ['enrolled', 'waitlisted'] as const;
+import { AWAITING_SESSION, Enrolment, SEAT_HOLDING } from './enrolment.entity.js';
 
 /**
  * Ends every seat and waiting-list place of a session being cancelled: each becomes
@@ -19,7 +16,7 @@ export async function cancelEnrolmentsOfSession(
   sessionId: string,
 ): Promise<Enrolment[]> {
   const enrolments = await tx.find(Enrolment, {
-    where: { sessionId, status: In([...ENDED_BY_CANCELLATION]) },
+    where: { sessionId, status: In(AWAITING_SESSION) },
     order: { createdAt: 'ASC', id: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });

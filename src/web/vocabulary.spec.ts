@@ -10,6 +10,8 @@ const LABELS: Record<keyof typeof VOCABULARY, string> = {
   AUDIT_ENTITY_TYPES: 'entity',
   AUDIT_ACTIONS: 'action',
   SEAT_HOLDING: 'enrolStatus',
+  AWAITING_SESSION: 'enrolStatus',
+  CLOSED_SESSION_STATUSES: 'sessionStatus',
   NOTIFICATION_TYPES: 'notificationType',
   NOTIFICATION_STATUSES: 'notificationStatus',
   IMPORT_KINDS: 'importKind',

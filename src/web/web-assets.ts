@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
 import { STATUS_REASONS } from '../certifications/certificate-status.js';
 import { ROLES } from '../common/roles.js';
-import { SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
+import { CLOSED_SESSION_STATUSES } from '../courses/session-lifecycle.js';
+import { AWAITING_SESSION, SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
 import { EXPORT_KINDS } from '../exports/export-queries.js';
 import { IMPORT_KINDS } from '../imports/import-report.js';
 import { NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from '../notifications/notification-types.js';
@@ -15,7 +16,8 @@ import { LANGUAGES, MESSAGES } from './i18n.js';
 
 /**
  * The lists the pages offer or sort by (roles, reasons for a status change, audit record
- * types, the enrolment statuses that hold a seat), taken from the server's own constants and
+ * types, the enrolment statuses that hold a seat or await a session, the statuses of a
+ * session that is over), taken from the server's own constants and
  * served as `vocabulary.js`: a page never keeps a copy that could drift from what the API
  * accepts.
  */
@@ -26,6 +28,8 @@ export const VOCABULARY = {
   AUDIT_ENTITY_TYPES,
   AUDIT_ACTIONS,
   SEAT_HOLDING,
+  AWAITING_SESSION,
+  CLOSED_SESSION_STATUSES,
   NOTIFICATION_TYPES,
   NOTIFICATION_STATUSES,
   IMPORT_KINDS,

@@ -299,6 +299,14 @@ export class SessionDto extends SessionRecordDto {
       'and cancelled sessions',
   })
   staffing: StaffingDto | null;
+
+  @ApiProperty({
+    description:
+      'Whether pass/fail is decided (the session is completed). Until then recorded scores wait ' +
+      'for completion and no certificate can be issued; pages show this instead of comparing ' +
+      'statuses themselves.',
+  })
+  resultsDecided: boolean;
 }
 
 const MAX_RESERVATIONS = 50;

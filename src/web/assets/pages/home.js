@@ -14,6 +14,7 @@ import {
   table,
   courseName,
 } from '../ui.js';
+import { AWAITING_SESSION, CLOSED_SESSION_STATUSES } from '../vocabulary.js';
 
 function tile(titleKey, textKey, path) {
   return h(
@@ -32,9 +33,7 @@ async function traineeHome(user) {
   const box = h('div');
   try {
     const transcript = await get(`/api/v1/trainees/${user.traineeId}/transcript`);
-    const upcoming = transcript.enrolments.filter((e) =>
-      ['enrolled', 'waitlisted'].includes(e.status),
-    );
+    const upcoming = transcript.enrolments.filter((e) => AWAITING_SESSION.includes(e.status));
     box.append(
       upcoming.length
         ? table(
@@ -84,7 +83,7 @@ async function instructorHome() {
   const box = h('div');
   try {
     const page = await get('/api/v1/sessions', { mine: 'true', limit: 50 });
-    const current = page.items.filter((s) => !['completed', 'cancelled'].includes(s.status));
+    const current = page.items.filter((s) => !CLOSED_SESSION_STATUSES.includes(s.status));
     box.append(
       current.length
         ? table(
@@ -129,7 +128,7 @@ async function coordinatorHome() {
       sessions.map((s) =>
         get(`/api/v1/sessions/${s.id}/enrolments`, { limit: 200 }).then((page) =>
           page.items
-            .filter((e) => ['enrolled', 'waitlisted'].includes(e.status))
+            .filter((e) => AWAITING_SESSION.includes(e.status))
             .map((e) => ({ ...e, session: s })),
         ),
       ),

@@ -267,11 +267,11 @@ function resultsTable(session, course, participants, canRecord, onSaved) {
         input.nextElementSibling.textContent = '';
       }
   };
-  // passed is decided when the session is completed: until then recorded scores await it.
+  // The server says when pass/fail is decided (resultsDecided): until then scores await it.
   const result = (e) => {
     if (e.passed !== null) return badge('passed', e.passed ? 'yes' : 'no');
     const scored = e.theoryScore !== null && e.practicalScore !== null;
-    const awaiting = scored && session.status !== 'completed';
+    const awaiting = scored && !session.resultsDecided;
     return h(
       'span',
       { class: 'muted' },
@@ -371,7 +371,7 @@ function resultsTable(session, course, participants, canRecord, onSaved) {
         { class: 'hint' },
         t('roster.resultsHint', { passMark: course.passMark, min: course.minAttendancePercent }),
       ),
-      session.status !== 'completed'
+      !session.resultsDecided
         ? h('p', { class: 'hint' }, t('roster.resultsDecidedAtCompletion'))
         : null,
       rows,
@@ -470,9 +470,7 @@ function certificatesPart(session, participants, canIssue, redraw) {
     { disabled: eligibleCount === 0 },
   );
   return [
-    session.status !== 'completed'
-      ? h('p', { class: 'hint' }, t('roster.certifyWhenCompleted'))
-      : null,
+    !session.resultsDecided ? h('p', { class: 'hint' }, t('roster.certifyWhenCompleted')) : null,
     rows,
     status,
     canIssue ? h('div', { class: 'form-actions' }, issueAll) : null,
