@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
+import { queryNamed } from '../database/named-statements.js';
 import { chainHash, GENESIS_HASH, hashedContentOf, type StoredEventColumns } from './audit-hash.js';
 
 /**
@@ -66,7 +67,9 @@ async function sequenceBatch(queryRunner: QueryRunner, limit: number): Promise<n
        SELECT pg_advisory_xact_lock(${Number(AUDIT_CHAIN_LOCK)}),
               set_config('coe.audit_sequencing', 'on', true)`,
     );
-    const rows = (await queryRunner.query(
+    // Named (planned once per connection): a rush runs these a few hundred times a second.
+    const rows = await queryNamed<PendingRow>(
+      queryRunner.manager,
       `SELECT p.pending_seq::text AS pending_seq, p.id,
               to_char(p.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
               p.actor_id, p.actor_roles, p.action, p.entity_type, p.entity_id, p.reason, p.note,
@@ -76,7 +79,7 @@ async function sequenceBatch(queryRunner: QueryRunner, limit: number): Promise<n
          LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) h ON true
         ORDER BY p.pending_seq`,
       [limit],
-    )) as PendingRow[];
+    );
     if (rows.length > 0) {
       let seq = BigInt(rows[0].head_seq ?? '0');
       let prevHash = rows[0].head_hash ?? GENESIS_HASH;
@@ -90,7 +93,8 @@ async function sequenceBatch(queryRunner: QueryRunner, limit: number): Promise<n
       });
       // Only the chain's links travel back; PostgreSQL copies each event's own columns from
       // the pending row it deletes, so the stored event is the very row that was hashed.
-      const [{ moved }] = (await queryRunner.query(
+      const [{ moved }] = await queryNamed<{ moved: number }>(
+        queryRunner.manager,
         `WITH links AS (
            SELECT * FROM json_to_recordset($1::json)
                     AS l(pending_seq bigint, seq bigint, prev_hash text, hash text)
@@ -108,7 +112,7 @@ async function sequenceBatch(queryRunner: QueryRunner, limit: number): Promise<n
          )
          SELECT count(*)::int AS moved FROM appended`,
         [JSON.stringify(links)],
-      )) as { moved: number }[];
+      );
       // Under the lock nobody else deletes pending rows: anything else is a bug, not a race.
       if (moved !== rows.length) {
         throw new Error(`Audit sequencing moved ${moved} of ${rows.length} pending events`);

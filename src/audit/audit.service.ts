@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import type { AuditAction, AuditEntityType } from './audit-event.entity.js';
+import { queryNamed } from '../database/named-statements.js';
 import { markPending } from './audit-sequencer.js';
 
 export interface AuditInput {
@@ -55,7 +56,8 @@ export class AuditService {
       throw new Error(`Audit event ${input.action} must be written inside a transaction`);
     }
     const event = { id: randomUUID(), occurredAt: new Date() };
-    await manager.query(
+    await queryNamed(
+      manager,
       `INSERT INTO audit_pending
          (id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, reason, note,
           request_id, client_request_id, data)

@@ -9,6 +9,7 @@ import { verificationUrl } from '../credentials/credential-builder.js';
 import { publicLink } from '../notifications/links.js';
 import { Notifier } from '../notifications/notifier.js';
 import { Recipients } from '../notifications/recipients.js';
+import type { NotificationRequest } from '../notifications/notification-types.js';
 import type { CertificateParams } from '../notifications/templates/certificate.js';
 import type { Certificate } from './certificate.entity.js';
 import {
@@ -41,10 +42,15 @@ export class CertificateMail {
     course: Course,
     certificates: Array<Omit<MailedCertificate, 'version'>>,
   ): Promise<void> {
+    const recipients = await this.recipients.ofTrainees(
+      tx,
+      certificates.map((cert) => cert.traineeId),
+    );
+    const requests: NotificationRequest[] = [];
     for (const cert of certificates) {
-      const recipient = await this.recipients.ofTrainee(tx, cert.traineeId);
+      const recipient = recipients.get(cert.traineeId);
       if (!recipient) continue;
-      await this.notifier.enqueue(tx, {
+      requests.push({
         type: 'certificate.issued',
         to: { email: recipient.email, name: recipient.name },
         language: recipient.language,
@@ -53,6 +59,7 @@ export class CertificateMail {
         userId: recipient.userId,
       });
     }
+    await this.notifier.enqueueMany(tx, requests);
   }
 
   /**

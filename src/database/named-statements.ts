@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { DataSource } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, type DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /**
@@ -17,16 +17,43 @@ export async function runNamed<R extends pg.QueryResultRow>(
   values: unknown[],
 ): Promise<R[]> {
   const pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
+  // Through the data source's logger like every TypeORM query (query logging, and the
+  // query-plan test, which captures what the app sends there).
+  dataSource.logger.logQuery(text, values);
+  const result = await pool.query<R>({ name: nameOf(text), text, values });
+  return result.rows;
+}
+
+/**
+ * `runNamed` on `manager`'s connection: inside a transaction, on the transaction's own
+ * connection (so it sees the transaction's writes and its locks), else on the pool. For the
+ * statements a write repeats on every request (the enrolment's rules, the mail queue, the audit
+ * event), whose planning cost PostgreSQL more than running them (pg_stat_statements during the
+ * enrolment rush, bench/README.md).
+ */
+export async function queryNamed<R extends pg.QueryResultRow>(
+  manager: EntityManager,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const runner = manager.queryRunner;
+  if (!runner) return runNamed<R>(manager.connection, text, values);
+  // As TypeORM's own query() does: a connection handed back (it failed) is not used again.
+  if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+  const client = (await runner.connect()) as pg.PoolClient;
+  manager.connection.logger.logQuery(text, values, runner);
+  const result = await client.query<R>({ name: nameOf(text), text, values });
+  return result.rows;
+}
+
+/** The statement's name on every connection: derived from its text. */
+function nameOf(text: string): string {
   let name = names.get(text);
   if (!name) {
     name = `s-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     names.set(text, name);
   }
-  // Through the data source's logger like every TypeORM query (query logging, and the
-  // query-plan test, which captures what the app sends there).
-  dataSource.logger.logQuery(text, values);
-  const result = await pool.query<R>({ name, text, values });
-  return result.rows;
+  return name;
 }
 
 const names = new Map<string, string>();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertMayReach, sessionRecordScope } from '../access/record-access.js';
@@ -11,12 +12,17 @@ import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
-import { Trainee } from '../trainees/trainee.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
 import { currentEnrolmentDto } from './current-results.js';
 import { EnrolmentMail } from './enrolment-mail.js';
 import { Enrolment } from './enrolment.entity.js';
-import { enrolmentRefusalError, enrolmentRefusals, readEnrolmentFacts } from './enrolment-rules.js';
+import {
+  enrolmentFactsFrom,
+  enrolmentRefusalError,
+  enrolmentRefusals,
+  readEnrolmentFacts,
+} from './enrolment-rules.js';
+import { insertEnrolment, lockSessionRow, readEnrolmentCase } from './enrolment-statements.js';
 import { rosterRows } from './roster.js';
 import { reservationsHold, seatFor, type SeatPicture } from './seat-rule.js';
 import {
@@ -55,22 +61,23 @@ export class EnrolmentsService {
         // What decides whether the trainee may enrol does not depend on the seats: it is read
         // before the session's row lock, so the lock (which every enrolment into the session
         // waits for) is held only for taking the seat or the place in line and writing it
-        // down. Profiled in the enrolment rush (bench/README.md), these five reads were half
-        // of the time the lock was held.
-        const unlocked = await tx.findOneBy(CourseSession, { id: sessionId });
-        if (!unlocked) throw notFound('Session');
-        const trainee = await tx.findOneBy(Trainee, { id: traineeId });
-        if (!trainee) throw referenceNotFound('traineeId', 'The trainee');
-        const course = await tx.findOneByOrFail(Course, { id: unlocked.courseId });
-        const courses = new Map([[course.id, course]]);
+        // down. Profiled in the enrolment rush (bench/README.md), these reads were half of
+        // the time the lock was held; they are one statement (the session, its course, the
+        // trainee and the rules' facts).
         const tz = this.config.timeZone;
-        let facts = await readEnrolmentFacts(tx, trainee, [unlocked], courses, tz);
+        const read = await readEnrolmentCase(tx, sessionId, traineeId, tz);
+        const { session: unlocked, trainee, course } = read;
+        if (!unlocked || !course) throw notFound('Session');
+        if (!trainee) throw referenceNotFound('traineeId', 'The trainee');
+        const courses = new Map([[course.id, course]]);
+        let facts = enrolmentFactsFrom(read.facts, trainee, [unlocked], courses);
         let [refusal] = enrolmentRefusals(facts.get(sessionId)!, actor);
         if (refusal) throw enrolmentRefusalError(refusal);
 
         // The session row lock serialises enrolments into one session: simultaneous requests
         // queue here and each sees the seats the previous one took, so none overbooks or fails.
-        const session = await lockSession(tx, sessionId);
+        const session = await lockSessionRow(tx, sessionId);
+        if (!session) throw notFound('Session');
         // Closed, cancelled or moved meanwhile: the rules are asked again on the locked row.
         if (!sameEnrolmentTerms(unlocked, session)) {
           facts = await readEnrolmentFacts(tx, trainee, [session], courses, tz);
@@ -106,15 +113,14 @@ export class EnrolmentsService {
           }
         }
         const seat = seatFor(picture, trainee.organisationId, day);
-        const enrolment = tx.create(Enrolment, {
+        // The seat (and the session's count) or the next place in line, in one statement.
+        const enrolment = await insertEnrolment(tx, {
+          id: randomUUID(),
           sessionId,
           traineeId,
           status: seat ? 'enrolled' : 'waitlisted',
-          waitlistPosition: seat ? null : await nextWaitlistPosition(tx, sessionId),
           reservedOrganisationId: seat?.kind === 'reserved' ? seat.organisationId : null,
         });
-        await tx.save(enrolment);
-        if (seat) await tx.increment(CourseSession, { id: sessionId }, 'seatsTaken', 1);
         const dto = EnrolmentDto.from(enrolment);
         await this.audit.record(tx, actor, {
           action: 'enrolment.created',
@@ -423,14 +429,6 @@ async function lockSession(tx: EntityManager, sessionId: string): Promise<Course
   });
   if (!session) throw notFound('Session');
   return session;
-}
-
-async function nextWaitlistPosition(tx: EntityManager, sessionId: string): Promise<number> {
-  const [{ next }] = (await tx.query(
-    'SELECT COALESCE(MAX(waitlist_position), 0) + 1 AS next FROM enrolments WHERE session_id = $1',
-    [sessionId],
-  )) as { next: number }[];
-  return Number(next);
 }
 
 export function pickStatus(dto: EnrolmentDto) {

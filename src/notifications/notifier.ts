@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { normaliseEmail } from '../common/email.js';
+import { queryNamed } from '../database/named-statements.js';
 import { AppConfig } from '../config/app-config.js';
 import {
   REMINDER_TYPES,
@@ -37,6 +38,75 @@ export class Notifier {
    * false for an address no mail server would take, stored as failed with the reason.
    */
   async enqueue(tx: EntityManager, request: NotificationRequest): Promise<boolean> {
+    const [queued] = await this.enqueueMany(tx, [request]);
+    return queued;
+  }
+
+  /**
+   * Queues several messages as `enqueue` does each, in two statements at most whatever their
+   * number (a session's certificates are a thousand messages in one transaction: one round trip
+   * each made the bulk issue's mail cost more than its signing). Answers, per request in order,
+   * what `enqueue` would.
+   */
+  async enqueueMany(tx: EntityManager, requests: readonly NotificationRequest[]): Promise<boolean[]> {
+    if (requests.length === 0) return [];
+    const muted = await this.mutedReminders(tx, requests);
+    const rows: QueuedRow[] = [];
+    const index = new Map<string, number>();
+    requests.forEach((request, i) => {
+      if (request.userId && muted.has(request.userId) && REMINDERS.has(request.type)) return;
+      // One idempotency key is one message, also within one batch (the first asked wins).
+      if (index.has(request.idempotencyKey)) return;
+      rows.push(this.render(request));
+      index.set(request.idempotencyKey, i);
+    });
+    const answers = requests.map(() => false);
+    if (rows.length === 0) return answers;
+    // The workers are told in the same statement (pg_notify), delivered when (and only if) the
+    // caller's transaction commits; an undeliverable address is stored as failed, not announced.
+    const inserted = await queryNamed<{ idempotency_key: string; status: string }>(
+      tx,
+      `WITH queued AS (
+         INSERT INTO notifications
+           (id, type, recipient, recipient_name, language, user_id, subject, body_text,
+            body_html, attachments, idempotency_key, message_id, status, last_error)
+         SELECT id, type, recipient, recipient_name, language, user_id, subject, body_text,
+                body_html, attachments, idempotency_key, message_id, status, last_error
+           FROM jsonb_to_recordset($1::jsonb) AS r(
+                  id uuid, type text, recipient text, recipient_name text, language text,
+                  user_id uuid, subject text, body_text text, body_html text, attachments jsonb,
+                  idempotency_key text, message_id text, status text, last_error text)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id, idempotency_key, status)
+       SELECT idempotency_key, status,
+              CASE WHEN status = 'queued' THEN pg_notify($2, id::text) END AS announced
+         FROM queued`,
+      [JSON.stringify(rows), MAIL_CHANNEL],
+    );
+    for (const row of inserted) {
+      if (row.status === 'queued') answers[index.get(row.idempotency_key)!] = true;
+    }
+    return answers;
+  }
+
+  /** The accounts among the requests' that turned reminders off (one read, only if any asks). */
+  private async mutedReminders(
+    tx: EntityManager,
+    requests: readonly NotificationRequest[],
+  ): Promise<Set<string>> {
+    const userIds = [
+      ...new Set(requests.filter((r) => REMINDERS.has(r.type) && r.userId).map((r) => r.userId!)),
+    ];
+    if (userIds.length === 0) return new Set();
+    const rows = (await tx.query(
+      'SELECT id FROM users WHERE id = ANY ($1::uuid[]) AND NOT reminders',
+      [userIds],
+    )) as Array<{ id: string }>;
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The row a request becomes: rendered now, in its recipient's language. */
+  private render(request: NotificationRequest): QueuedRow {
     const email = normaliseEmail(request.to.email);
     // Recipients come from validated records, but a record kept from before today's rules may
     // hold an address no server would take. The change it accompanies (an enrolment, a
@@ -45,14 +115,6 @@ export class Notifier {
     const undeliverable = !/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(email);
     const template = templateFor(request.type);
     if (!template) throw new Error(`Notifier: no template for ${request.type}`);
-
-    if (REMINDERS.has(request.type) && request.userId) {
-      const rows = (await tx.query('SELECT reminders FROM users WHERE id = $1', [
-        request.userId,
-      ])) as Array<{ reminders: boolean }>;
-      if (rows[0] && !rows[0].reminders) return false;
-    }
-
     const content = template(request.params, request.language);
     const message = renderMessage(
       // A template that does not name whom it greets greets the recipient by their name.
@@ -65,35 +127,41 @@ export class Notifier {
       this.config.centerName,
     );
     const id = randomUUID();
-    const inserted = (await tx.query(
-      `INSERT INTO notifications
-         (id, type, recipient, recipient_name, language, user_id, subject, body_text, body_html,
-          attachments, idempotency_key, message_id, status, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14)
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id`,
-      [
-        id,
-        request.type,
-        email,
-        cleanName(request.to.name),
-        request.language,
-        request.userId ?? null,
-        message.subject,
-        message.text,
-        message.html,
-        JSON.stringify(request.attachments ?? []),
-        request.idempotencyKey,
-        `<${id}@${this.messageIdHost}>`,
-        undeliverable ? 'failed' : 'queued',
-        undeliverable ? 'not a deliverable mail address' : null,
-      ],
-    )) as Array<{ id: string }>;
-    if (inserted.length === 0 || undeliverable) return false;
-    // Delivered to the listening workers when (and only if) the caller's transaction commits.
-    await tx.query('SELECT pg_notify($1, $2)', [MAIL_CHANNEL, id]);
-    return true;
+    return {
+      id,
+      type: request.type,
+      recipient: email,
+      recipient_name: cleanName(request.to.name),
+      language: request.language,
+      user_id: request.userId ?? null,
+      subject: message.subject,
+      body_text: message.text,
+      body_html: message.html,
+      attachments: request.attachments ?? [],
+      idempotency_key: request.idempotencyKey,
+      message_id: `<${id}@${this.messageIdHost}>`,
+      status: undeliverable ? 'failed' : 'queued',
+      last_error: undeliverable ? 'not a deliverable mail address' : null,
+    };
   }
+}
+
+/** A `notifications` row as queued (its columns' names). */
+interface QueuedRow {
+  id: string;
+  type: NotificationType;
+  recipient: string;
+  recipient_name: string | null;
+  language: string;
+  user_id: string | null;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  attachments: unknown[];
+  idempotency_key: string;
+  message_id: string;
+  status: 'queued' | 'failed';
+  last_error: string | null;
 }
 
 /** A display name on one line: the address header is built by nodemailer, never by hand. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryNamed } from '../database/named-statements.js';
 import { isLang, type Lang } from '../web/i18n.js';
 
 /** Who a message goes to, in which language, and the account it concerns (if any). */
@@ -65,16 +66,34 @@ export class Recipients {
 
   /** trainee.email, else the linked account's email; null when neither (nothing to send). */
   async ofTrainee(tx: EntityManager, traineeId: string): Promise<Recipient | null> {
-    const rows = (await tx.query(
-      `SELECT t.email, t.given_name, t.family_name, o.country,
+    return (await this.ofTrainees(tx, [traineeId])).get(traineeId) ?? null;
+  }
+
+  /** `ofTrainee` for many in one read (a session's certificates); absent: nothing to send. */
+  async ofTrainees(
+    tx: EntityManager,
+    traineeIds: readonly string[],
+  ): Promise<Map<string, Recipient>> {
+    const found = new Map<string, Recipient>();
+    if (traineeIds.length === 0) return found;
+    // One person (every change but a session's certificates) as `= $1`: the named statement's
+    // generic plan is then taken and it is no longer planned on every call.
+    const ids = [...new Set(traineeIds)];
+    const rows = await queryNamed<PersonRow & { trainee_id: string }>(
+      tx,
+      `SELECT t.id AS trainee_id, t.email, t.given_name, t.family_name, o.country,
               u.id AS user_id, u.email AS user_email, u.language AS user_language
          FROM trainees t
          LEFT JOIN organisations o ON o.id = t.organisation_id
          LEFT JOIN users u ON u.trainee_id = t.id AND NOT u.disabled
-        WHERE t.id = $1`,
-      [traineeId],
-    )) as PersonRow[];
-    return rows[0] ? recipientOf(rows[0]) : null;
+        WHERE ${ids.length === 1 ? 't.id = $1::uuid' : 't.id = ANY ($1::uuid[])'}`,
+      [ids.length === 1 ? ids[0] : ids],
+    );
+    for (const row of rows) {
+      const recipient = recipientOf(row);
+      if (recipient && !found.has(row.trainee_id)) found.set(row.trainee_id, recipient);
+    }
+    return found;
   }
 
   /**
