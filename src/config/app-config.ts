@@ -55,7 +55,7 @@ export class AppConfig {
   readonly mailRetryBaseMs: number;
   /** Whether this instance sends queued mail in the background (tests may turn it off). */
   readonly mailWorker: boolean;
-  /** Whether this instance's timer runs the daily reminder scan (tests turn it off). */
+  /** Whether this instance's timers run the daily jobs (SCHEDULED_JOBS; tests turn it off). */
   readonly scheduledJobs: boolean;
 
   constructor(init: Omit<AppConfig, never>) {
@@ -114,7 +114,7 @@ export function buildAppConfig(
     mailMaxAttempts: env.MAIL_MAX_ATTEMPTS,
     mailRetryBaseMs: 30_000,
     mailWorker: true,
-    scheduledJobs: true,
+    scheduledJobs: env.SCHEDULED_JOBS !== 'false',
     ...overrides,
   } as AppConfig);
 }

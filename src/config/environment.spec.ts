@@ -98,6 +98,14 @@ describe('validateEnvironment', () => {
     expect(config({ INSPECT_STALE_DAYS: '365' }).inspectStaleDays).toBe(365);
   });
 
+  it('runs the daily jobs unless SCHEDULED_JOBS=false', () => {
+    const config = (raw: Record<string, string>) =>
+      buildAppConfig(validateEnvironment(raw), 'postgres://db/coe');
+    expect(config({}).scheduledJobs).toBe(true);
+    expect(config({ SCHEDULED_JOBS: 'false' }).scheduledJobs).toBe(false);
+    expect(() => validateEnvironment({ SCHEDULED_JOBS: 'no' })).toThrow(/SCHEDULED_JOBS/);
+  });
+
   it('caps connections per address unless a proxy is trusted; timeouts in order', () => {
     const secrets = { JWT_SECRET: 'j'.repeat(32), KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
     const config = (raw: Record<string, string>) =>

@@ -144,6 +144,14 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   INSPECT_PUBLIC = 'false';
 
+  /**
+   * Whether this instance's timers run the daily jobs (reminder scan, recognitions' status).
+   * Across instances each job runs once a day whatever this says; `false` keeps an instance
+   * (the benchmark's, a reporting replica) from ever being the one.
+   */
+  @IsIn(['true', 'false'])
+  SCHEDULED_JOBS = 'true';
+
   /** Days after its last sync the inspector's app warns that its revocation status is old. */
   @Transform(toInt)
   @IsInt()
