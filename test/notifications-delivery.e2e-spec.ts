@@ -108,6 +108,44 @@ describe('mail delivery through SMTP', () => {
     expect(smtp.envelopes.flatMap((e) => e.to)).not.toContain('someone-else@coe.test');
   });
 
+  it('queues a batch in one go as one by one: each key once, a muted reminder and a bad address not sent', async () => {
+    const [muted] = (await t.db.query(
+      `INSERT INTO users (email, password_hash, roles, reminders)
+       VALUES ($1, 'x', '{auditor}', false) RETURNING id`,
+      [`muted-${randomUUID().slice(0, 8)}@coe.test`],
+    )) as Array<{ id: string }>;
+    const already = resetRequest();
+    expect(await queue(t, already)).toBe(true);
+    await drain(t);
+    const fresh = resetRequest();
+    const reminder: NotificationRequest = {
+      type: 'certificate.expiring',
+      to: { email: `r-${randomUUID().slice(0, 8)}@coe.test`, name: 'Muted' },
+      language: 'az',
+      params: {},
+      idempotencyKey: `test:${randomUUID()}`,
+      userId: muted.id,
+    };
+    const undeliverable = resetRequest({ to: { email: 'not an address', name: null } });
+    const twice = resetRequest();
+    const requests = [fresh, already, reminder, undeliverable, twice, { ...twice }];
+    const before = smtp.messages.length;
+
+    const answers = await t.db.transaction((tx) => t.app.get(Notifier).enqueueMany(tx, requests));
+
+    expect(answers).toEqual([true, false, false, false, true, false]);
+    await drain(t);
+    expect(await row(t, fresh.idempotencyKey)).toMatchObject({ status: 'sent' });
+    expect(await row(t, twice.idempotencyKey)).toMatchObject({ status: 'sent' });
+    expect(await row(t, reminder.idempotencyKey)).toBeUndefined();
+    expect(await row(t, undeliverable.idempotencyKey)).toMatchObject({
+      status: 'failed',
+      last_error: 'not a deliverable mail address',
+    });
+    // The one already queued was sent before; this batch sent only its two new messages.
+    expect(smtp.messages.length).toBe(before + 2);
+  });
+
   it('lets a name with line breaks and markup inject neither a header nor HTML', async () => {
     const name =
       'Eve\r\nBcc: victim@evil.test\r\nX-Injected: yes <script>alert(1)</script>, other@evil.test';

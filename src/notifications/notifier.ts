@@ -48,7 +48,10 @@ export class Notifier {
    * each made the bulk issue's mail cost more than its signing). Answers, per request in order,
    * what `enqueue` would.
    */
-  async enqueueMany(tx: EntityManager, requests: readonly NotificationRequest[]): Promise<boolean[]> {
+  async enqueueMany(
+    tx: EntityManager,
+    requests: readonly NotificationRequest[],
+  ): Promise<boolean[]> {
     if (requests.length === 0) return [];
     const muted = await this.mutedReminders(tx, requests);
     const rows: QueuedRow[] = [];
