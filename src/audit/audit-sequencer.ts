@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ADVISORY_LOCKS } from '../database/advisory-locks.js';
-import { queryNamed } from '../database/named-statements.js';
+import { queryNamed, queryScript } from '../database/named-statements.js';
 import { chainHash, GENESIS_HASH, hashedContentOf, type StoredEventColumns } from './audit-hash.js';
 
 /**
@@ -61,24 +61,22 @@ async function sequenceBatch(queryRunner: QueryRunner, limit: number): Promise<n
   try {
     // READ COMMITTED explicitly: each statement below must see what the previous holder of the
     // lock committed (a snapshot taken before the lock was granted would read a stale head).
-    // One round trip; the lock id is a constant from the registry.
-    await queryRunner.query(
+    // One round trip for the opening, the lock and the read (the read runs once the lock is
+    // granted, in a statement of its own, so its snapshot follows the lock); the lock id is a
+    // constant from the registry, the limit a number.
+    const rows = await queryScript<PendingRow>(
+      queryRunner.manager,
       `BEGIN ISOLATION LEVEL READ COMMITTED;
        SELECT pg_advisory_xact_lock(${Number(AUDIT_CHAIN_LOCK)}),
-              set_config('coe.audit_sequencing', 'on', true)`,
-    );
-    // Named (planned once per connection): a rush runs these a few hundred times a second.
-    const rows = await queryNamed<PendingRow>(
-      queryRunner.manager,
-      `SELECT p.pending_seq::text AS pending_seq, p.id,
+              set_config('coe.audit_sequencing', 'on', true);
+       SELECT p.pending_seq::text AS pending_seq, p.id,
               to_char(p.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
               p.actor_id, p.actor_roles, p.action, p.entity_type, p.entity_id, p.reason, p.note,
               p.request_id, p.client_request_id, p.data,
               h.seq::text AS head_seq, h.hash AS head_hash
-         FROM (SELECT * FROM audit_pending ORDER BY pending_seq LIMIT $1) p
+         FROM (SELECT * FROM audit_pending ORDER BY pending_seq LIMIT ${Math.trunc(limit)}) p
          LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) h ON true
         ORDER BY p.pending_seq`,
-      [limit],
     );
     if (rows.length > 0) {
       let seq = BigInt(rows[0].head_seq ?? '0');

@@ -46,6 +46,24 @@ export async function queryNamed<R extends pg.QueryResultRow>(
   return result.rows;
 }
 
+/**
+ * Several statements without parameters in one round trip (PostgreSQL's simple protocol) on
+ * `manager`'s transaction connection; answers the rows of the last. For a transaction's opening
+ * (BEGIN, a lock, a first read) where each statement would otherwise wait for the previous.
+ */
+export async function queryScript<R extends pg.QueryResultRow>(
+  manager: EntityManager,
+  text: string,
+): Promise<R[]> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('queryScript needs a connection of its own (a query runner)');
+  if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+  const client = (await runner.connect()) as pg.PoolClient;
+  manager.connection.logger.logQuery(text, [], runner);
+  const results = (await client.query(text)) as unknown as pg.QueryResult<R> | pg.QueryResult<R>[];
+  return (Array.isArray(results) ? results[results.length - 1] : results).rows;
+}
+
 /** The statement's name on every connection: derived from its text. */
 function nameOf(text: string): string {
   let name = names.get(text);

@@ -7,7 +7,11 @@ import type { Lang } from '../web/i18n.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { sessionCalendarAttachment } from '../notifications/calendar.js';
 import { publicLink } from '../notifications/links.js';
-import type { MailAttachment, NotificationType } from '../notifications/notification-types.js';
+import type {
+  MailAttachment,
+  NotificationRequest,
+  NotificationType,
+} from '../notifications/notification-types.js';
 import { Notifier } from '../notifications/notifier.js';
 import { Recipients } from '../notifications/recipients.js';
 import type { SessionChange, SessionParams } from '../notifications/templates/enrolment.js';
@@ -55,13 +59,18 @@ export class EnrolmentMail {
     if (enrolmentIds.length === 0) return;
     const { session, course } = await this.sessionAndCourse(tx, sessionId);
     const promoted = await tx.find(Enrolment, { where: { id: In(enrolmentIds) } });
-    for (const enrolment of promoted) {
+    await this.sendEach(
+      tx,
+      'enrolment.promoted',
+      session,
+      course,
       // An enrolment leaves the waiting list once: one message per enrolment.
-      await this.send(tx, 'enrolment.promoted', enrolment.traineeId, session, course, {
+      promoted.map((enrolment) => ({
+        traineeId: enrolment.traineeId,
         key: `enrolment.promoted:${enrolment.id}`,
         calendar: true,
-      });
-    }
+      })),
+    );
   }
 
   async withdrawn(
@@ -96,13 +105,18 @@ export class EnrolmentMail {
     });
     // Dates and venue move the calendar entry; an instructor change does not.
     const calendar = changes.some((c) => c.kind !== 'instructor');
-    for (const enrolment of people) {
-      await this.send(tx, 'session.changed', enrolment.traineeId, session, course, {
+    await this.sendEach(
+      tx,
+      'session.changed',
+      session,
+      course,
+      people.map((enrolment) => ({
+        traineeId: enrolment.traineeId,
         key: `session.changed:${sessionId}:${changeId}:${enrolment.traineeId}`,
         params: { changes, waitlisted: enrolment.status === 'waitlisted' },
         calendar,
-      });
-    }
+      })),
+    );
   }
 
   /** The session was cancelled: everyone whose seat or place in line it ended. */
@@ -113,8 +127,13 @@ export class EnrolmentMail {
   ): Promise<void> {
     if (ended.length === 0) return;
     const { session, course } = await this.sessionAndCourse(tx, sessionId);
-    for (const enrolment of ended) {
-      await this.send(tx, 'session.cancelled', enrolment.traineeId, session, course, {
+    await this.sendEach(
+      tx,
+      'session.cancelled',
+      session,
+      course,
+      ended.map((enrolment) => ({
+        traineeId: enrolment.traineeId,
         key: `session.cancelled:${sessionId}:${enrolment.id}`,
         params: {
           wasWaitlisted: enrolment.status === 'waitlisted',
@@ -122,8 +141,8 @@ export class EnrolmentMail {
         },
         calendar: true,
         cancelled: true,
-      });
-    }
+      })),
+    );
   }
 
   private async sessionAndCourse(tx: EntityManager, sessionId: string) {
@@ -132,41 +151,68 @@ export class EnrolmentMail {
     return { session, course };
   }
 
-  private async send(
+  private send(
     tx: EntityManager,
     type: NotificationType,
     traineeId: string,
     session: CourseSession,
     course: Course,
-    options: {
-      key: string;
-      params?: Record<string, unknown>;
-      calendar?: boolean;
-      cancelled?: boolean;
-    },
+    options: Omit<SessionMessage, 'traineeId'>,
   ): Promise<void> {
-    const recipient = await this.recipients.ofTrainee(tx, traineeId);
-    if (!recipient) return;
-    const params = sessionMailParams(
-      this.config,
-      session,
-      course,
-      recipient.name,
-      recipient.language,
-    );
-    const attachments: MailAttachment[] = options.calendar
-      ? [sessionCalendarFile(this.config, session, course, { cancelled: options.cancelled })]
-      : [];
-    await this.notifier.enqueue(tx, {
-      type,
-      to: { email: recipient.email, name: recipient.name },
-      language: recipient.language,
-      params: { ...params, ...options.params },
-      idempotencyKey: options.key,
-      userId: recipient.userId,
-      attachments,
-    });
+    return this.sendEach(tx, type, session, course, [{ traineeId, ...options }]);
   }
+
+  /**
+   * One message per trainee about the session, in two statements however many (their
+   * addresses, then the queue): a cancelled session's thirty people were sixty round trips.
+   */
+  private async sendEach(
+    tx: EntityManager,
+    type: NotificationType,
+    session: CourseSession,
+    course: Course,
+    messages: readonly SessionMessage[],
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    const recipients = await this.recipients.ofTrainees(
+      tx,
+      messages.map((m) => m.traineeId),
+    );
+    const requests: NotificationRequest[] = [];
+    for (const message of messages) {
+      const recipient = recipients.get(message.traineeId);
+      if (!recipient) continue;
+      const params = sessionMailParams(
+        this.config,
+        session,
+        course,
+        recipient.name,
+        recipient.language,
+      );
+      const attachments: MailAttachment[] = message.calendar
+        ? [sessionCalendarFile(this.config, session, course, { cancelled: message.cancelled })]
+        : [];
+      requests.push({
+        type,
+        to: { email: recipient.email, name: recipient.name },
+        language: recipient.language,
+        params: { ...params, ...message.params },
+        idempotencyKey: message.key,
+        userId: recipient.userId,
+        attachments,
+      });
+    }
+    await this.notifier.enqueueMany(tx, requests);
+  }
+}
+
+/** One trainee's message about a session. */
+interface SessionMessage {
+  traineeId: string;
+  key: string;
+  params?: Record<string, unknown>;
+  calendar?: boolean;
+  cancelled?: boolean;
 }
 
 /** What every message about a session says of it (templates/enrolment.ts). */
