@@ -1,7 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
-import type { Params } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PinoLogger, type Params } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
+import { pinoHttp, type Options as HttpLogOptions } from 'pino-http';
 import { clientRequestId, serverRequestId } from './common/request-id.js';
 import { redactSecrets } from './log-redaction.js';
 import type { AppConfig } from './config/app-config.js';
@@ -41,48 +42,76 @@ function productionDestination(): DestinationStream {
   return destination;
 }
 
+/**
+ * Routes whose request line is written by their own Fastify handler through `directRequestLog`
+ * instead of nestjs-pino's middleware: `GET /verify/:serial` (src/credentials/verify-route.ts).
+ * The middleware runs through @fastify/middie and opens an AsyncLocalStorage scope for
+ * request-scoped logs, which that route does not use (its error lines carry the request id
+ * themselves); measured at a million certificates, the middleware was about a seventh of the
+ * route's cost (bench/README.md). The line itself is the same: same pino-http, same options.
+ */
+const DIRECTLY_LOGGED = [{ path: 'verify/{*serial}', method: RequestMethod.GET }];
+
 export function loggerOptions(config: AppConfig): Params {
   const stream = logDestination ?? (config.isProduction ? productionDestination() : undefined);
   return {
     // nestjs-pino's default pattern ('{/*splat}') reaches @fastify/middie as '/{/*splat}' under
     // Nest 12, which matches no request: without this, not one request was logged.
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      ...(stream ? { stream } : {}),
-      level: config.logLevel,
-      // Fastify already chose the id (see main.ts); reuse it so logs and errors agree.
-      genReqId: (req) =>
-        (req as IncomingMessage & { requestId?: string }).requestId ?? requestIdFor(req),
-      // Secrets and personal data never reach a line, whatever is logged (log-redaction.ts).
-      formatters: { log: redactSecrets },
-      serializers: {
-        req: (req: {
-          id: string;
-          method: string;
-          url: string;
-          remoteAddress?: string;
-          headers?: Record<string, unknown>;
-        }) => ({
-          id: req.id,
-          clientRequestId: clientRequestId(req.headers) ?? undefined,
-          method: req.method,
-          // Query strings may carry search terms about people; the path is enough to trace.
-          url: req.url?.split('?')[0],
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      // The middleware sees req.url with its matched prefix stripped; originalUrl is the path.
-      autoLogging: {
-        ignore: (req) =>
-          (
-            (req as IncomingMessage & { originalUrl?: string }).originalUrl ??
-            req.url ??
-            ''
-          ).startsWith('/health/'),
-      },
+    exclude: DIRECTLY_LOGGED,
+    pinoHttp: { ...(stream ? { stream } : {}), ...httpLogOptions(config) },
+  };
+}
+
+/** pino-http's options (but where lines go): the middleware's and `directRequestLog`'s. */
+function httpLogOptions(config: AppConfig): HttpLogOptions {
+  return {
+    level: config.logLevel,
+    // Fastify already chose the id (see main.ts); reuse it so logs and errors agree.
+    genReqId: (req) =>
+      (req as IncomingMessage & { requestId?: string }).requestId ?? requestIdFor(req),
+    // Secrets and personal data never reach a line, whatever is logged (log-redaction.ts).
+    formatters: { log: redactSecrets },
+    serializers: {
+      req: (req: {
+        id: string;
+        method: string;
+        url: string;
+        remoteAddress?: string;
+        headers?: Record<string, unknown>;
+      }) => ({
+        id: req.id,
+        clientRequestId: clientRequestId(req.headers) ?? undefined,
+        method: req.method,
+        // Query strings may carry search terms about people; the path is enough to trace.
+        url: req.url?.split('?')[0],
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    // The middleware sees req.url with its matched prefix stripped; originalUrl is the path.
+    autoLogging: {
+      ignore: (req) =>
+        (
+          (req as IncomingMessage & { originalUrl?: string }).originalUrl ??
+          req.url ??
+          ''
+        ).startsWith('/health/'),
     },
   };
+}
+
+/**
+ * The request log of a route in DIRECTLY_LOGGED: pino-http with the application's options,
+ * writing through the application's root logger (PinoLogger.root, set up by LoggerModule), so
+ * its line is the one the middleware writes for every other route. Call with the raw request
+ * and response when the request arrives.
+ */
+export function directRequestLog(
+  config: AppConfig,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const log = pinoHttp({ ...httpLogOptions(config), logger: PinoLogger.root });
+  return (req, res) => log(req, res);
 }

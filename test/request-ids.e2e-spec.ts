@@ -101,6 +101,40 @@ describe('request ids', () => {
     );
   });
 
+  it('logs GET /verify/:serial (served past the middleware) with the same line as any route', async () => {
+    const verify = await t.http
+      .get('/verify/COE-NONE-2026-XXXXXX')
+      .query({ lang: 'az' })
+      .set('Accept', 'application/json')
+      .set('X-Request-Id', 'inspector-scan-1');
+    const catalogue = await t.http.get('/api/v1/courses').set('X-Request-Id', 'catalogue-1');
+    expect(verify.status).toBe(404);
+    const lineOf = (id: string) =>
+      lines
+        .map((line) => JSON.parse(line) as Record<string, unknown> & { req?: { id: string } })
+        .filter((l) => l.req?.id === id);
+    const [verifyLine, ...more] = lineOf(verify.headers['x-request-id'] as string);
+    expect(more).toEqual([]);
+    expect(verifyLine).toMatchObject({
+      level: 40,
+      msg: 'request completed',
+      req: {
+        id: verify.headers['x-request-id'],
+        clientRequestId: 'inspector-scan-1',
+        method: 'GET',
+        // The path only: a query string is not logged.
+        url: '/verify/COE-NONE-2026-XXXXXX',
+      },
+      res: { statusCode: 404 },
+      responseTime: expect.any(Number),
+    });
+    const [otherLine] = lineOf(catalogue.headers['x-request-id'] as string);
+    expect(Object.keys(verifyLine).sort()).toEqual(Object.keys(otherLine).sort());
+    expect(Object.keys(verifyLine.req as object).sort()).toEqual(
+      Object.keys(otherLine.req as object).sort(),
+    );
+  });
+
   it('gives a request without X-Request-Id its own id, and no client id', async () => {
     const res = await t.http.get('/health/live');
     expect(res.headers['x-request-id']).toMatch(UUID);

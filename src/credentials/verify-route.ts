@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorAnswer, sendError } from '../common/all-exceptions.filter.js';
+import { AppConfig } from '../config/app-config.js';
+import { directRequestLog } from '../logging.js';
 import { SerialVerificationResponder } from './serial-verification.responder.js';
 
 /** The route PublicController declares and this file serves. */
@@ -18,19 +21,25 @@ const VERIFY_BY_SERIAL_URL = '/verify/:serial';
  *
  * So the handler Nest registers for this route is replaced, as Fastify registers it, by one
  * that calls the same SerialVerificationResponder directly. Everything Fastify runs for every
- * route still runs: the request id, the request log line (pino-http), the security headers,
- * CORS, the shutdown refusal, the rate limit (in the responder), and errors take the api.md
- * shape through the same errorAnswer as the exception filter.
+ * route still runs: the request id, the security headers, CORS, the shutdown refusal, the rate
+ * limit (in the responder), and errors take the api.md shape through the same errorAnswer as
+ * the exception filter. The request log line is the same pino-http line, written from here
+ * rather than by the middleware (logging.ts, DIRECTLY_LOGGED: why).
  */
 export function serveVerificationFromFastify(app: NestFastifyApplication): void {
   const logger = new Logger('Errors');
   let responder: SerialVerificationResponder | undefined;
+  let logRequest: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const handler: RouteHandlerMethod = async function (
     request: FastifyRequest,
     reply: FastifyReply,
   ) {
-    // Resolved on first use: the providers exist only once the application is initialised.
+    // Resolved on first use: the providers (and the root logger) exist only once the
+    // application is initialised.
     responder ??= app.get(SerialVerificationResponder) as SerialVerificationResponder;
+    logRequest ??= directRequestLog(app.get(AppConfig));
+    // The request line the logging middleware writes for other routes (it skips this one).
+    logRequest(request.raw, reply.raw);
     const { serial } = request.params as { serial: string };
     const { lang } = request.query as { lang?: unknown };
     try {
