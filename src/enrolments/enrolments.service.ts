@@ -76,8 +76,7 @@ export class EnrolmentsService {
 
         // The session row lock serialises enrolments into one session: simultaneous requests
         // queue here and each sees the seats the previous one took, so none overbooks or fails.
-        const session = await lockSessionRow(tx, sessionId);
-        if (!session) throw notFound('Session');
+        const session = await lockSession(tx, sessionId);
         // Closed, cancelled or moved meanwhile: the rules are asked again on the locked row.
         if (!sameEnrolmentTerms(unlocked, session)) {
           facts = await readEnrolmentFacts(tx, trainee, [session], courses, tz);
@@ -422,11 +421,9 @@ function sameEnrolmentTerms(a: CourseSession, b: CourseSession): boolean {
   );
 }
 
+/** The session, locked (lockSessionRow), or 404. */
 async function lockSession(tx: EntityManager, sessionId: string): Promise<CourseSession> {
-  const session = await tx.findOne(CourseSession, {
-    where: { id: sessionId },
-    lock: { mode: 'pessimistic_write' },
-  });
+  const session = await lockSessionRow(tx, sessionId);
   if (!session) throw notFound('Session');
   return session;
 }
