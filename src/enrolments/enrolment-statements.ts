@@ -13,9 +13,10 @@ import {
 
 /**
  * The statements of one enrolment (EnrolmentsService.enrol), each a named statement that does
- * in one round trip what took several: in the enrolment rush, the app's one thread was the
- * limit and each round trip cost it about as much as the database's work (bench/README.md).
- * The rules stay where they live: these only read what they look at and write what they decided.
+ * in one round trip what took several: in the enrolment rush every round trip cost both the app
+ * and PostgreSQL CPU on a machine they share, and PostgreSQL planned each of TypeORM's unnamed
+ * statements anew (bench/README.md). The rules stay where they live: these only read what they
+ * look at and write what they decided.
  */
 
 /** The session, its course, the trainee and the enrolment rules' facts, read before any lock. */
