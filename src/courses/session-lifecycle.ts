@@ -23,6 +23,12 @@ export const CLOSED_SESSION_STATUSES: readonly SessionStatus[] = ['completed', '
 
 export const isSessionClosed = (status: SessionStatus) => CLOSED_SESSION_STATUSES.includes(status);
 
+/**
+ * Open for enrolment or being taught: the sessions in which people hold a seat or a place in
+ * line now (a planned session takes no one yet, a closed one has settled everyone).
+ */
+export const RUNNING_SESSION_STATUSES: readonly SessionStatus[] = ['open', 'in_progress'];
+
 /** Who moves a session along its lifecycle: the access policy's `sessions.manage`. */
 export const mayChangeSessionStatus = (actor: Pick<Actor, 'roles'>) =>
   can(actor, 'sessions.manage');

@@ -11,11 +11,12 @@ import { conflict, notFound, referenceNotFound, ruleViolation } from '../common/
 import { keysetPage, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Course } from '../courses/course.entity.js';
+import { isSessionClosed } from '../courses/session-lifecycle.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { EnrolmentDto, RosterEntryDto, type RosterQueryDto } from './dto/enrolment.dto.js';
 import { currentEnrolmentDto } from './current-results.js';
 import { EnrolmentMail } from './enrolment-mail.js';
-import { Enrolment } from './enrolment.entity.js';
+import { AWAITING_SESSION, Enrolment } from './enrolment.entity.js';
 import {
   enrolmentFactsFrom,
   enrolmentRefusalError,
@@ -171,12 +172,12 @@ export class EnrolmentsService {
         where: { id: enrolmentId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (enrolment.status !== 'enrolled' && enrolment.status !== 'waitlisted') {
+      if (!AWAITING_SESSION.includes(enrolment.status)) {
         throw conflict('NOT_WITHDRAWABLE', `A ${enrolment.status} enrolment cannot be withdrawn`, {
           status: enrolment.status,
         });
       }
-      if (session.status === 'completed' || session.status === 'cancelled') {
+      if (isSessionClosed(session.status)) {
         throw conflict('NOT_WITHDRAWABLE', `The session is ${session.status}`, {
           sessionStatus: session.status,
         });

@@ -12,6 +12,7 @@ const LABELS: Record<keyof typeof VOCABULARY, string> = {
   SEAT_HOLDING: 'enrolStatus',
   AWAITING_SESSION: 'enrolStatus',
   CLOSED_SESSION_STATUSES: 'sessionStatus',
+  RUNNING_SESSION_STATUSES: 'sessionStatus',
   NOTIFICATION_TYPES: 'notificationType',
   NOTIFICATION_STATUSES: 'notificationStatus',
   IMPORT_KINDS: 'importKind',

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit/audit-event.entity.js';
 import { STATUS_REASONS } from '../certifications/certificate-status.js';
 import { ROLES } from '../common/roles.js';
-import { CLOSED_SESSION_STATUSES } from '../courses/session-lifecycle.js';
+import { CLOSED_SESSION_STATUSES, RUNNING_SESSION_STATUSES } from '../courses/session-lifecycle.js';
 import { AWAITING_SESSION, SEAT_HOLDING } from '../enrolments/enrolment.entity.js';
 import { EXPORT_KINDS } from '../exports/export-queries.js';
 import { IMPORT_KINDS } from '../imports/import-report.js';
@@ -17,7 +17,7 @@ import { LANGUAGES, MESSAGES } from './i18n.js';
 /**
  * The lists the pages offer or sort by (roles, reasons for a status change, audit record
  * types, the enrolment statuses that hold a seat or await a session, the statuses of a
- * session that is over), taken from the server's own constants and
+ * session that is over or running), taken from the server's own constants and
  * served as `vocabulary.js`: a page never keeps a copy that could drift from what the API
  * accepts.
  */
@@ -30,6 +30,7 @@ export const VOCABULARY = {
   SEAT_HOLDING,
   AWAITING_SESSION,
   CLOSED_SESSION_STATUSES,
+  RUNNING_SESSION_STATUSES,
   NOTIFICATION_TYPES,
   NOTIFICATION_STATUSES,
   IMPORT_KINDS,

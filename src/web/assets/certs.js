@@ -14,6 +14,7 @@ import {
   section,
   table,
 } from './ui.js';
+import { AWAITING_SESSION } from './vocabulary.js';
 
 /** Download the PDF: the route needs the token, so it is fetched and saved from a blob. */
 export function pdfButton(cert, slot) {
@@ -179,8 +180,7 @@ export function renderTranscript(transcript, { canWithdraw, onChanged }) {
           },
           {
             label: t('field.actions'),
-            cell: (e) =>
-              canWithdraw && ['enrolled', 'waitlisted'].includes(e.status) ? withdraw(e) : '',
+            cell: (e) => (canWithdraw && AWAITING_SESSION.includes(e.status) ? withdraw(e) : ''),
           },
         ],
         transcript.enrolments,

@@ -14,7 +14,11 @@ import {
   table,
   courseName,
 } from '../ui.js';
-import { AWAITING_SESSION, CLOSED_SESSION_STATUSES } from '../vocabulary.js';
+import {
+  AWAITING_SESSION,
+  CLOSED_SESSION_STATUSES,
+  RUNNING_SESSION_STATUSES,
+} from '../vocabulary.js';
 
 function tile(titleKey, textKey, path) {
   return h(
@@ -121,7 +125,7 @@ async function coordinatorHome() {
   try {
     const sessions = (
       await Promise.all(
-        ['open', 'in_progress'].map((status) => all('/api/v1/sessions', { status })),
+        RUNNING_SESSION_STATUSES.map((status) => all('/api/v1/sessions', { status })),
       )
     ).flat();
     const rosters = await Promise.all(

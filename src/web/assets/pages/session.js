@@ -14,6 +14,7 @@ import {
   reservedSeatsSummary,
 } from '../reserved-seats.js';
 import { joiningInstructionsField } from '../admin-forms.js';
+import { AWAITING_SESSION } from '../vocabulary.js';
 import { attendanceSheetButton, staffingWarning } from '../attendance-sheet.js';
 import {
   badge,
@@ -60,7 +61,7 @@ function enrolmentBox(session, course, user, redraw) {
     if (mine.status === 'waitlisted') {
       box.append(h('p', { class: 'lead' }, t('enrol.position', { n: mine.waitlistPosition })));
     }
-    if (['enrolled', 'waitlisted'].includes(mine.status)) {
+    if (AWAITING_SESSION.includes(mine.status)) {
       box.append(
         button(
           t('enrol.withdraw'),
@@ -130,9 +131,7 @@ function nominateBoxes(session, redraw) {
   const inSession = roster.then(
     (page) =>
       new Set(
-        page.items
-          .filter((e) => ['enrolled', 'waitlisted'].includes(e.status))
-          .map((e) => e.traineeId),
+        page.items.filter((e) => AWAITING_SESSION.includes(e.status)).map((e) => e.traineeId),
       ),
     () => new Set(),
   );
@@ -157,7 +156,7 @@ function nominateBoxes(session, redraw) {
                 {
                   label: t('field.actions'),
                   cell: (e) =>
-                    ['enrolled', 'waitlisted'].includes(e.status)
+                    AWAITING_SESSION.includes(e.status)
                       ? button(
                           t('nominate.withdraw'),
                           async () => {
