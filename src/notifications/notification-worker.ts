@@ -40,17 +40,26 @@ interface ClaimedRow {
 }
 
 /**
- * Sends queued mail, in every instance. One due row at a time is claimed with
- * `FOR UPDATE SKIP LOCKED` inside a transaction that stays open while the message is handed
- * to the server: another instance skips the locked row (so two instances never send it
- * twice), and an instance that dies mid-send releases it to be retried. If the server took the
+ * How many due messages one transaction claims. Claiming, marking sent and committing each
+ * message on its own cost four round trips per message, which a bulk issue or an enrolment
+ * rush paid while its own writes waited for the same two cores (bench/README.md); a batch pays
+ * them once. Small, because the claimed rows stay locked (and are sent again after a crash)
+ * until the batch commits.
+ */
+export const CLAIM_BATCH = 10;
+
+/**
+ * Sends queued mail, in every instance. Due rows are claimed, a few at a time, with
+ * `FOR UPDATE SKIP LOCKED` inside a transaction that stays open while the messages are handed
+ * to the server: another instance skips the locked rows (so two instances never send one
+ * twice), and an instance that dies mid-send releases them to be retried. If the server took a
  * message but the commit then failed, it is sent again with the same Message-ID (at least once).
  *
  * It wakes when a queued message's transaction commits (NOTIFY on MAIL_CHANNEL) and polls
  * every few seconds for retries that came due and anything it missed while disconnected.
  */
 /**
- * The oldest due message, skipping those another worker holds. Served by
+ * The oldest due messages, skipping those another worker holds. Served by
  * `notifications_due_idx` (next_attempt_at, id) without a sort (test/query-plans.e2e-spec.ts).
  */
 export const CLAIM_DUE_NOTIFICATION = `SELECT id, type, recipient, recipient_name, subject, body_text, body_html, attachments,
@@ -58,8 +67,14 @@ export const CLAIM_DUE_NOTIFICATION = `SELECT id, type, recipient, recipient_nam
    FROM notifications
   WHERE status = 'queued' AND next_attempt_at <= now()
   ORDER BY next_attempt_at, id
-  LIMIT 1
+  LIMIT ${CLAIM_BATCH}
   FOR UPDATE SKIP LOCKED`;
+
+/** The messages of a batch the server took, in one statement. */
+const MARK_SENT = `UPDATE notifications n
+    SET status = 'sent', attempts = a.attempts, sent_at = now(), last_error = NULL
+   FROM unnest($1::uuid[], $2::int[]) AS a(id, attempts)
+  WHERE n.id = a.id`;
 
 @Injectable()
 export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -137,47 +152,53 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
   private async sendDue(): Promise<number> {
     let attempted = 0;
     while (!this.stopped) {
-      if (!(await this.sendOne())) break;
-      attempted += 1;
+      const { claimed, retrying } = await this.sendBatch();
+      attempted += claimed;
+      // A short batch means nothing else was due, unless a retry was scheduled that may be due
+      // already (a short back-off): look once more, as one-at-a-time claiming did.
+      if (claimed < CLAIM_BATCH && !retrying) break;
     }
     return attempted;
   }
 
-  /** Claims one due message and tries to send it; false when none is due (or all are taken). */
-  private async sendOne(): Promise<boolean> {
+  /**
+   * Claims up to CLAIM_BATCH due messages and tries to send each; answers how many it claimed
+   * (fewer than a batch: nothing more is due, or the rest are taken) and whether any was put
+   * back for a retry.
+   */
+  private async sendBatch(): Promise<{ claimed: number; retrying: boolean }> {
     const runner = this.dataSource.createQueryRunner('master');
     await runner.connect();
     try {
       await runner.startTransaction();
       const rows = (await runner.query(CLAIM_DUE_NOTIFICATION)) as ClaimedRow[];
-      const row = rows[0];
-      if (!row) {
-        await runner.commitTransaction();
-        return false;
+      const sent: { row: ClaimedRow; attempts: number }[] = [];
+      const unsent: { row: ClaimedRow; attempts: number; reason: string; failed: boolean }[] = [];
+      for (const row of rows) {
+        // Stopping: what is left of the batch stays queued (released at commit) for the next run.
+        if (this.stopped) break;
+        const attempts = row.attempts + 1;
+        try {
+          await this.mailer.send({
+            id: row.id,
+            recipient: row.recipient,
+            recipientName: row.recipient_name,
+            subject: row.subject,
+            bodyText: row.body_text,
+            bodyHtml: row.body_html,
+            attachments: row.attachments,
+            messageId: row.message_id,
+          });
+          sent.push({ row, attempts });
+        } catch (error) {
+          const failed = attempts >= this.config.mailMaxAttempts;
+          unsent.push({ row, attempts, reason: describe(error), failed });
+        }
       }
-      const attempts = row.attempts + 1;
-      try {
-        await this.mailer.send({
-          id: row.id,
-          recipient: row.recipient,
-          recipientName: row.recipient_name,
-          subject: row.subject,
-          bodyText: row.body_text,
-          bodyHtml: row.body_html,
-          attachments: row.attachments,
-          messageId: row.message_id,
-        });
-        await runner.query(
-          `UPDATE notifications
-              SET status = 'sent', attempts = $2, sent_at = now(), last_error = NULL
-            WHERE id = $1`,
-          [row.id, attempts],
-        );
-        await runner.commitTransaction();
-        this.logger.log({ notificationId: row.id, type: row.type, attempts }, 'Mail sent');
-      } catch (error) {
-        const reason = describe(error);
-        const failed = attempts >= this.config.mailMaxAttempts;
+      if (sent.length) {
+        await runner.query(MARK_SENT, [sent.map((s) => s.row.id), sent.map((s) => s.attempts)]);
+      }
+      for (const { row, attempts, reason, failed } of unsent) {
         await runner.query(
           `UPDATE notifications
               SET status = $2, attempts = $3, last_error = $4,
@@ -191,13 +212,18 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
             failed ? 0 : retryDelayMs(attempts, this.config.mailRetryBaseMs),
           ],
         );
-        await runner.commitTransaction();
+      }
+      await runner.commitTransaction();
+      for (const { row, attempts } of sent) {
+        this.logger.log({ notificationId: row.id, type: row.type, attempts }, 'Mail sent');
+      }
+      for (const { row, attempts, reason, failed } of unsent) {
         this.logger.warn(
           { notificationId: row.id, type: row.type, attempts, error: reason },
           failed ? 'Mail failed for good' : 'Mail not sent; will retry',
         );
       }
-      return true;
+      return { claimed: rows.length, retrying: unsent.some((u) => !u.failed) };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
