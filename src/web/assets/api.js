@@ -56,7 +56,11 @@ export function whenSignedOut(handler) {
   onSignedOut = handler;
 }
 
-async function send(method, path, { body, accept = 'application/json', contentType } = {}) {
+async function send(
+  method,
+  path,
+  { body, accept = 'application/json', contentType, keepalive = false } = {},
+) {
   // The API words its refusals (field problems too) in the page's language.
   const headers = { Accept: accept, 'Accept-Language': lang };
   if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
@@ -70,6 +74,7 @@ async function send(method, path, { body, accept = 'application/json', contentTy
       body: body === undefined || contentType ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
+      keepalive,
     });
   } catch {
     throw new ApiError(0, null);
@@ -91,7 +96,12 @@ export async function login(email, password) {
 }
 
 async function renew() {
-  const response = await send('POST', '/api/v1/auth/web-session/refresh');
+  // The server rotates the refresh cookie as it answers, and takes the old one presented again
+  // for theft. A renewal cut off by leaving the page (a link followed, a reload) after the
+  // server used the cookie but before its answer came back would leave the browser holding the
+  // used one, and the next page would end the sign-in. A keepalive request outlives the page,
+  // so the browser still stores the new cookies it is answered with.
+  const response = await send('POST', '/api/v1/auth/web-session/refresh', { keepalive: true });
   if (!response.ok) return false;
   user = (await response.json()).user;
   return true;
