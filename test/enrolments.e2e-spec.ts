@@ -342,6 +342,49 @@ describe('enrolment', () => {
       }
     });
 
+    it('holds the session lock only to write the seat, its audit event and its mail', async () => {
+      // Every enrolment into the session waits for that lock: what does not depend on the seat
+      // (the rules, the trainee's address) is read before it (bench/README.md, the rush).
+      const course = await makeCourse(t.db);
+      const session = await makeSession(t.db, course.id, { capacity: 1 });
+      const logger = t.db.logger as Logger;
+      const logQuery = logger.logQuery.bind(logger);
+      const byConnection = new Map<QueryRunner | undefined, string[]>();
+      logger.logQuery = (query: string, parameters?: unknown[], runner?: QueryRunner) => {
+        byConnection.set(runner, [...(byConnection.get(runner) ?? []), query]);
+        return logQuery(query, parameters, runner);
+      };
+      try {
+        for (const expected of ['enrolled', 'waitlisted']) {
+          byConnection.clear();
+          const { trainee, user } = await traineeUser();
+          const res = await enrol(user, session.id, trainee.id);
+          expect(res.body.status).toBe(expected);
+          const statements = [...byConnection.values()].find((list) =>
+            list.some((q) => /FROM course_sessions s\s+WHERE s\.id = \$1 FOR UPDATE/.test(q)),
+          )!;
+          const locked = statements.findIndex((q) => /FOR UPDATE/.test(q));
+          const committed = statements.indexOf('COMMIT');
+          const underLock = statements.slice(locked + 1, committed);
+          expect(underLock).toHaveLength(3);
+          expect(underLock[0]).toMatch(/INSERT INTO enrolments/);
+          expect(underLock[1]).toMatch(/INSERT INTO audit_pending/);
+          expect(underLock[2]).toMatch(/INSERT INTO notifications/);
+          // The address was read, before the lock: the message was queued to it.
+          expect(statements.slice(0, locked).some((q) => /FROM trainees t/.test(q))).toBe(true);
+          const [mail] = (await t.db.query(
+            `SELECT type FROM notifications WHERE idempotency_key = $1`,
+            [`enrolment.${expected === 'enrolled' ? 'confirmed' : 'waitlisted'}:${res.body.id}`],
+          )) as { type: string }[];
+          expect(mail?.type).toBe(
+            `enrolment.${expected === 'enrolled' ? 'confirmed' : 'waitlisted'}`,
+          );
+        }
+      } finally {
+        logger.logQuery = logQuery;
+      }
+    });
+
     async function expectConsistent(sessionId: string, capacity: number) {
       const rows = await t.db.getRepository(Enrolment).find({ where: { sessionId } });
       const enrolled = rows.filter((r) => r.status === 'enrolled');

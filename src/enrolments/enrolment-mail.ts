@@ -13,7 +13,7 @@ import type {
   NotificationType,
 } from '../notifications/notification-types.js';
 import { Notifier } from '../notifications/notifier.js';
-import { Recipients } from '../notifications/recipients.js';
+import { Recipients, type Recipient } from '../notifications/recipients.js';
 import type { SessionChange, SessionParams } from '../notifications/templates/enrolment.js';
 import { AWAITING_SESSION, Enrolment } from './enrolment.entity.js';
 
@@ -34,23 +34,58 @@ export class EnrolmentMail {
     private readonly recipients: Recipients,
   ) {}
 
-  /** A new enrolment: a seat (confirmed, with the calendar file) or a place in line. */
+  /**
+   * Where a new enrolment's message will go (null: nowhere), read before the session's row lock:
+   * the address does not depend on the seat, and in an enrolment rush every statement made
+   * while the lock is held makes every other enrolment into the session wait (bench/README.md).
+   */
+  addressOf(tx: EntityManager, traineeId: string): Promise<Recipient | null> {
+    return this.recipients.ofTrainee(tx, traineeId);
+  }
+
+  /**
+   * A new enrolment: a seat (confirmed, with the calendar file) or a place in line, to the
+   * address `addressOf` found.
+   */
   async enrolled(
     tx: EntityManager,
     enrolment: EnrolmentRef,
     session: CourseSession,
     course: Course,
+    address: Recipient | null,
   ): Promise<void> {
+    if (!address) return;
+    const known = new Map([[enrolment.traineeId, address]]);
     if (enrolment.status === 'waitlisted') {
-      await this.send(tx, 'enrolment.waitlisted', enrolment.traineeId, session, course, {
-        key: `enrolment.waitlisted:${enrolment.id}`,
-        params: { position: enrolment.waitlistPosition ?? 0 },
-      });
+      await this.sendEach(
+        tx,
+        'enrolment.waitlisted',
+        session,
+        course,
+        [
+          {
+            traineeId: enrolment.traineeId,
+            key: `enrolment.waitlisted:${enrolment.id}`,
+            params: { position: enrolment.waitlistPosition ?? 0 },
+          },
+        ],
+        known,
+      );
     } else {
-      await this.send(tx, 'enrolment.confirmed', enrolment.traineeId, session, course, {
-        key: `enrolment.confirmed:${enrolment.id}`,
-        calendar: true,
-      });
+      await this.sendEach(
+        tx,
+        'enrolment.confirmed',
+        session,
+        course,
+        [
+          {
+            traineeId: enrolment.traineeId,
+            key: `enrolment.confirmed:${enrolment.id}`,
+            calendar: true,
+          },
+        ],
+        known,
+      );
     }
   }
 
@@ -165,6 +200,7 @@ export class EnrolmentMail {
   /**
    * One message per trainee about the session, in two statements however many (their
    * addresses, then the queue): a cancelled session's thirty people were sixty round trips.
+   * `known`: the addresses, already read.
    */
   private async sendEach(
     tx: EntityManager,
@@ -172,12 +208,15 @@ export class EnrolmentMail {
     session: CourseSession,
     course: Course,
     messages: readonly SessionMessage[],
+    known?: ReadonlyMap<string, Recipient>,
   ): Promise<void> {
     if (messages.length === 0) return;
-    const recipients = await this.recipients.ofTrainees(
-      tx,
-      messages.map((m) => m.traineeId),
-    );
+    const recipients =
+      known ??
+      (await this.recipients.ofTrainees(
+        tx,
+        messages.map((m) => m.traineeId),
+      ));
     const requests: NotificationRequest[] = [];
     for (const message of messages) {
       const recipient = recipients.get(message.traineeId);

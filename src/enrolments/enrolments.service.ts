@@ -74,6 +74,7 @@ export class EnrolmentsService {
         let facts = enrolmentFactsFrom(read.facts, trainee, [unlocked], courses);
         let [refusal] = enrolmentRefusals(facts.get(sessionId)!, actor);
         if (refusal) throw enrolmentRefusalError(refusal);
+        const address = await this.mail.addressOf(tx, traineeId);
 
         // The session row lock serialises enrolments into one session: simultaneous requests
         // queue here and each sees the seats the previous one took, so none overbooks or fails.
@@ -139,7 +140,7 @@ export class EnrolmentsService {
           },
         });
         await this.mail.promoted(tx, sessionId, settled);
-        await this.mail.enrolled(tx, enrolment, session, course);
+        await this.mail.enrolled(tx, enrolment, session, course, address);
         return dto;
       });
     } catch (error) {
