@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { BENCH } from './settings.js';
@@ -5,6 +7,8 @@ import { BENCH } from './settings.js';
 export interface BenchDatabase {
   url: string;
   embedded: boolean;
+  /** The embedded cluster's postmaster (its backends are its children), for CPU accounting. */
+  postmasterPid?: number;
   stop(): Promise<void>;
 }
 
@@ -14,7 +18,22 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
   if (external) return { url: external, embedded: false, stop: async () => undefined };
   log(`No DATABASE_URL: embedded PostgreSQL in ${BENCH.dataDir} (port ${BENCH.pgPort})`);
   const server = await startEmbeddedPostgres({ dataDir: BENCH.dataDir, port: BENCH.pgPort, log });
-  return { url: server.url, embedded: true, stop: () => server.stop() };
+  return {
+    url: server.url,
+    embedded: true,
+    postmasterPid: postmasterPid(BENCH.dataDir),
+    stop: () => server.stop(),
+  };
+}
+
+/** The first line of the cluster's postmaster.pid; undefined if it cannot be read. */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What bench:seed leaves on the database (as its comment), for bench to find. */

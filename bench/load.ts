@@ -1,3 +1,4 @@
+import type { CpuUse } from './cpu.js';
 import autocannon from 'autocannon';
 
 export interface Measurement {
@@ -10,6 +11,8 @@ export interface Measurement {
   /** Connection errors, timeouts and unexpected status codes. */
   errors: number;
   statusCodes: Record<string, number>;
+  /** CPU per request of the server measured, PostgreSQL and the rest of the machine. */
+  cpu?: CpuUse;
 }
 
 export interface LoadOptions {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SeedMeta } from './database.js';
+import type { CpuUse } from './cpu.js';
 import type { Measurement, Timing } from './load.js';
 
 export interface ScenarioResult {
@@ -95,20 +96,20 @@ export function markdown(r: BenchResults): string {
   }
   lines.push('', '## Scenarios', '');
   lines.push(
-    '| scenario | request | req/s | p50 ms | p99 ms | errors | vs baseline | one at a time (median / max ms) | app peak RSS MB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| scenario | request | req/s | p50 ms | p99 ms | errors | vs baseline | CPU ms per request: server / PostgreSQL / rest (machine busy) | one at a time (median / max ms) | app peak RSS MB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |',
   );
   for (const s of r.scenarios) {
     const b = s.baseline;
     if (b)
       lines.push(
-        `| baseline for ${s.title.split(' ')[0]} (Fastify + pg, the app's statement; mean of ${b.runs.length} runs: ${b.runs.map((m) => n0(m.rps)).join(', ')}) | same requests | ${n0(b.rps)} | ${ms(b.p50)} | ${ms(b.p99)} | ${b.runs.reduce((n, m) => n + m.errors, 0)} | 1.00 | | |`,
+        `| baseline for ${s.title.split(' ')[0]} (Fastify + pg, the app's statement; mean of ${b.runs.length} runs: ${b.runs.map((m) => n0(m.rps)).join(', ')}) | same requests | ${n0(b.rps)} | ${ms(b.p50)} | ${ms(b.p99)} | ${b.runs.reduce((n, m) => n + m.errors, 0)} | 1.00 | ${cpuCell(meanCpu(b.runs))} | | |`,
       );
     const m = s.measurement;
     const ratio = s.ratioToBaseline?.toFixed(2) ?? '';
     const seq = s.sequential ? `${ms(s.sequential.median)} / ${ms(s.sequential.max)}` : '';
     lines.push(
-      `| ${s.title} | ${s.request} | ${m ? n0(m.rps) : ''} | ${m ? ms(m.p50) : ''} | ${m ? ms(m.p99) : ''} | ${m ? n0(m.errors) : ''} | ${ratio} | ${seq} | ${s.peakRssMb?.toFixed(0) ?? ''} |`,
+      `| ${s.title} | ${s.request} | ${m ? n0(m.rps) : ''} | ${m ? ms(m.p50) : ''} | ${m ? ms(m.p99) : ''} | ${m ? n0(m.errors) : ''} | ${ratio} | ${cpuCell(m?.cpu)} | ${seq} | ${s.peakRssMb?.toFixed(0) ?? ''} |`,
     );
   }
   const notes = r.scenarios.filter((s) => s.note);
@@ -119,8 +120,31 @@ export function markdown(r: BenchResults): string {
   lines.push(
     '',
     'req/s counts every response in the measured window; errors are connection errors, timeouts and ' +
-      'unexpected status codes. Figures from one noisy 2-core machine: compare ratios, not absolutes.',
+      "unexpected status codes. CPU per request is the measured window's CPU time (/proc) divided by its " +
+      'responses: the server measured (the app, or the baseline on its rows), PostgreSQL, and the rest of the ' +
+      'machine (the load generator, the kernel); their sum bounds req/s at cores × 1000 / sum. ' +
+      'Figures from one noisy 2-core machine: compare ratios, not absolutes.',
     '',
   );
   return lines.join('\n');
+}
+
+function cpuCell(cpu: CpuUse | undefined): string {
+  if (!cpu) return '';
+  const f = (x: number) => x.toFixed(2);
+  return `${f(cpu.appMs)} / ${f(cpu.databaseMs)} / ${f(cpu.restMs)} (${Math.round(cpu.busy * 100)}%)`;
+}
+
+/** The mean of the runs' CPU use; undefined if a run has none. */
+function meanCpu(runs: Measurement[]): CpuUse | undefined {
+  const uses = runs.map((m) => m.cpu);
+  if (uses.length === 0 || uses.some((u) => !u)) return undefined;
+  const mean = (pick: (u: CpuUse) => number) =>
+    uses.reduce((n, u) => n + pick(u!), 0) / uses.length;
+  return {
+    appMs: mean((u) => u.appMs),
+    databaseMs: mean((u) => u.databaseMs),
+    restMs: mean((u) => u.restMs),
+    busy: mean((u) => u.busy),
+  };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { CpuMeter } from './cpu.js';
 import { openBenchDatabase, readMeta } from './database.js';
 import { contentionInvariants, HOT_SET_SIZE, prepareFixtures, type Fixtures } from './fixtures.js';
 import { BENCH_ACCOUNTS } from './generator.js';
@@ -37,6 +38,8 @@ const settings = {
   only: option('only', 'BENCH_ONLY')?.split(',').filter(Boolean),
   /** Rounds of app verify runs, each between two baseline runs. */
   verifyRounds: Number(option('verify-rounds', 'BENCH_VERIFY_ROUNDS') ?? 3),
+  /** Rounds of the enrolment rush (the median is reported). */
+  rushRounds: Number(option('rush-rounds', 'BENCH_RUSH_ROUNDS') ?? 3),
   /** The app's entry point: another build can be compared on the same data set. */
   app: option('app', 'BENCH_APP') ?? 'dist/src/main.js',
   /** A V8 CPU profile of the app, into bench/results/profile/ (figures are then not comparable). */
@@ -110,6 +113,8 @@ async function main(): Promise<void> {
     servers.push(app);
     await Promise.all([baseline.waitReady(), app.waitReady()]);
     say(`app (pid ${app.pid}) and baseline (pid ${baseline.pid}) started`);
+    const appCpu = new CpuMeter(app.pid, db.postmasterPid);
+    const baselineCpu = new CpuMeter(baseline.pid, db.postmasterPid);
     const admin = await login(app.baseUrl, BENCH_ACCOUNTS.admin);
     const instructor = await login(app.baseUrl, BENCH_ACCOUNTS.instructor);
 
@@ -126,7 +131,7 @@ async function main(): Promise<void> {
       await settle(db.url);
       const runs: Measurement[] = [];
       const measureBaseline = async () => {
-        const m = await measure(verifyLoad(baseline.baseUrl, serials));
+        const m = await measure(verifyLoad(baseline.baseUrl, serials), baselineCpu);
         say(`baseline (${s.id}): ${fmt(m)}`);
         runs.push(m);
       };
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
       await measureBaseline();
       for (let round = 0; round < settings.verifyRounds; round++) {
         app.resetPeak();
-        const m = await measure(verifyLoad(app.baseUrl, serials));
+        const m = await measure(verifyLoad(app.baseUrl, serials), appCpu);
         const peakRssMb = app.peakRss() / MB;
         await measureBaseline();
         const around = (runs.at(-2)!.rps + runs.at(-1)!.rps) / 2;
@@ -176,7 +181,7 @@ async function main(): Promise<void> {
     );
     await baseline.stop();
 
-    scenarios.push(...(await runScenarios(app, fixtures, admin, instructor, db.url)));
+    scenarios.push(...(await runScenarios(app, appCpu, fixtures, admin, instructor, db.url)));
     const appPeakRssMb = Math.max(...scenarios.map((s) => s.peakRssMb ?? 0));
     await app.stop();
     const results: BenchResults = {
@@ -227,14 +232,24 @@ function verifyLoad(
 /** Warm-up (not recorded), then the measured run. */
 async function measure(
   options: Omit<LoadOptions, 'connections' | 'seconds'>,
-  connections = settings.connections,
+  cpu: CpuMeter,
 ): Promise<Measurement> {
+  const connections = settings.connections;
   if (settings.warmup > 0) await load({ ...options, connections, seconds: settings.warmup });
-  return load({ ...options, connections, seconds: settings.seconds });
+  return metered({ ...options, connections, seconds: settings.seconds }, cpu);
+}
+
+/** A load run and the CPU it cost per request (`cpu` names the server being measured). */
+async function metered(options: LoadOptions, cpu: CpuMeter): Promise<Measurement> {
+  const stop = cpu.start();
+  const m = await load(options);
+  const use = stop(m.requests);
+  return use ? { ...m, cpu: use } : m;
 }
 
 async function runScenarios(
   app: ServerProcess,
+  cpu: CpuMeter,
   fixtures: Fixtures,
   admin: string,
   instructor: string,
@@ -299,7 +314,7 @@ async function runScenarios(
       },
       async (r) => {
         await expectOk(app.baseUrl, path, admin);
-        r.measurement = await measure(get(path, admin));
+        r.measurement = await measure(get(path, admin), cpu);
       },
     );
   }
@@ -320,7 +335,7 @@ async function runScenarios(
         () => fetch(`${app.baseUrl}${path}`, { headers: auth(admin) }),
         async (res) => void (await res.text()),
       );
-      r.measurement = await measure(get(path, admin));
+      r.measurement = await measure(get(path, admin), cpu);
     });
   }
 
@@ -366,22 +381,33 @@ async function runScenarios(
       let i = 0;
       const { contentionSessionIds: sessions, contentionTrainees: trainees } = fixtures;
       // No warm-up: every request must be a new trainee, and the pool of trainees is finite.
-      r.measurement = await load({
-        url: app.baseUrl,
-        connections: settings.connections,
-        seconds: settings.seconds,
-        headers: auth(admin),
-        next: () => {
-          const n = i++;
-          return {
-            method: 'POST',
-            path: `/api/v1/sessions/${sessions[n % sessions.length]}/enrolments`,
-            body: JSON.stringify({ traineeId: trainees[n % trainees.length] }),
-          };
-        },
-      });
+      // Rounds (the median reported): one 10-second run of this scenario varied by ±20%.
+      const rounds: Measurement[] = [];
+      for (let round = 0; round < settings.rushRounds; round++) {
+        if (round > 0) await settle(databaseUrl);
+        rounds.push(
+          await metered(
+            {
+              url: app.baseUrl,
+              connections: settings.connections,
+              seconds: settings.seconds,
+              headers: auth(admin),
+              next: () => {
+                const n = i++;
+                return {
+                  method: 'POST',
+                  path: `/api/v1/sessions/${sessions[n % sessions.length]}/enrolments`,
+                  body: JSON.stringify({ traineeId: trainees[n % trainees.length] }),
+                };
+              },
+            },
+            cpu,
+          ),
+        );
+      }
+      r.measurement = [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)];
       const check = await contentionInvariants(databaseUrl, sessions);
-      r.note = `${check.ok ? 'consistent' : 'INCONSISTENT'}: ${check.detail}${i > trainees.length ? ' (trainee pool exhausted: repeats answered 409)' : ''}`;
+      r.note = `${check.ok ? 'consistent' : 'INCONSISTENT'}: ${check.detail}${i > trainees.length ? ' (trainee pool exhausted: repeats answered 409)' : ''}; median of ${rounds.length} rounds: ${rounds.map((m) => Math.round(m.rps)).join(', ')} req/s`;
     },
   );
   return results;
