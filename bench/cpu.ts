@@ -17,7 +17,8 @@ export interface CpuUse {
 
 interface Snapshot {
   app: number;
-  database: number;
+  /** CPU ticks per database process; with a postmaster, its entry includes its reaped children. */
+  database: Map<number, number>;
   machineBusy: number;
   machineTotal: number;
 }
@@ -43,7 +44,9 @@ export class CpuMeter {
       const ms = (ticks: number) => (ticks * TICK_MS) / requests;
       const machine = after.machineBusy - before.machineBusy;
       const app = after.app - before.app;
-      const database = after.database - before.database;
+      const database = this.databasePid
+        ? sum(after.database) - sum(before.database)
+        : aliveTicks(before.database, after.database);
       return {
         appMs: ms(app),
         databaseMs: ms(database),
@@ -60,18 +63,17 @@ export class CpuMeter {
       const ticks = fields.slice(1, 9).map(Number);
       const total = ticks.reduce((a, b) => a + b, 0);
       let app = 0;
-      let database = 0;
+      const database = new Map<number, number>();
       for (const entry of readdirSync('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
         const stat = processStat(Number(entry));
         if (!stat) continue;
         if (stat.pid === this.appPid) app += stat.cpu;
+        else if (stat.pid === this.databasePid) database.set(stat.pid, stat.cpu + stat.reaped);
         else if (
-          this.databasePid
-            ? stat.pid === this.databasePid || stat.ppid === this.databasePid
-            : stat.name.startsWith('postgres')
+          this.databasePid ? stat.ppid === this.databasePid : stat.name.startsWith('postgres')
         ) {
-          database += stat.cpu;
+          database.set(stat.pid, stat.cpu);
         }
       }
       return {
@@ -86,15 +88,50 @@ export class CpuMeter {
   }
 }
 
-function processStat(pid: number): { pid: number; ppid: number; name: string; cpu: number } | null {
+/*
+ * Backends come and go during a run (a pool closes its idle connections), and a process that
+ * exits takes its ticks with it. With a postmaster, the exited backend's ticks move into the
+ * postmaster's reaped-children count, which its entry includes, so the difference of sums stays
+ * exact. Without one, only processes alive at the end count, each from its first sighting and
+ * never below zero: an undercount of the backends that exited, not a negative figure.
+ */
+function sum(ticks: Map<number, number>): number {
+  let total = 0;
+  for (const cpu of ticks.values()) total += cpu;
+  return total;
+}
+
+function aliveTicks(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, cpu] of after) ticks += Math.max(0, cpu - (before.get(pid) ?? 0));
+  return ticks;
+}
+
+interface ProcessStat {
+  pid: number;
+  ppid: number;
+  name: string;
+  /** Its own CPU ticks, user and system. */
+  cpu: number;
+  /** CPU ticks of its children that exited and were waited for. */
+  reaped: number;
+}
+
+function processStat(pid: number): ProcessStat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The name is in parentheses and may hold spaces; the fields after it are space-separated.
     const close = text.lastIndexOf(')');
     const name = text.slice(text.indexOf('(') + 1, close);
     const rest = text.slice(close + 2).split(' ');
-    // rest[1] ppid; rest[11] utime, rest[12] stime (fields 4, 14 and 15 of proc(5)).
-    return { pid, ppid: Number(rest[1]), name, cpu: Number(rest[11]) + Number(rest[12]) };
+    // rest[1] ppid; rest[11..14] utime, stime, cutime, cstime (fields 4 and 14-17 of proc(5)).
+    return {
+      pid,
+      ppid: Number(rest[1]),
+      name,
+      cpu: Number(rest[11]) + Number(rest[12]),
+      reaped: Number(rest[13]) + Number(rest[14]),
+    };
   } catch {
     return null; // gone between the listing and the read
   }
