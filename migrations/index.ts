@@ -23,6 +23,7 @@ import { TrustedIssuersRecognitions1796600000530 } from './1796600000530-Trusted
 import { Inspections1796600000600 } from './1796600000600-Inspections.js';
 import { AuditPending1796600000700 } from './1796600000700-AuditPending.js';
 import { NotificationsClaimOrder1796600000800 } from './1796600000800-NotificationsClaimOrder.js';
+import { AccessChangeNotifications1796600000900 } from './1796600000900-AccessChangeNotifications.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   Inspections1796600000600,
   AuditPending1796600000700,
   NotificationsClaimOrder1796600000800,
+  AccessChangeNotifications1796600000900,
 ];

@@ -39,6 +39,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     centerName: 'Mine Action Center of Excellence',
     verifyRateLimitPerMinute: 0,
     verifyCacheEntries: 50_000,
+    sessionCacheEntries: 10_000,
     verifyShowDocumentLast4: false,
     inspectPublic: false,
     inspectStaleDays: 7,

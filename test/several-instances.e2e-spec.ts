@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ChangeFeed } from '../src/database/change-feed.js';
+import { SignedInUsers } from '../src/auth/signed-in-users.js';
 import { SigningKeysService } from '../src/credentials/signing-keys.service.js';
 import { VerificationCache } from '../src/credentials/verification-cache.js';
 import { startPeerApp, startTestApp, type TestApp } from './app.js';
-import { createUser, type SignedInUser } from './factories.js';
+import { createUser, expectError, type SignedInUser } from './factories.js';
 import { makeCertificate, makeCourse, makeTrainee } from './fixtures.js';
 
 /**
@@ -152,6 +153,108 @@ describe('several instances on one database', () => {
     expect((jwks.body as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toContain(kid);
   });
 });
+
+describe('several instances on one database: signed-in sessions held in memory', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startPeerApp(a);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  const organisations = (t: TestApp, user: SignedInUser) =>
+    t.http.get('/api/v1/organisations?limit=1').set(user.auth);
+
+  const logout = (t: TestApp, user: SignedInUser) =>
+    t.http
+      .post('/api/v1/auth/logout')
+      .set(user.auth)
+      .send({ refreshToken: user.refreshToken })
+      .expect(204);
+
+  /** An admin whose session the second instance has checked twice, so it now holds it. */
+  async function heldAdmin(): Promise<SignedInUser> {
+    const admin = await createUser(a, ['admin']);
+    for (let i = 0; i < 2; i++) expect((await organisations(b, admin)).status).toBe(200);
+    expect(held(b, admin)).toBe(true);
+    return admin;
+  }
+
+  it('answers a held session from memory: no read of the account or the session', async () => {
+    const admin = await heldAdmin();
+    const users = b.app.get(SignedInUsers) as unknown as { load: () => Promise<unknown> };
+    const load = jest.spyOn(users, 'load');
+    try {
+      expect((await organisations(b, admin)).status).toBe(200);
+      expect(load).not.toHaveBeenCalled();
+    } finally {
+      load.mockRestore();
+    }
+  });
+
+  it('a logout through one instance ends the session at the other at once', async () => {
+    const admin = await heldAdmin();
+    await logout(a, admin);
+    expectError(await organisations(b, admin), 401, 'INVALID_TOKEN');
+  });
+
+  it('disabling the account in the database directly ends its sessions everywhere at once', async () => {
+    const admin = await heldAdmin();
+    await a.db.query('UPDATE users SET disabled = true WHERE id = $1', [admin.id]);
+    expectError(await organisations(b, admin), 401, 'INVALID_TOKEN');
+  });
+
+  it('a change of roles applies at once at the instance that held the session', async () => {
+    const admin = await heldAdmin();
+    const users = () => b.http.get('/api/v1/users?limit=1').set(admin.auth);
+    expect((await users()).status).toBe(200);
+    await a.db.query(`UPDATE users SET roles = '{trainee}' WHERE id = $1`, [admin.id]);
+    expectError(await users(), 403);
+  });
+
+  it('reads the database while a committed logout has not reached it yet', async () => {
+    const admin = await heldAdmin();
+    const feed = b.app.get(ChangeFeed) as unknown as { heardOf: (change: unknown) => void };
+    const deliver = feed.heardOf.bind(feed);
+    const heldBack: unknown[] = [];
+    feed.heardOf = (change) => heldBack.push(change);
+    try {
+      await logout(a, admin);
+      expect(held(b, admin)).toBe(true); // not evicted: nothing heard yet
+      expectError(await organisations(b, admin), 401, 'INVALID_TOKEN');
+    } finally {
+      feed.heardOf = deliver;
+    }
+    for (const change of heldBack) deliver(change);
+    await until(() => !held(b, admin));
+  });
+
+  it('holds nothing while it cannot hear the database', async () => {
+    const admin = await heldAdmin();
+    const feed = b.app.get(ChangeFeed);
+    await a.db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'coe-change-feed' AND datname = current_database()",
+    );
+    await until(() => !feed.live || !held(b, admin));
+    expect(held(b, admin)).toBe(false);
+    await a.db.query('UPDATE users SET disabled = true WHERE id = $1', [admin.id]);
+    expectError(await organisations(b, admin), 401, 'INVALID_TOKEN');
+    await until(() => feed.live);
+  });
+});
+
+function held(t: TestApp, user: SignedInUser): boolean {
+  const { sid } = JSON.parse(
+    Buffer.from(user.token.split('.')[1], 'base64url').toString('utf8'),
+  ) as { sid: string };
+  return t.app.get(SignedInUsers).has(sid);
+}
 
 function cached(t: TestApp, serial: string): boolean {
   return t.app.get(VerificationCache).has(serial);

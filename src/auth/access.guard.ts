@@ -8,22 +8,9 @@ import { ACCESS_KEY, type AccessRule, type RouteRecord } from '../access/access.
 import { mayReach, type RecordRef } from '../access/record-access.js';
 import { forbidden, unauthorized } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
-import { runNamed } from '../database/named-statements.js';
-import type { User } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
+import { SignedInUsers } from './signed-in-users.js';
 import { accessCredential, WebSessions } from './web-session.js';
-
-type SignedInUser = Pick<
-  User,
-  'id' | 'email' | 'roles' | 'traineeId' | 'instructorId' | 'organisationId'
->;
-
-/** The enabled account behind a token, if the token's session is still open. */
-const SIGNED_IN_USER = `SELECT u.id, u.email, u.roles, u.trainee_id AS "traineeId",
-         u.instructor_id AS "instructorId", u.organisation_id AS "organisationId"
-    FROM users u
-    JOIN auth_sessions s ON s.user_id = u.id AND s.id = $2 AND s.revoked_at IS NULL
-   WHERE u.id = $1 AND NOT u.disabled`;
 
 /**
  * The one global guard. A route is refused unless it is marked `@Public()`, `@SignedIn()` or
@@ -39,6 +26,7 @@ export class AccessGuard implements CanActivate {
     private readonly webSessions: WebSessions,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly signedIn: SignedInUsers,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,14 +46,10 @@ export class AccessGuard implements CanActivate {
     if (!claims) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
     this.webSessions.assertCsrf(request, credential, claims.sid);
 
-    // The account and the token's session are read on every request (one statement, two
-    // primary-key lookups), so that disabling the account, changing its password or roles,
-    // logging out or a reused refresh token take effect at once, not when the token expires.
-    // A named statement: every signed-in request runs it (see named-statements.ts).
-    const [user] = await runNamed<SignedInUser>(this.dataSource, SIGNED_IN_USER, [
-      claims.sub,
-      claims.sid,
-    ]);
+    // The account and the token's session are checked on every request, so that disabling
+    // the account, changing its password or roles, logging out or a reused refresh token take
+    // effect at once, not when the token expires (signed-in-users.ts).
+    const user = await this.signedIn.find(claims.sub, claims.sid);
     if (!user) throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
     request.user = {
       id: user.id,

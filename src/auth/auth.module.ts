@@ -6,6 +6,7 @@ import { RateLimiter } from '../common/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
+import { SignedInUsers } from './signed-in-users.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { WebSessionController } from './web-session.controller.js';
@@ -28,7 +29,13 @@ import { WebSessions } from './web-session.js';
     }),
   ],
   controllers: [AuthController, WebSessionController],
-  providers: [AuthService, WebSessions, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    WebSessions,
+    RateLimiter,
+    SignedInUsers,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AuthService, RateLimiter],
 })
 export class AuthModule {}

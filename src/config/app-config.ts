@@ -30,6 +30,8 @@ export class AppConfig {
   readonly centerName: string;
   readonly verifyRateLimitPerMinute: number;
   readonly verifyCacheEntries: number;
+  /** Open sessions kept in memory for the access check (SESSION_CACHE_ENTRIES). */
+  readonly sessionCacheEntries: number;
   /** Public verification shows the last four characters of the holder's identity document. */
   readonly verifyShowDocumentLast4: boolean;
   /** Anyone may sync the inspector's app, not only auditors and admins (INSPECT_PUBLIC). */
@@ -99,6 +101,7 @@ export function buildAppConfig(
     centerName: env.CENTER_NAME,
     verifyRateLimitPerMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE,
     verifyCacheEntries: env.VERIFY_CACHE_ENTRIES,
+    sessionCacheEntries: env.SESSION_CACHE_ENTRIES,
     verifyShowDocumentLast4: env.VERIFY_SHOW_DOCUMENT_LAST4 === 'true',
     inspectPublic: env.INSPECT_PUBLIC === 'true',
     inspectStaleDays: env.INSPECT_STALE_DAYS,

@@ -129,6 +129,13 @@ export class EnvironmentVariables {
   @Max(10_000_000)
   VERIFY_CACHE_ENTRIES = 50_000;
 
+  /** Open sign-in sessions one instance keeps in memory for the access check (0 = no cache). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  SESSION_CACHE_ENTRIES = 10_000;
+
   /**
    * Whether public verification shows the last four characters of the holder's identity
    * document beside the masked name. Off by default: anyone holding a serial would learn them

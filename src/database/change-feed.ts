@@ -8,7 +8,15 @@ import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 
 /** What the triggers announce (`<topic>:<key>`); `all` is this side's "forget everything". */
-const ANNOUNCED = ['certificate', 'trainee', 'course', 'signing_key', 'version'] as const;
+const ANNOUNCED = [
+  'certificate',
+  'trainee',
+  'course',
+  'signing_key',
+  'user',
+  'session',
+  'version',
+] as const;
 export type ChangeTopic = (typeof ANNOUNCED)[number] | 'all';
 
 /** One committed change: `key` is a serial or an id, `*` for "any". */
@@ -47,7 +55,10 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private stopped = false;
   private isLive = false;
   private counter = 0;
-  /** The last committed version of what verifications show whose changes were all heard. */
+  /**
+   * The last committed version of what the caches hold whose changes were all heard (the row is
+   * named 'verification' after its first user; access changes step it too).
+   */
   private heard = -1n;
   private versionRead: Promise<bigint | null> | null = null;
   private nextVersionRead: Promise<bigint | null> | null = null;
