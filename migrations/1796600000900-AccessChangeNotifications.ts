@@ -16,28 +16,23 @@ export class AccessChangeNotifications1796600000900 implements MigrationInterfac
         OLD.organisation_id, OLD.disabled) IS DISTINCT FROM (NEW.email, NEW.roles,
         NEW.trainee_id, NEW.instructor_id, NEW.organisation_id, NEW.disabled)`;
     const sessionChanged = `(OLD.user_id, OLD.revoked_at) IS DISTINCT FROM (NEW.user_id, NEW.revoked_at)`;
+    // `<topic>:<id>` for the changed row; the topic is the trigger's argument.
     await queryRunner.query(`
-      CREATE FUNCTION coe_notify_user_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION coe_notify_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM pg_notify('coe_changes', 'user:' || OLD.id);
+        PERFORM pg_notify('coe_changes', TG_ARGV[0] || ':' || OLD.id);
         RETURN NULL;
       END $$`);
-    await queryRunner.query(`
-      CREATE FUNCTION coe_notify_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_notify('coe_changes', 'session:' || OLD.id);
-        RETURN NULL;
-      END $$`);
-    for (const [table, notify, changed] of [
-      ['users', 'coe_notify_user_change', userChanged],
-      ['auth_sessions', 'coe_notify_session_change', sessionChanged],
+    for (const [table, topic, changed] of [
+      ['users', 'user', userChanged],
+      ['auth_sessions', 'session', sessionChanged],
     ]) {
       await queryRunner.query(`
         CREATE TRIGGER ${table}_notify_update AFTER UPDATE ON ${table}
-          FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION ${notify}()`);
+          FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION coe_notify_row_change('${topic}')`);
       await queryRunner.query(`
         CREATE TRIGGER ${table}_notify_delete AFTER DELETE ON ${table}
-          FOR EACH ROW EXECUTE FUNCTION ${notify}()`);
+          FOR EACH ROW EXECUTE FUNCTION coe_notify_row_change('${topic}')`);
       // At commit, after the notices above (functions from VerificationVersion).
       for (const [event, when] of [
         ['UPDATE', changed],
@@ -70,7 +65,6 @@ export class AccessChangeNotifications1796600000900 implements MigrationInterfac
         await queryRunner.query(`DROP TRIGGER ${table}_${trigger} ON ${table}`);
       }
     }
-    await queryRunner.query('DROP FUNCTION coe_notify_session_change()');
-    await queryRunner.query('DROP FUNCTION coe_notify_user_change()');
+    await queryRunner.query('DROP FUNCTION coe_notify_row_change()');
   }
 }

@@ -58,12 +58,7 @@ describe('several instances on one database', () => {
 
   it('answers from the database while a committed change has not reached it yet', async () => {
     const cert = await cachedCertificate();
-    // Hold back every announcement reaching the second instance, as a slow network would.
-    const feed = b.app.get(ChangeFeed) as unknown as { heardOf: (change: unknown) => void };
-    const deliver = feed.heardOf.bind(feed);
-    const held: unknown[] = [];
-    feed.heardOf = (change) => held.push(change);
-    try {
+    await whileDeaf(b, async () => {
       await a.http
         .post(`/api/v1/certificates/${cert.id}/revoke`)
         .set(adminA.auth)
@@ -71,10 +66,7 @@ describe('several instances on one database', () => {
         .expect(201);
       expect(cached(b, cert.serial)).toBe(true); // not evicted: nothing heard yet
       expect((await verify(b, cert.serial)).body.status).toBe('revoked');
-    } finally {
-      feed.heardOf = deliver;
-    }
-    for (const change of held) deliver(change);
+    });
     await until(() => !cached(b, cert.serial));
   });
 
@@ -220,18 +212,11 @@ describe('several instances on one database: signed-in sessions held in memory',
 
   it('reads the database while a committed logout has not reached it yet', async () => {
     const admin = await heldAdmin();
-    const feed = b.app.get(ChangeFeed) as unknown as { heardOf: (change: unknown) => void };
-    const deliver = feed.heardOf.bind(feed);
-    const heldBack: unknown[] = [];
-    feed.heardOf = (change) => heldBack.push(change);
-    try {
+    await whileDeaf(b, async () => {
       await logout(a, admin);
       expect(held(b, admin)).toBe(true); // not evicted: nothing heard yet
       expectError(await organisations(b, admin), 401, 'INVALID_TOKEN');
-    } finally {
-      feed.heardOf = deliver;
-    }
-    for (const change of heldBack) deliver(change);
+    });
     await until(() => !held(b, admin));
   });
 
@@ -248,6 +233,23 @@ describe('several instances on one database: signed-in sessions held in memory',
     await until(() => feed.live);
   });
 });
+
+/**
+ * Runs `act` while every announcement reaching `t` is held back, as a slow network would, then
+ * delivers them.
+ */
+async function whileDeaf(t: TestApp, act: () => Promise<void>): Promise<void> {
+  const feed = t.app.get(ChangeFeed) as unknown as { heardOf: (change: unknown) => void };
+  const deliver = feed.heardOf.bind(feed);
+  const heldBack: unknown[] = [];
+  feed.heardOf = (change) => heldBack.push(change);
+  try {
+    await act();
+  } finally {
+    feed.heardOf = deliver;
+  }
+  for (const change of heldBack) deliver(change);
+}
 
 function held(t: TestApp, user: SignedInUser): boolean {
   const { sid } = JSON.parse(
