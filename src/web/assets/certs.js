@@ -180,7 +180,9 @@ export function renderTranscript(transcript, { canWithdraw, onChanged }) {
           },
           {
             label: t('field.actions'),
-            cell: (e) => (canWithdraw && AWAITING_SESSION.includes(e.status) ? withdraw(e) : ''),
+            // A dash as in the other empty cells: on a phone each cell is a labelled line, and an
+            // empty one left "Actions" hanging over nothing.
+            cell: (e) => (canWithdraw && AWAITING_SESSION.includes(e.status) ? withdraw(e) : '—'),
           },
         ],
         transcript.enrolments,
