@@ -61,7 +61,9 @@ export class SignedInUsers {
       userId,
       sessionId,
     ]);
-    return user;
+    // Shared by every request of the session while held: nothing may change it in place.
+    if (user) Object.freeze(user.roles);
+    return user && Object.freeze(user);
   }
 }
 
