@@ -35,17 +35,10 @@ export class EnrolmentMail {
   ) {}
 
   /**
-   * Where a new enrolment's message will go (null: nowhere), read before the session's row lock:
-   * the address does not depend on the seat, and in an enrolment rush every statement made
-   * while the lock is held makes every other enrolment into the session wait (bench/README.md).
-   */
-  addressOf(tx: EntityManager, traineeId: string): Promise<Recipient | null> {
-    return this.recipients.ofTrainee(tx, traineeId);
-  }
-
-  /**
    * A new enrolment: a seat (confirmed, with the calendar file) or a place in line, to the
-   * address `addressOf` found.
+   * address read with the enrolment's rules (`readEnrolmentCase`), before the session's row
+   * lock: in an enrolment rush every statement made under the lock makes every other enrolment
+   * into the session wait (bench/README.md).
    */
   async enrolled(
     tx: EntityManager,

@@ -3,6 +3,12 @@ import { Course } from '../courses/course.entity.js';
 import { CourseSession } from '../courses/session.entity.js';
 import { hydrate, returningColumns, selectColumns } from '../database/entity-rows.js';
 import { queryNamed } from '../database/named-statements.js';
+import {
+  TRAINEE_RECIPIENT,
+  traineeRecipientOf,
+  type Recipient,
+  type TraineeRecipientRow,
+} from '../notifications/recipients.js';
 import { Trainee } from '../trainees/trainee.entity.js';
 import { Enrolment, type EnrolmentStatus } from './enrolment.entity.js';
 import {
@@ -25,6 +31,8 @@ export interface EnrolmentCase {
   course: Course | null;
   trainee: Trainee | null;
   facts: EnrolmentFactRows;
+  /** Where the trainee's mail about the enrolment goes (null: nowhere to send). */
+  address: Recipient | null;
 }
 
 let caseStatement: string | undefined;
@@ -39,21 +47,24 @@ export async function readEnrolmentCase(
   // $1 trainee, $2 session, $3 time zone: the parameters of FACTS_OF_ONE_SESSION.
   caseStatement ??= `
     SELECT ${selectColumns(tx, CourseSession, 's')}, ${selectColumns(tx, Course, 'c')},
-           ${selectColumns(tx, Trainee, 't')}, f.latest, f.missing, f.held
+           ${selectColumns(tx, Trainee, 't')}, f.latest, f.missing, f.held,
+           ${TRAINEE_RECIPIENT.columns}
       FROM (${FACTS_OF_ONE_SESSION}) f
       LEFT JOIN course_sessions s ON s.id = $2::uuid
       LEFT JOIN courses c ON c.id = s.course_id
-      LEFT JOIN trainees t ON t.id = $1::uuid`;
-  const [row] = await queryNamed<Record<string, unknown> & EnrolmentFactRows>(tx, caseStatement, [
-    traineeId,
-    sessionId,
-    timeZone,
-  ]);
+      LEFT JOIN trainees t ON t.id = $1::uuid
+      ${TRAINEE_RECIPIENT.joins}`;
+  const [row] = await queryNamed<Record<string, unknown> & EnrolmentFactRows & TraineeRecipientRow>(
+    tx,
+    caseStatement,
+    [traineeId, sessionId, timeZone],
+  );
   return {
     session: hydrate(tx, CourseSession, row, 's'),
     course: hydrate(tx, Course, row, 'c'),
     trainee: hydrate(tx, Trainee, row, 't'),
     facts: enrolmentFactRowsOf(row),
+    address: traineeRecipientOf(row),
   };
 }
 

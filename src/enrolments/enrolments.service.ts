@@ -67,14 +67,15 @@ export class EnrolmentsService {
         // trainee and the rules' facts).
         const tz = this.config.timeZone;
         const read = await readEnrolmentCase(tx, sessionId, traineeId, tz);
-        const { session: unlocked, trainee, course } = read;
+        // The trainee's address comes with it: read before the lock, as the lock does not
+        // change it, and in the same round trip.
+        const { session: unlocked, trainee, course, address } = read;
         if (!unlocked || !course) throw notFound('Session');
         if (!trainee) throw referenceNotFound('traineeId', 'The trainee');
         const courses = new Map([[course.id, course]]);
         let facts = enrolmentFactsFrom(read.facts, trainee, [unlocked], courses);
         let [refusal] = enrolmentRefusals(facts.get(sessionId)!, actor);
         if (refusal) throw enrolmentRefusalError(refusal);
-        const address = await this.mail.addressOf(tx, traineeId);
 
         // The session row lock serialises enrolments into one session: simultaneous requests
         // queue here and each sees the seats the previous one took, so none overbooks or fails.

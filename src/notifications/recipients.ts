@@ -79,18 +79,15 @@ export class Recipients {
     // One person (every change but a session's certificates) as `= $1`: the named statement's
     // generic plan is then taken and it is no longer planned on every call.
     const ids = [...new Set(traineeIds)];
-    const rows = await queryNamed<PersonRow & { trainee_id: string }>(
+    const rows = await queryNamed<TraineeRecipientRow & { trainee_id: string }>(
       tx,
-      `SELECT t.id AS trainee_id, t.email, t.given_name, t.family_name, o.country,
-              u.id AS user_id, u.email AS user_email, u.language AS user_language
-         FROM trainees t
-         LEFT JOIN organisations o ON o.id = t.organisation_id
-         LEFT JOIN users u ON u.trainee_id = t.id AND NOT u.disabled
+      `SELECT t.id AS trainee_id, ${TRAINEE_RECIPIENT.columns}
+         FROM trainees t ${TRAINEE_RECIPIENT.joins}
         WHERE ${ids.length === 1 ? 't.id = $1::uuid' : 't.id = ANY ($1::uuid[])'}`,
       [ids.length === 1 ? ids[0] : ids],
     );
     for (const row of rows) {
-      const recipient = recipientOf(row);
+      const recipient = traineeRecipientOf(row);
       if (recipient && !found.has(row.trainee_id)) found.set(row.trainee_id, recipient);
     }
     return found;
@@ -126,6 +123,35 @@ export class Recipients {
     )) as PersonRow[];
     return rows[0] ? recipientOf(rows[0]) : null;
   }
+}
+
+/** What TRAINEE_RECIPIENT adds to a row. */
+export type TraineeRecipientRow = { [K in keyof PersonRow as `recipient_${K}`]: PersonRow[K] };
+
+/**
+ * The columns and joins that find a trainee's address (`t`, the trainee's row), for a statement
+ * that reads the trainee anyway: an enrolment reads it with its rules, one round trip fewer.
+ * `traineeRecipientOf` turns them into the recipient, by the same rule as `ofTrainee`.
+ */
+export const TRAINEE_RECIPIENT = {
+  columns: `t.email AS recipient_email, t.given_name AS recipient_given_name,
+            t.family_name AS recipient_family_name, ro.country AS recipient_country,
+            ru.id AS recipient_user_id, ru.email AS recipient_user_email,
+            ru.language AS recipient_user_language`,
+  joins: `LEFT JOIN organisations ro ON ro.id = t.organisation_id
+          LEFT JOIN users ru ON ru.trainee_id = t.id AND NOT ru.disabled`,
+};
+
+export function traineeRecipientOf(row: TraineeRecipientRow): Recipient | null {
+  return recipientOf({
+    email: row.recipient_email,
+    given_name: row.recipient_given_name,
+    family_name: row.recipient_family_name,
+    country: row.recipient_country,
+    user_id: row.recipient_user_id,
+    user_email: row.recipient_user_email,
+    user_language: row.recipient_user_language,
+  });
 }
 
 /** The account's preference, else the organisation's country (else English). */
