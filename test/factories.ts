@@ -49,6 +49,15 @@ export async function createUser(
   };
 }
 
+/**
+ * The access guard's read of the account and session behind a token: a session's first request
+ * makes it and later ones are answered from memory (src/auth/signed-in-users.ts), so a count of
+ * what a route asks the database leaves it out.
+ */
+export function isAccessCheck(query: string): boolean {
+  return /JOIN auth_sessions s ON s\.user_id = u\.id/.test(query);
+}
+
 /** Asserts the api.md error shape and returns the body. */
 export function expectError(res: { status: number; body: unknown }, status: number, code?: string) {
   expect(res.status).toBe(status);
