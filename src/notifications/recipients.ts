@@ -100,14 +100,14 @@ export class Recipients {
    */
   async languageOfTrainee(tx: EntityManager, traineeId: string): Promise<Lang> {
     const rows = (await tx.query(
-      `SELECT o.country, u.language AS user_language
-         FROM trainees t
-         LEFT JOIN organisations o ON o.id = t.organisation_id
-         LEFT JOIN users u ON u.trainee_id = t.id AND NOT u.disabled
+      `SELECT ${TRAINEE_RECIPIENT.columns} FROM trainees t ${TRAINEE_RECIPIENT.joins}
         WHERE t.id = $1`,
       [traineeId],
-    )) as Pick<PersonRow, 'country' | 'user_language'>[];
-    return rows[0] ? languageOf(rows[0]) : 'en';
+    )) as TraineeRecipientRow[];
+    const row = rows[0];
+    return row
+      ? languageOf({ country: row.recipient_country, user_language: row.recipient_user_language })
+      : 'en';
   }
 
   /** The instructor's address (always recorded), with the linked account's preferences. */
